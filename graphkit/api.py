@@ -1,0 +1,121 @@
+"""The Python API behind every CLI command: load files, describe the workspace.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "acme.txt").write_text("@ann\\n@bob\\n")
+>>> _ = (folder / "ann.txt").write_text("nike\\nacme\\n")
+>>> ws = open_workspace(folder / "ws")
+>>> for report in load_files(ws, "followers", [folder / "acme.txt"], of="acme"):
+...     print(report.follows_added)
+2
+>>> _ = load_files(ws, "following", [folder / "ann.txt"], of="{stem}")
+>>> info(ws)["observed"]
+1
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from graphkit.errors import InputError
+from graphkit.progress import Progress
+from graphkit.tables import LoadReport
+from graphkit.tiers import TierScheme
+from graphkit.workspace import Workspace, open_workspace
+
+__all__ = ["open_workspace", "load_files", "read_files", "info", "owner_for"]
+
+
+def owner_for(template: str | None, path: str | os.PathLike) -> str | None:
+    """The owner named by ``--of``: ``{stem}`` and ``{name}`` come from the file name.
+
+    >>> owner_for("{stem}", "lists/Alice.csv"), owner_for("acme", "x.txt")
+    ('Alice', 'acme')
+    """
+    if template is None:
+        return None
+    p = Path(str(path))
+    try:
+        return template.format(stem=p.stem, name=p.name, parent=p.parent.name)
+    except (KeyError, IndexError, ValueError) as err:
+        raise InputError(f"--of {template!r}: only {{stem}}, {{name}} and {{parent}} can be used ({err})") from None
+
+
+def read_files(
+    kind: str,
+    paths: Sequence[str | os.PathLike],
+    *,
+    of: str | None = None,
+    fmt: str = "auto",
+    encoding: str | None = None,
+    column: str | None = None,
+    source_col: str | None = None,
+    target_col: str | None = None,
+    skip_bad_rows: bool = False,
+    extra: dict | None = None,
+) -> Iterable:
+    """Read every file (lazily, one by one) into :class:`SourceTables`; nothing is written."""
+    from loaders import ReadContext, read_source
+
+    if kind in ("followers", "following") and not of:
+        raise InputError(f"`load {kind}` needs the list's owner: --of ACCOUNT (or --of '{{stem}}')")
+    if not paths:
+        raise InputError("no file given")
+    for path in paths:
+        ctx = ReadContext(
+            kind=kind, owner=owner_for(of, path), encoding=encoding, column=column,
+            source_col=source_col, target_col=target_col, skip_bad_rows=skip_bad_rows,
+            extra=dict(extra or {}),
+        )
+        yield read_source(path, ctx, fmt)
+
+
+def load_files(
+    workspace: Workspace,
+    kind: str,
+    paths: Sequence[str | os.PathLike],
+    *,
+    progress: Progress | None = None,
+    **options,
+) -> list[LoadReport]:
+    """Read ``paths`` as ``kind`` and merge them into ``workspace`` in one atomic update.
+
+    Every file is read (and checked) before anything is written: a bad file
+    anywhere leaves the workspace exactly as it was. Files already loaded with
+    the same options are skipped. ``options`` are those of :func:`read_files`.
+    """
+    sources = []
+    bar = progress or Progress(f"reading {kind}", total=len(paths), unit=" files")
+    with bar:
+        for source in read_files(kind, paths, **options):
+            sources.append(source)
+            bar.advance(1)
+    return workspace.commit(sources)
+
+
+def info(workspace: Workspace, tier_scheme: TierScheme | None = None) -> dict:
+    """Accounts, follows, observed accounts, sources and tier counts of a workspace."""
+    scheme = tier_scheme or TierScheme.default()
+    graph = workspace.graph
+    tiers = scheme.assign(graph.attribute("followers_count").to_numpy())
+    tier_counts = pd.Series(tiers).value_counts().reindex(scheme.all_names, fill_value=0)
+    return {
+        "workspace": str(workspace.path),
+        "accounts": graph.n_accounts,
+        "follows": graph.n_follows,
+        "observed": int(graph.observed.sum()),
+        "with_profile": int(graph.attribute("followers_count").notna().sum()),
+        "tiers": {name: int(n) for name, n in tier_counts.items()},
+        "sources": [
+            {"path": s["path"], "format": s.get("format"), "kind": (s.get("fingerprint") or {}).get("kind"),
+             "owner": (s.get("fingerprint") or {}).get("owner"), "loaded_at": s.get("loaded_at")}
+            for s in workspace.manifest.get("sources", [])
+        ],
+        "updated": workspace.manifest.get("updated"),
+    }

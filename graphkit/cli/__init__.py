@@ -1,0 +1,1 @@
+"""The ``graphkit`` command line: a thin shell over the Python API."""

@@ -1,0 +1,127 @@
+"""The ``graphkit`` entry point: global options, lazy sub-commands, one-line errors.
+
+Sub-commands live in their own modules and are imported only when used, so
+``graphkit --help`` starts without pandas, scipy, networkx or neo4j.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+__all__ = ["main", "cli", "COMMANDS"]
+
+#: name -> "module:attribute" of every top-level command, in help order.
+COMMANDS: dict[str, str] = {
+    "load": "graphkit.cli.load:load",
+    "info": "graphkit.cli.info:info",
+    "affinity": "graphkit.cli.affinity:affinity",
+    "export": "graphkit.cli.export:export",
+    "formats": "graphkit.cli.info:formats",
+    "demo": "graphkit.cli.demo:demo",
+}
+
+
+class State:
+    """What every command gets through ``click.pass_obj``: workspace and tier scheme."""
+
+    def __init__(self, workspace: str | None, tiers: str | None) -> None:
+        self.workspace_path = workspace
+        self.tiers_path = tiers
+        self._workspace = None
+        self._scheme = None
+
+    @property
+    def workspace(self):
+        if self._workspace is None:
+            from graphkit.workspace import open_workspace
+
+            self._workspace = open_workspace(self.workspace_path)
+        return self._workspace
+
+    @property
+    def tier_scheme(self):
+        if self._scheme is None:
+            from graphkit.tiers import load_tier_scheme
+
+            self._scheme = load_tier_scheme(self.tiers_path)
+        return self._scheme
+
+
+class LazyGroup(click.Group):
+    """A group whose sub-commands are imported on first use; library errors become one line."""
+
+    def __init__(self, *args, lazy: dict[str, str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.lazy) + [c for c in super().list_commands(ctx) if c not in self.lazy]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            module_name, attribute = self.lazy[name].split(":")
+            return getattr(importlib.import_module(module_name), attribute)
+        return super().get_command(ctx, name)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except Exception as err:  # translate library errors, re-raise bugs
+            from graphkit.errors import GraphkitError
+
+            if isinstance(err, GraphkitError):
+                raise click.ClickException(str(err)) from None
+            raise
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.option(
+    "-w", "--workspace", metavar="PATH", envvar="GRAPHKIT_WORKSPACE", show_envvar=True,
+    help="Workspace directory  [default: ./graphkit-workspace]",
+)
+@click.option(
+    "--tiers", metavar="FILE", envvar="GRAPHKIT_TIERS", show_envvar=True,
+    help="TOML file with a [tiers] table of name = lower bound of followers.",
+)
+@click.version_option(package_name="graphkit", prog_name="graphkit")
+@click.pass_context
+def cli(ctx: click.Context, workspace: str | None, tiers: str | None) -> None:
+    """Explore follower networks to find influencers.
+
+    Load follower and following lists into a workspace, then ask who a
+    brand's followers follow (affinity), rank and export the results.
+
+    \b
+    Quick start:
+      graphkit demo                                   # sample brand, end to end
+      graphkit load followers acme.txt --of acme      # who follows acme
+      graphkit load following lists/*.csv --of '{stem}'
+      graphkit affinity acme --top 20
+    """
+    ctx.obj = State(workspace, tiers)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    try:
+        cli.main(args=argv, prog_name="graphkit", standalone_mode=True)
+    except BrokenPipeError:  # e.g. `graphkit affinity acme | head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

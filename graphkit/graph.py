@@ -1,0 +1,358 @@
+"""The columnar follow graph: accounts by dense id, follows as CSR in both directions.
+
+A :class:`FollowGraph` holds
+
+* ``accounts`` — a :class:`pandas.DataFrame` whose row ``i`` is account id ``i``:
+  the ``key`` (normalized handle or id string), ``observed`` (its following list
+  was loaded) and the attribute columns of :mod:`graphkit.schema`;
+* the follows as compressed sparse rows: ``out_indptr``/``out_indices`` (row ``u``
+  lists the accounts ``u`` follows, sorted) and, built lazily on first use,
+  ``in_indptr``/``in_indices`` (row ``v`` lists the followers of ``v``).
+
+No per-edge Python object exists: a follow costs 4 bytes in each direction
+(int32 ids) plus the shared ``indptr`` arrays. Whole-graph work is vectorized
+numpy/scipy over these arrays; networkx is only built for subgraphs.
+
+Examples
+--------
+>>> g = FollowGraph.from_pairs([("ann", "bob"), ("ann", "cat"), ("bob", "cat")])
+>>> g.n_accounts, g.n_follows
+(3, 3)
+>>> g.keys_of(g.followers(g.id_of("cat"))).tolist()
+['ann', 'bob']
+>>> g.keys_of(g.following(g.id_of("ann"))).tolist()
+['bob', 'cat']
+>>> g.in_degree().tolist()
+[0, 1, 2]
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from graphkit.errors import AccountNotFound, QueryError
+from graphkit.handles import normalize_handle
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+    import scipy.sparse as sp
+
+__all__ = ["FollowGraph", "csr_from_edges", "gather_rows", "NETWORKX_EDGE_LIMIT"]
+
+#: Above this many follows, :meth:`FollowGraph.to_networkx` refuses the whole graph.
+NETWORKX_EDGE_LIMIT = 2_000_000
+
+
+def csr_from_edges(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted, de-duplicated CSR ``(indptr, indices)`` of the edges ``src -> dst``.
+
+    >>> indptr, indices = csr_from_edges(np.array([1, 0, 1, 1]), np.array([0, 1, 0, 2]), 3)
+    >>> indptr.tolist(), indices.tolist()
+    ([0, 1, 3, 3], [1, 0, 2])
+    """
+    src = np.asarray(src, dtype=np.int64)
+    dst = np.asarray(dst, dtype=np.int64)
+    codes = np.unique((src << 32) | dst)
+    rows = (codes >> 32).astype(np.int64)
+    indices = (codes & 0xFFFFFFFF).astype(np.int32)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    return indptr, indices
+
+
+def gather_rows(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The concatenation of CSR rows ``rows``, without a Python loop.
+
+    >>> gather_rows(np.array([0, 2, 3, 5]), np.array([7, 8, 9, 5, 6]), np.array([2, 0])).tolist()
+    [5, 6, 7, 8]
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    starts = indptr[rows]
+    lengths = indptr[rows + 1] - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.empty(0, dtype=indices.dtype)
+    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    return indices[offsets + np.arange(total, dtype=np.int64)]
+
+
+def _transpose(indptr: np.ndarray, indices: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """CSR of the reversed edges; each output row stays sorted."""
+    counts = np.bincount(indices, minlength=n)
+    t_indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=t_indptr[1:])
+    order = np.argsort(indices, kind="stable")
+    rows = np.repeat(np.arange(n, dtype=np.int32), np.diff(indptr))
+    return t_indptr, rows[order]
+
+
+class FollowGraph:
+    """A directed follow graph over accounts with attributes.
+
+    Parameters
+    ----------
+    accounts : DataFrame
+        One row per account, row ``i`` is id ``i``; must have a ``key`` column.
+        An ``observed`` boolean column is added (all ``False``) if missing.
+    out_indptr, out_indices : ndarray
+        CSR of the follows (row = follower, columns = followees), rows sorted,
+        no duplicates, no self-follows.
+    in_indptr, in_indices : ndarray, optional
+        CSR of the reverse direction, if already known (else built lazily).
+    """
+
+    def __init__(
+        self,
+        accounts: pd.DataFrame,
+        out_indptr: np.ndarray,
+        out_indices: np.ndarray,
+        in_indptr: np.ndarray | None = None,
+        in_indices: np.ndarray | None = None,
+    ) -> None:
+        accounts = accounts.reset_index(drop=True)
+        if "observed" not in accounts.columns:
+            accounts["observed"] = False
+        if len(out_indptr) != len(accounts) + 1:
+            raise ValueError("out_indptr must have one entry more than there are accounts")
+        self.accounts = accounts
+        self.out_indptr = out_indptr
+        self.out_indices = out_indices
+        self._in_indptr = in_indptr
+        self._in_indices = in_indices
+        self._index: pd.Index | None = None
+
+    # -- construction -------------------------------------------------------------
+    @classmethod
+    def from_arrays(cls, accounts: pd.DataFrame, src: np.ndarray, dst: np.ndarray) -> FollowGraph:
+        """Build from follower/followee id arrays (duplicates and self-follows dropped)."""
+        src = np.asarray(src)
+        dst = np.asarray(dst)
+        keep = src != dst
+        indptr, indices = csr_from_edges(src[keep], dst[keep], len(accounts))
+        return cls(accounts, indptr, indices)
+
+    @classmethod
+    def from_pairs(
+        cls,
+        pairs: Iterable[tuple[str, str]],
+        *,
+        observed: Iterable[str] | None = None,
+        attributes: pd.DataFrame | None = None,
+    ) -> FollowGraph:
+        """Build a small graph from ``(follower, followee)`` handles (tests, examples).
+
+        Keys are normalized. ``observed`` defaults to every account that follows
+        someone. ``attributes`` is a frame with a ``key`` column; its accounts
+        are added even when they have no follows.
+
+        >>> g = FollowGraph.from_pairs([("@A", "b")], observed=["a"])
+        >>> g.accounts[["key", "observed"]].values.tolist()
+        [['a', True], ['b', False]]
+        """
+        rows = [(normalize_handle(a), normalize_handle(b)) for a, b in pairs]
+        keys: dict[str, int] = {}
+        for a, b in rows:
+            keys.setdefault(a, len(keys))
+            keys.setdefault(b, len(keys))
+        if attributes is not None:
+            for key in attributes["key"].map(normalize_handle):
+                keys.setdefault(key, len(keys))
+        accounts = pd.DataFrame({"key": pd.array(list(keys), dtype="string")})
+        src = np.array([keys[a] for a, _ in rows], dtype=np.int64)
+        dst = np.array([keys[b] for _, b in rows], dtype=np.int64)
+        if observed is None:
+            observed_keys = {a for a, _ in rows}
+        else:
+            observed_keys = {normalize_handle(k) for k in observed}
+        accounts["observed"] = accounts["key"].isin(observed_keys).to_numpy(dtype=bool)
+        if attributes is not None:
+            attrs = attributes.copy()
+            attrs["key"] = attrs["key"].map(normalize_handle).astype("string")
+            accounts = accounts.merge(attrs, on="key", how="left")
+        return cls.from_arrays(accounts, src, dst)
+
+    # -- sizes and lookups -------------------------------------------------------------
+    @property
+    def n_accounts(self) -> int:
+        return len(self.accounts)
+
+    @property
+    def n_follows(self) -> int:
+        return int(self.out_indptr[-1])
+
+    def __repr__(self) -> str:
+        return f"<FollowGraph {self.n_accounts:,} accounts, {self.n_follows:,} follows>"
+
+    @property
+    def keys(self) -> np.ndarray:
+        """Account keys by id, as an object array."""
+        return self.accounts["key"].to_numpy(dtype=object)
+
+    @property
+    def index(self) -> pd.Index:
+        """A hash index from key to id (built once)."""
+        if self._index is None:
+            self._index = pd.Index(self.accounts["key"].astype(object))
+        return self._index
+
+    def keys_of(self, ids: Sequence[int] | np.ndarray) -> np.ndarray:
+        """Keys of the given ids."""
+        return self.keys[np.asarray(ids, dtype=np.int64)]
+
+    def has(self, account: str) -> bool:
+        """Whether a handle (normalized first) is in the graph."""
+        key = normalize_handle(account)
+        return key is not None and key in self.index
+
+    def id_of(self, account: str) -> int:
+        """The id of a handle; :class:`AccountNotFound` with close matches if absent."""
+        key = normalize_handle(account)
+        if key is not None:
+            position = self.index.get_indexer([key])[0]
+            if position >= 0:
+                return int(position)
+        raise AccountNotFound(str(account), self.suggest(key or str(account)))
+
+    def ids_of(self, accounts: Iterable[str]) -> np.ndarray:
+        """Ids of several handles; the first unknown one raises :class:`AccountNotFound`."""
+        return np.array([self.id_of(a) for a in accounts], dtype=np.int64)
+
+    def suggest(self, key: str, n: int = 3) -> list[str]:
+        """Up to ``n`` keys close to ``key`` (for "did you mean" messages)."""
+        keys = self.accounts["key"]
+        if len(keys) > 200_000:
+            head = key[:2]
+            keys = keys[keys.str.startswith(head).fillna(False)] if head else keys[:0]
+            if len(keys) > 200_000:
+                keys = keys[:200_000]
+        return difflib.get_close_matches(key, keys.astype(object).tolist(), n=n, cutoff=0.6)
+
+    # -- adjacency ---------------------------------------------------------------------
+    @property
+    def in_indptr(self) -> np.ndarray:
+        self._ensure_in()
+        return self._in_indptr  # type: ignore[return-value]
+
+    @property
+    def in_indices(self) -> np.ndarray:
+        self._ensure_in()
+        return self._in_indices  # type: ignore[return-value]
+
+    def _ensure_in(self) -> None:
+        if self._in_indptr is None:
+            self._in_indptr, self._in_indices = _transpose(
+                self.out_indptr, self.out_indices, self.n_accounts
+            )
+
+    def following(self, account_id: int) -> np.ndarray:
+        """Ids that ``account_id`` follows (sorted)."""
+        return self.out_indices[self.out_indptr[account_id] : self.out_indptr[account_id + 1]]
+
+    def followers(self, account_id: int) -> np.ndarray:
+        """Ids that follow ``account_id`` (sorted)."""
+        return self.in_indices[self.in_indptr[account_id] : self.in_indptr[account_id + 1]]
+
+    def gather_following(self, ids: np.ndarray) -> np.ndarray:
+        """All followees of ``ids``, concatenated (with repeats)."""
+        return gather_rows(self.out_indptr, self.out_indices, ids)
+
+    def gather_followers(self, ids: np.ndarray) -> np.ndarray:
+        """All followers of ``ids``, concatenated (with repeats)."""
+        return gather_rows(self.in_indptr, self.in_indices, ids)
+
+    def out_degree(self) -> np.ndarray:
+        return np.diff(self.out_indptr)
+
+    def in_degree(self) -> np.ndarray:
+        return np.diff(self.in_indptr)
+
+    @property
+    def observed(self) -> np.ndarray:
+        """Boolean mask: accounts whose following list is loaded."""
+        return self.accounts["observed"].to_numpy(dtype=bool)
+
+    def sources(self) -> np.ndarray:
+        """Follower id of every follow, aligned with ``out_indices``."""
+        return np.repeat(np.arange(self.n_accounts, dtype=np.int32), self.out_degree())
+
+    def adjacency(self, direction: str = "out", dtype=np.float64) -> sp.csr_matrix:
+        """The follows as a ``scipy.sparse.csr_matrix`` (``A[u, v] = 1`` if u follows v).
+
+        ``direction="in"`` gives the transpose (rows are followees).
+        """
+        import scipy.sparse as sp
+
+        n = self.n_accounts
+        if direction == "out":
+            indptr, indices = self.out_indptr, self.out_indices
+        elif direction == "in":
+            indptr, indices = self.in_indptr, self.in_indices
+        else:
+            raise ValueError(f"direction must be 'out' or 'in', not {direction!r}")
+        data = np.ones(len(indices), dtype=dtype)
+        return sp.csr_matrix((data, indices, indptr), shape=(n, n))
+
+    # -- attributes ----------------------------------------------------------------------
+    def attribute(self, name: str) -> pd.Series:
+        """An attribute column by id; all missing if no source gave it."""
+        if name in self.accounts.columns:
+            return self.accounts[name]
+        return pd.Series(pd.NA, index=self.accounts.index, dtype="object", name=name)
+
+    # -- subgraphs ---------------------------------------------------------------------
+    def subgraph(self, ids: Iterable[int]) -> FollowGraph:
+        """The graph induced by ``ids``; a ``graph_id`` column keeps the original ids.
+
+        >>> g = FollowGraph.from_pairs([("a", "b"), ("b", "c"), ("c", "a")])
+        >>> sub = g.subgraph(g.ids_of(["a", "b"]))
+        >>> sub.keys.tolist(), sub.n_follows
+        (['a', 'b'], 1)
+        """
+        ids = np.unique(np.asarray(list(ids) if not isinstance(ids, np.ndarray) else ids, dtype=np.int64))
+        remap = np.full(self.n_accounts, -1, dtype=np.int64)
+        remap[ids] = np.arange(len(ids))
+        src = np.repeat(ids, np.diff(self.out_indptr)[ids])
+        dst = gather_rows(self.out_indptr, self.out_indices, ids).astype(np.int64)
+        keep = remap[dst] >= 0
+        accounts = self.accounts.iloc[ids].reset_index(drop=True)
+        accounts["graph_id"] = ids
+        return FollowGraph.from_arrays(accounts, remap[src[keep]], remap[dst[keep]])
+
+    def edges_frame(self) -> pd.DataFrame:
+        """All follows as a ``follower, followee`` table of keys."""
+        keys = self.accounts["key"].astype("string").array
+        return pd.DataFrame(
+            {"follower": keys.take(self.sources()), "followee": keys.take(self.out_indices)}
+        )
+
+    def to_networkx(self, ids: Iterable[int] | None = None) -> nx.DiGraph:
+        """A ``networkx.DiGraph`` keyed by account key, with attributes as node data.
+
+        Without ``ids`` the whole graph is converted, which is refused above
+        :data:`NETWORKX_EDGE_LIMIT` follows: pick a neighbourhood instead.
+
+        >>> FollowGraph.from_pairs([("a", "b")]).to_networkx().edges()
+        OutEdgeView([('a', 'b')])
+        """
+        import networkx as nx
+
+        graph = self if ids is None else self.subgraph(ids)
+        if graph.n_follows > NETWORKX_EDGE_LIMIT:
+            raise QueryError(
+                f"{graph.n_follows:,} follows are too many for networkx "
+                f"(limit {NETWORKX_EDGE_LIMIT:,}); convert a neighbourhood instead"
+            )
+        out = nx.DiGraph()
+        keys = graph.keys
+        columns = [c for c in graph.accounts.columns if c not in ("key", "graph_id")]
+        records = graph.accounts[columns].astype(object).where(graph.accounts[columns].notna(), None)
+        for key, row in zip(keys, records.to_dict("records")):
+            out.add_node(key, **{k: v for k, v in row.items() if v is not None})
+        src = graph.sources()
+        out.add_edges_from(zip(keys[src], keys[graph.out_indices]))
+        return out

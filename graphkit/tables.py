@@ -1,0 +1,118 @@
+"""What a loader hands to the workspace: follows, account attributes, and notes.
+
+Every loader, whatever the input format, returns a :class:`SourceTables`:
+
+* ``follows`` — chunks of a two-column table ``follower, followee`` of account
+  keys (already normalized, see :mod:`graphkit.handles`);
+* ``accounts`` — one row per account key with the attributes the file carries
+  (names from :mod:`graphkit.schema`);
+* ``observed`` — the keys whose *whole* following list this source gives;
+* ``extra_tables`` — other named tables (e.g. ego-network circles) appended to
+  the workspace's table of the same name.
+
+Examples
+--------
+>>> src = SourceTables.from_pairs("demo.csv", [("a", "b"), ("c", "b")], observed=["a"])
+>>> src.rows_read, sorted(src.observed)
+(2, ['a'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+__all__ = ["Rejected", "SourceTables", "LoadReport", "FOLLOW_COLUMNS", "empty_follows"]
+
+FOLLOW_COLUMNS = ("follower", "followee")
+
+
+def empty_follows() -> pd.DataFrame:
+    """A follows table with no rows and the right columns."""
+    return pd.DataFrame({c: pd.array([], dtype="string") for c in FOLLOW_COLUMNS})
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """One input row left out under ``--skip-bad-rows``."""
+
+    path: str | None
+    line: int | None
+    problem: str
+
+    def __str__(self) -> str:
+        where = ", ".join(str(p) for p in (self.path, f"line {self.line}" if self.line else None) if p)
+        return f"{where}: {self.problem}" if where else self.problem
+
+
+@dataclass
+class SourceTables:
+    """The tables read from one input file (or one export)."""
+
+    path: str
+    format: str
+    follows: list[pd.DataFrame] | Iterator[pd.DataFrame] = field(default_factory=list)
+    accounts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"key": pd.array([], dtype="string")}))
+    observed: set[str] = field(default_factory=set)
+    #: every follower in ``follows`` is observed (edge lists: each source's list is complete)
+    observe_followers: bool = False
+    rows_read: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    fingerprint: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_pairs(
+        cls, path: str, pairs: Iterable[tuple[str, str]], observed: Iterable[str] = ()
+    ) -> SourceTables:
+        """Build from ``(follower, followee)`` key pairs; handy in tests."""
+        rows = list(pairs)
+        frame = pd.DataFrame(rows, columns=list(FOLLOW_COLUMNS), dtype="string")
+        return cls(path=path, format="pairs", follows=[frame], observed=set(observed), rows_read=len(rows))
+
+
+@dataclass
+class LoadReport:
+    """What one ``load`` did to the workspace; printed as one line per source.
+
+    >>> print(LoadReport(path="a.txt", format="handle-list", rows_read=3, accounts_added=2,
+    ...                  follows_added=3))
+    a.txt (handle-list): 3 rows read, 2 accounts added, 3 follows added, 0 duplicates, 0 self-follows dropped
+    """
+
+    path: str
+    format: str
+    rows_read: int = 0
+    accounts_added: int = 0
+    follows_added: int = 0
+    duplicates: int = 0
+    self_follows: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    skipped_reason: str | None = None
+
+    def __str__(self) -> str:
+        if self.skipped_reason:
+            return f"{self.path}: {self.skipped_reason}"
+        text = (
+            f"{self.path} ({self.format}): {self.rows_read:,} rows read, "
+            f"{self.accounts_added:,} accounts added, {self.follows_added:,} follows added, "
+            f"{self.duplicates:,} duplicates, {self.self_follows:,} self-follows dropped"
+        )
+        if self.rejected:
+            text += f", {len(self.rejected):,} bad rows skipped"
+        return text
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "format": self.format,
+            "rows_read": self.rows_read,
+            "accounts_added": self.accounts_added,
+            "follows_added": self.follows_added,
+            "duplicates": self.duplicates,
+            "self_follows": self.self_follows,
+            "rejected": [str(r) for r in self.rejected],
+            "skipped_reason": self.skipped_reason,
+        }

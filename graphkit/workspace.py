@@ -1,0 +1,525 @@
+"""The workspace: a graph kept on disk, replaced atomically on every load.
+
+Layout of a workspace directory::
+
+    manifest.json          schema version, current data folder, sources, counts, file sizes
+    data-000003/           the current generation (named by the manifest)
+        accounts.parquet   row i = account id i: key, observed, attributes
+        follows.parquet    follower, followee (int32 ids), sorted
+        out_indptr.npy ... the CSR arrays in both directions, opened memory-mapped
+        tables/NAME.parquet  extra tables (e.g. circles)
+    .lock                  held (flock) by the one process writing
+
+A load writes a complete new ``data-NNNNNN`` folder, flushes it to disk, then
+replaces ``manifest.json`` in one ``os.replace``. A process killed at any point
+leaves the manifest naming the previous, complete generation; the next writer
+removes the orphaned folder. Readers never see a half-written graph.
+
+Examples
+--------
+>>> import tempfile
+>>> from graphkit.tables import SourceTables
+>>> ws = Workspace(tempfile.mkdtemp() + "/ws")
+>>> [str(r) for r in ws.commit([SourceTables.from_pairs("x.csv", [("a", "b"), ("a", "a")])])]
+['x.csv (pairs): 2 rows read, 2 accounts added, 1 follows added, 0 duplicates, 1 self-follows dropped']
+>>> ws.graph.n_follows
+1
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from graphkit.errors import GraphkitError, WorkspaceError, WorkspaceLocked
+from graphkit.graph import FollowGraph
+from graphkit.progress import Progress
+from graphkit.tables import LoadReport, SourceTables
+
+__all__ = ["Workspace", "open_workspace", "SCHEMA_VERSION", "DEFAULT_WORKSPACE"]
+
+SCHEMA_VERSION = 1
+DEFAULT_WORKSPACE = "graphkit-workspace"
+MANIFEST = "manifest.json"
+_CSR_FILES = ("out_indptr", "out_indices", "in_indptr", "in_indices")
+
+
+def open_workspace(path: str | os.PathLike | None = None) -> Workspace:
+    """Open the workspace at ``path`` (default ``$GRAPHKIT_WORKSPACE`` or ``./graphkit-workspace``).
+
+    A missing directory is an empty workspace; it is created on the first load.
+    """
+    if path is None:
+        path = os.environ.get("GRAPHKIT_WORKSPACE") or DEFAULT_WORKSPACE
+    return Workspace(path)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _os_error(action: str, path: Path, err: OSError) -> WorkspaceError:
+    reason = err.strerror or str(err)
+    if err.errno == errno.ENOSPC:
+        reason = "no space left on the device"
+    elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason = "permission denied (is the workspace read-only?)"
+    return WorkspaceError(f"cannot {action} {path}: {reason}; the workspace is unchanged")
+
+
+class Workspace:
+    """A graph on disk: open it, read ``graph``, ``commit`` sources into it."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        self._graph: FollowGraph | None = None
+        self._manifest: dict | None = None
+        self._tables: dict[str, pd.DataFrame] = {}
+
+    def __repr__(self) -> str:
+        return f"<Workspace {str(self.path)!r}>"
+
+    # -- reading -------------------------------------------------------------------------
+    @property
+    def manifest(self) -> dict:
+        """The manifest (an empty one for a new workspace)."""
+        if self._manifest is None:
+            self._manifest = self._read_manifest()
+        return self._manifest
+
+    def _read_manifest(self) -> dict:
+        file = self.path / MANIFEST
+        if self.path.exists() and not self.path.is_dir():
+            raise WorkspaceError(f"{self.path} is a file, not a workspace directory")
+        if not file.exists():
+            return {"schema_version": SCHEMA_VERSION, "generation": 0, "data": None,
+                    "sources": [], "counts": {"accounts": 0, "follows": 0, "observed": 0},
+                    "files": {}, "tables": []}
+        try:
+            manifest = json.loads(file.read_text("utf-8"))
+        except (OSError, ValueError) as err:
+            raise WorkspaceError(
+                f"{file} cannot be read ({err}); the workspace is damaged: "
+                "restore it from a backup or delete it and load the sources again"
+            ) from err
+        version = manifest.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise WorkspaceError(
+                f"{file}: schema version {version!r}, this graphkit reads {SCHEMA_VERSION}"
+            )
+        return manifest
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.manifest.get("data")
+
+    def verify(self) -> None:
+        """Check that every file the manifest names is there with its recorded size.
+
+        Raises :class:`WorkspaceError` saying what is wrong and how to recover.
+        """
+        data = self.manifest.get("data")
+        if not data:
+            return
+        folder = self.path / data
+        for name, size in self.manifest.get("files", {}).items():
+            file = folder / name
+            if not file.exists():
+                raise WorkspaceError(self._damaged(f"{file} is missing"))
+            actual = file.stat().st_size
+            if actual != size:
+                raise WorkspaceError(
+                    self._damaged(f"{file} has {actual:,} bytes, the manifest says {size:,}")
+                )
+
+    def _damaged(self, what: str) -> str:
+        sources = ", ".join(s["path"] for s in self.manifest.get("sources", [])[:5])
+        return (
+            f"workspace {self.path} is damaged: {what}. Nothing was rebuilt from partial data. "
+            f"Restore the folder from a backup, or delete it and load the sources again"
+            + (f" ({sources}{', ...' if len(self.manifest.get('sources', [])) > 5 else ''})" if sources else "")
+        )
+
+    @property
+    def graph(self) -> FollowGraph:
+        """The workspace's :class:`FollowGraph` (read once, CSR arrays memory-mapped)."""
+        if self._graph is None:
+            self._graph = self._read_graph()
+        return self._graph
+
+    def _read_graph(self) -> FollowGraph:
+        if self.is_empty:
+            accounts = pd.DataFrame({"key": pd.array([], dtype="string"), "observed": np.array([], dtype=bool)})
+            return FollowGraph(accounts, np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int32))
+        self.verify()
+        folder = self.path / self.manifest["data"]
+        try:
+            accounts = pd.read_parquet(folder / "accounts.parquet")
+            arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _CSR_FILES}
+        except (OSError, ValueError) as err:
+            raise WorkspaceError(self._damaged(f"a data file cannot be read ({err})")) from err
+        except Exception as err:  # pyarrow raises its own error types for corrupt files
+            raise WorkspaceError(self._damaged(f"a data file cannot be read ({err})")) from err
+        accounts["key"] = accounts["key"].astype("string")
+        counts = self.manifest["counts"]
+        if len(accounts) != counts["accounts"] or int(arrays["out_indptr"][-1]) != counts["follows"]:
+            raise WorkspaceError(self._damaged("the data files do not match the manifest's counts"))
+        return FollowGraph(
+            accounts,
+            arrays["out_indptr"],
+            arrays["out_indices"],
+            arrays["in_indptr"],
+            arrays["in_indices"],
+        )
+
+    def table(self, name: str) -> pd.DataFrame:
+        """An extra table (e.g. ``circles``); empty if no source gave one."""
+        if name not in self._tables:
+            if name in self.manifest.get("tables", []):
+                self._tables[name] = pd.read_parquet(self.path / self.manifest["data"] / "tables" / f"{name}.parquet")
+            else:
+                self._tables[name] = pd.DataFrame()
+        return self._tables[name]
+
+    def is_loaded(self, fingerprint: dict) -> bool:
+        """Whether a source with this fingerprint (hash, kind, options) was loaded."""
+        return any(s.get("fingerprint") == fingerprint for s in self.manifest.get("sources", []))
+
+    # -- writing -------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self, timeout: float | None = None) -> Iterator[None]:
+        """Hold the workspace's write lock; wait up to ``timeout`` seconds for it.
+
+        The timeout defaults to ``$GRAPHKIT_LOCK_TIMEOUT`` or 30 seconds.
+        """
+        if timeout is None:
+            timeout = float(os.environ.get("GRAPHKIT_LOCK_TIMEOUT", "30"))
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            handle = open(self.path / ".lock", "a+")  # noqa: SIM115
+        except OSError as err:
+            raise _os_error("create the workspace", self.path, err) from err
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise WorkspaceLocked(
+                            f"workspace {self.path} is being written by another graphkit process "
+                            f"(waited {timeout:g} s); try again when it has finished"
+                        ) from None
+                    time.sleep(0.1)
+            yield
+        finally:
+            handle.close()
+
+    def commit(
+        self,
+        sources: Sequence[SourceTables],
+        *,
+        progress: Progress | None = None,
+    ) -> list[LoadReport]:
+        """Merge ``sources`` into the workspace as one atomic update.
+
+        Sources whose fingerprint is already in the manifest are skipped (loading
+        the same file twice changes nothing). Returns one report per source.
+        """
+        with self.lock():
+            self._manifest = None  # re-read under the lock
+            self._graph = None
+            self._tables = {}
+            self._remove_orphans()
+            merger = _Merger(self.graph)
+            reports = []
+            todo = []
+            for source in sources:
+                if source.fingerprint and (self.is_loaded(source.fingerprint) or source.fingerprint in [s.fingerprint for s in todo]):
+                    reports.append(LoadReport(source.path, source.format, skipped_reason="already loaded; nothing changed"))
+                    continue
+                todo.append(source)
+                reports.append(merger.add(source, progress))
+            if not todo:
+                return reports
+            graph = merger.finish()
+            tables = self._merged_tables(todo)
+            self._write_generation(graph, tables, todo, reports)
+            self._graph = None
+            self._tables = {}
+            return reports
+
+    def _merged_tables(self, sources: Sequence[SourceTables]) -> dict[str, pd.DataFrame]:
+        names = set(self.manifest.get("tables", []))
+        for source in sources:
+            names.update(source.extra_tables)
+        merged = {}
+        for name in sorted(names):
+            parts = [self.table(name)] + [s.extra_tables[name] for s in sources if name in s.extra_tables]
+            parts = [p for p in parts if len(p.columns)]
+            frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+            merged[name] = frame.drop_duplicates(ignore_index=True)
+        return merged
+
+    def _remove_orphans(self) -> None:
+        if not self.path.exists():
+            return
+        current = self.manifest.get("data")
+        for child in self.path.iterdir():
+            if child.is_dir() and child.name.startswith(("data-", ".tmp-")) and child.name != current:
+                shutil.rmtree(child, ignore_errors=True)
+
+    def _write_generation(
+        self,
+        graph: FollowGraph,
+        tables: dict[str, pd.DataFrame],
+        sources: Sequence[SourceTables],
+        reports: list[LoadReport],
+    ) -> None:
+        manifest = dict(self.manifest)
+        generation = int(manifest.get("generation", 0)) + 1
+        name = f"data-{generation:06d}"
+        staging = self.path / f".tmp-{uuid.uuid4().hex[:8]}"
+        try:
+            staging.mkdir(parents=True)
+            files = _write_graph_files(graph, tables, staging)
+            staging.rename(self.path / name)
+            _fsync_dir(self.path)
+        except OSError as err:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise _os_error("write to", self.path, err) from err
+        sources_list = list(manifest.get("sources", []))
+        for source, report in zip([s for s in sources], [r for r in reports if not r.skipped_reason]):
+            sources_list.append({
+                "path": source.path,
+                "format": source.format,
+                "fingerprint": source.fingerprint,
+                "loaded_at": _now(),
+                "report": report.as_dict(),
+            })
+        previous = manifest.get("data")
+        manifest.update({
+            "schema_version": SCHEMA_VERSION,
+            "generation": generation,
+            "data": name,
+            "created": manifest.get("created") or _now(),
+            "updated": _now(),
+            "sources": sources_list,
+            "counts": {
+                "accounts": graph.n_accounts,
+                "follows": graph.n_follows,
+                "observed": int(graph.observed.sum()),
+            },
+            "files": files,
+            "tables": sorted(tables),
+        })
+        tmp = self.path / f"{MANIFEST}.{uuid.uuid4().hex[:8]}.tmp"
+        try:
+            with open(tmp, "w", encoding="utf-8") as handle:
+                json.dump(manifest, handle, indent=2)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path / MANIFEST)
+            _fsync_dir(self.path)
+        except OSError as err:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            shutil.rmtree(self.path / name, ignore_errors=True)
+            raise _os_error("write to", self.path, err) from err
+        self._manifest = manifest
+        if previous and previous != name:
+            shutil.rmtree(self.path / previous, ignore_errors=True)
+
+
+def _write_graph_files(graph: FollowGraph, tables: dict[str, pd.DataFrame], folder: Path) -> dict[str, int]:
+    """Write a generation's files into ``folder``, flushed to disk; return their sizes."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    written = []
+    accounts = graph.accounts.drop(columns=["graph_id"], errors="ignore")
+    accounts.to_parquet(folder / "accounts.parquet", index=False)
+    written.append("accounts.parquet")
+    follows = pa.table({
+        "follower": pa.array(graph.sources(), type=pa.int32()),
+        "followee": pa.array(np.asarray(graph.out_indices, dtype=np.int32), type=pa.int32()),
+    })
+    pq.write_table(follows, folder / "follows.parquet")
+    written.append("follows.parquet")
+    arrays = {
+        "out_indptr": graph.out_indptr,
+        "out_indices": graph.out_indices,
+        "in_indptr": graph.in_indptr,
+        "in_indices": graph.in_indices,
+    }
+    for array_name, array in arrays.items():
+        np.save(folder / f"{array_name}.npy", np.ascontiguousarray(array))
+        written.append(f"{array_name}.npy")
+    if tables:
+        (folder / "tables").mkdir()
+        for table_name, frame in tables.items():
+            frame.to_parquet(folder / "tables" / f"{table_name}.parquet", index=False)
+            written.append(f"tables/{table_name}.parquet")
+    sizes = {}
+    for relative in written:
+        file = folder / relative
+        with open(file, "rb") as handle:
+            os.fsync(handle.fileno())
+        sizes[relative] = file.stat().st_size
+    if tables:
+        _fsync_dir(folder / "tables")
+    _fsync_dir(folder)
+    return sizes
+
+
+class _Merger:
+    """Accumulates sources onto a base graph: new keys get the next ids."""
+
+    def __init__(self, base: FollowGraph) -> None:
+        self.base = base
+        self.base_index = base.index
+        self.new_keys: list[str] = []
+        self.new_lookup: dict[str, int] = {}
+        self.codes: list[np.ndarray] = []
+        self.code_source: list[np.ndarray] = []
+        self.pending_reports: list[tuple[int, LoadReport, int]] = []
+        self.attribute_updates: list[pd.DataFrame] = []
+        self.observed_ids: list[np.ndarray] = []
+        self.n_sources = 0
+
+    def _encode(self, keys: np.ndarray) -> np.ndarray:
+        """Ids for keys (object array of str), assigning new ids to new keys."""
+        ids = self.base_index.get_indexer(keys).astype(np.int64)
+        missing = np.flatnonzero(ids < 0)
+        if len(missing):
+            offset = len(self.base_index)
+            lookup = self.new_lookup
+            for position in missing:
+                key = keys[position]
+                new_id = lookup.get(key)
+                if new_id is None:
+                    new_id = offset + len(self.new_keys)
+                    lookup[key] = new_id
+                    self.new_keys.append(key)
+                ids[position] = new_id
+        return ids
+
+    def _encode_column_pair(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        both = pd.concat([frame["follower"], frame["followee"]], ignore_index=True)
+        codes, uniques = pd.factorize(both)
+        if (codes < 0).any():
+            raise GraphkitError("internal: a follow with an empty account key reached the workspace")
+        ids = self._encode(np.asarray(uniques, dtype=object))[codes]
+        n = len(frame)
+        return ids[:n], ids[n:]
+
+    def add(self, source: SourceTables, progress: Progress | None) -> LoadReport:
+        index = self.n_sources
+        self.n_sources += 1
+        keys_before = len(self.new_keys)
+        report = LoadReport(source.path, source.format, rows_read=source.rows_read, rejected=list(source.rejected))
+        # accounts first, so a key named only in the accounts table still gets an id
+        if len(source.accounts):
+            account_ids = self._encode(source.accounts["key"].astype(object).to_numpy())
+            update = source.accounts.drop(columns=["key"]).copy()
+            update.index = account_ids
+            if len(update.columns):
+                self.attribute_updates.append(update)
+        if source.observed:
+            self.observed_ids.append(self._encode(np.array(sorted(source.observed), dtype=object)))
+        rows = 0
+        for chunk in source.follows:
+            if not len(chunk):
+                continue
+            src, dst = self._encode_column_pair(chunk)
+            self_follow = src == dst
+            report.self_follows += int(self_follow.sum())
+            keep = ~self_follow
+            codes = (src[keep] << 32) | dst[keep]
+            rows += int(keep.sum())
+            self.codes.append(codes)
+            self.code_source.append(np.full(len(codes), index, dtype=np.int32))
+            if source.observe_followers:
+                self.observed_ids.append(np.unique(src))
+            if progress is not None:
+                progress.advance(len(chunk))
+        report.accounts_added = len(self.new_keys) - keys_before
+        self.pending_reports.append((index, report, rows))
+        return report
+
+    def finish(self) -> FollowGraph:
+        base = self.base
+        n = len(self.base_index) + len(self.new_keys)
+        accounts = base.accounts
+        if self.new_keys:
+            new = pd.DataFrame({"key": pd.array(self.new_keys, dtype="string"), "observed": False})
+            accounts = pd.concat([accounts, new], ignore_index=True)
+        accounts = accounts.copy()
+        accounts["observed"] = accounts["observed"].fillna(False).astype(bool)
+        for update in self.attribute_updates:
+            accounts = _apply_update(accounts, update)
+        for ids in self.observed_ids:
+            accounts.loc[ids, "observed"] = True
+        accounts["key"] = accounts["key"].astype("string")
+
+        if self.codes:
+            base_codes = (base.sources().astype(np.int64) << 32) | np.asarray(base.out_indices, dtype=np.int64)
+            all_codes = np.concatenate([base_codes, *self.codes])
+            tags = np.concatenate([np.full(len(base_codes), -1, dtype=np.int32), *self.code_source])
+            unique_codes, first = np.unique(all_codes, return_index=True)
+            added = np.bincount(tags[first] + 1, minlength=self.n_sources + 1)[1:]
+            rows_idx = (unique_codes >> 32).astype(np.int64)
+            indices = (unique_codes & 0xFFFFFFFF).astype(np.int32)
+            indptr = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(rows_idx, minlength=n), out=indptr[1:])
+        else:
+            added = np.zeros(self.n_sources, dtype=np.int64)
+            indptr = np.concatenate([base.out_indptr, np.full(n - base.n_accounts, base.out_indptr[-1], dtype=np.int64)])
+            indices = np.asarray(base.out_indices, dtype=np.int32)
+        for index, report, rows in self.pending_reports:
+            report.follows_added = int(added[index])
+            report.duplicates = rows - report.follows_added
+        return FollowGraph(accounts, indptr, indices)
+
+
+def _apply_update(accounts: pd.DataFrame, update: pd.DataFrame) -> pd.DataFrame:
+    """Set attribute values from ``update`` (indexed by id); missing values keep the old."""
+    update = update[~update.index.duplicated(keep="last")]
+    for column in update.columns:
+        values = update[column]
+        present = values.notna().to_numpy(dtype=bool)
+        if not present.any():
+            if column not in accounts.columns:
+                accounts[column] = pd.Series(pd.NA, index=accounts.index, dtype=values.dtype)
+            continue
+        if column not in accounts.columns:
+            accounts[column] = pd.Series(pd.NA, index=accounts.index, dtype=values.dtype)
+        elif accounts[column].dtype != values.dtype:
+            try:
+                values = values.astype(accounts[column].dtype)
+            except (TypeError, ValueError):
+                accounts[column] = accounts[column].astype("string")
+                values = values.astype("string")
+        accounts.loc[update.index[present], column] = values[present].to_numpy()
+    return accounts

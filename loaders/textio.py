@@ -1,0 +1,152 @@
+"""Reading input files: paths or ``-``, encodings, BOMs, line endings, binary files.
+
+Every reader in :mod:`loaders` gets its text through these helpers, so every
+format gets the same error messages: the file, the line, the problem.
+
+Examples
+--------
+>>> lines = decode_lines(b"\\xef\\xbb\\xbfa\\r\\nb\\n", "x.txt")
+>>> lines
+['a', 'b']
+>>> decode_lines(b"caf\\xe9\\n", "x.txt")
+Traceback (most recent call last):
+...
+graphkit.errors.InputError: x.txt, line 1: not valid UTF-8 (byte 0xe9 at column 4); if the file comes from a spreadsheet or Windows, pass --encoding cp1252 (or the file's encoding)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import sys
+from pathlib import Path
+
+from graphkit.errors import InputError
+
+__all__ = [
+    "read_bytes",
+    "decode_lines",
+    "read_lines",
+    "file_sha256",
+    "sniff",
+    "display_path",
+    "MAX_LINE_BYTES",
+]
+
+#: A "line" longer than this is refused: no handle, CSV row or profile is that long.
+MAX_LINE_BYTES = 16 * 1024 * 1024
+_SNIFF_BYTES = 64 * 1024
+
+
+def display_path(path: str | os.PathLike) -> str:
+    """How a path is named in messages (``-`` is standard input)."""
+    return "<stdin>" if str(path) == "-" else str(path)
+
+
+def read_bytes(path: str | os.PathLike) -> bytes:
+    """The whole content of a file (``-`` reads standard input)."""
+    if str(path) == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", path=str(path)) from None
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror}", path=str(path)) from None
+
+
+def sniff(path: str | os.PathLike) -> bytes:
+    """The first 64 KiB of a file, for format detection."""
+    if str(path) == "-":
+        raise InputError("standard input cannot be sniffed; read it with read_bytes", path="-")
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(_SNIFF_BYTES)
+    except FileNotFoundError:
+        raise InputError("no such file", path=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", path=str(path)) from None
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror}", path=str(path)) from None
+
+
+def file_sha256(path: str | os.PathLike, data: bytes | None = None) -> str:
+    """SHA-256 of a file's bytes (its identity in the workspace manifest)."""
+    if data is not None:
+        return hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_binary(data: bytes, path: str) -> None:
+    head = data[:_SNIFF_BYTES]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        line = head[: head.index(b"\x00")].count(b"\n") + 1
+        raise InputError(
+            "binary data (a NUL byte): this is not a text list, CSV or JSON file",
+            path=path,
+            line=line,
+        )
+
+
+def decode_text(data: bytes, path: str, encoding: str | None = None) -> str:
+    """Decode bytes to text: UTF-8 (BOM or not), UTF-16 with BOM, or ``encoding``."""
+    path = display_path(path)
+    if encoding:
+        try:
+            codec = encoding
+            "".encode(codec)
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r}", path=path) from None
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError as err:
+            line = data[: err.start].count(b"\n") + 1
+            raise InputError(f"not valid {encoding}: {err.reason}", path=path, line=line) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise InputError(f"not valid UTF-16: {err.reason}", path=path) from None
+    _check_binary(data, path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        start = err.start
+        line_start = data.rfind(b"\n", 0, start) + 1
+        line = data[:start].count(b"\n") + 1
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{data[start]:02x} at column {start - line_start + 1}); "
+            "if the file comes from a spreadsheet or Windows, pass --encoding cp1252 "
+            "(or the file's encoding)",
+            path=path,
+            line=line,
+        ) from None
+
+
+def decode_lines(data: bytes, path: str, encoding: str | None = None) -> list[str]:
+    """Decoded lines without their ``\\n``/``\\r\\n`` endings (line i+1 is index i)."""
+    text = decode_text(data, path, encoding)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    for number, line in enumerate(lines, 1):
+        if len(line) > MAX_LINE_BYTES:
+            raise InputError(f"line is {len(line):,} characters long; not a list or table row", path=display_path(path), line=number)
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def read_lines(path: str | os.PathLike, encoding: str | None = None) -> list[str]:
+    """:func:`decode_lines` of a file."""
+    return decode_lines(read_bytes(path), str(path), encoding)
+
+
+def text_stream(data: bytes, path: str, encoding: str | None = None) -> io.StringIO:
+    """A text stream over decoded data (newlines kept, for the csv module)."""
+    return io.StringIO(decode_text(data, path, encoding), newline="")

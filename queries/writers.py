@@ -1,0 +1,230 @@
+"""Writing query results: a terminal table, CSV, JSON, NDJSON, Parquet.
+
+One function, :func:`write_frame`, serves every command: the format comes from
+``--format`` or from the ``--out`` file's extension. CSV cells holding text that
+starts with ``= + - @`` (or a tab or CR) are prefixed with ``'`` so that a
+spreadsheet shows them as text instead of running them as formulas.
+
+Examples
+--------
+>>> frame = pd.DataFrame({"account": ["=cmd", "bob"], "audience_share": [0.5, 0.25]})
+>>> print(to_csv(frame), end="")
+account,audience_share
+'=cmd,0.5
+bob,0.25
+>>> print(to_table(frame))
+account  audience_share
+=cmd              50.0%
+bob               25.0%
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from graphkit.errors import GraphkitError
+
+__all__ = [
+    "FORMATS",
+    "format_from_path",
+    "write_frame",
+    "to_table",
+    "to_csv",
+    "to_json",
+    "to_ndjson",
+    "neutralize_cell",
+]
+
+FORMATS = ("table", "csv", "json", "ndjson", "parquet")
+_EXTENSIONS = {
+    ".csv": "csv", ".tsv": "tsv", ".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson",
+    ".parquet": "parquet", ".txt": "table",
+}
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def format_from_path(path: str, allowed: tuple[str, ...] = FORMATS) -> str:
+    """The output format an ``--out`` path asks for, from its extension."""
+    suffix = Path(path).suffix.lower()
+    fmt = _EXTENSIONS.get(suffix)
+    if fmt is None or (fmt not in allowed and not (fmt == "tsv" and "csv" in allowed)):
+        names = ", ".join(e for e, f in _EXTENSIONS.items() if f in allowed or (f == "tsv" and "csv" in allowed))
+        raise GraphkitError(f"cannot tell the format of {path!r} from its extension; use one of {names} or --format")
+    return fmt
+
+
+def neutralize_cell(value: object) -> object:
+    """Prefix text that a spreadsheet would run as a formula with ``'``.
+
+    >>> neutralize_cell("@SUM(A1)"), neutralize_cell("ok"), neutralize_cell(-3)
+    ("'@SUM(A1)", 'ok', -3)
+    """
+    if isinstance(value, str) and value.startswith(_DANGEROUS):
+        return "'" + value
+    return value
+
+
+def _neutralized(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if not (pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_bool_dtype(out[column])):
+            out[column] = out[column].map(neutralize_cell, na_action="ignore")
+    return out
+
+
+def to_csv(frame: pd.DataFrame, sep: str = ",") -> str:
+    """CSV text with a header, one row per record, formula-looking cells neutralized."""
+    buffer = io.StringIO()
+    safe = _neutralized(frame)
+    safe.columns = [str(neutralize_cell(str(c))) for c in safe.columns]
+    safe.to_csv(buffer, index=False, sep=sep, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def _json_value(value: object) -> object:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return None if math.isnan(value) or math.isinf(value) else float(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, (pd.Timestamp,)):
+        return value.isoformat()
+    if isinstance(value, np.ndarray):
+        return [_json_value(v) for v in value.tolist()]
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    columns = [str(c) for c in frame.columns]
+    return [
+        {c: _json_value(v) for c, v in zip(columns, row)}
+        for row in frame.astype(object).itertuples(index=False, name=None)
+    ]
+
+
+def to_json(frame: pd.DataFrame) -> str:
+    """A JSON array of row objects; missing values are ``null``."""
+    return json.dumps(_records(frame), ensure_ascii=False, indent=1) + "\n"
+
+
+def to_ndjson(frame: pd.DataFrame) -> str:
+    """One JSON object per line."""
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _records(frame))
+
+
+def _format_column(name: str, series: pd.Series) -> list[str]:
+    values = series.tolist()
+    out = []
+    is_share = name.endswith(("_share", "_rate")) or name in ("share",)
+    for value in values:
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            out.append("")
+        elif isinstance(value, (bool, np.bool_)):
+            out.append("yes" if value else "no")
+        elif isinstance(value, (int, np.integer)):
+            out.append(f"{int(value):,}")
+        elif isinstance(value, (float, np.floating)):
+            if is_share:
+                out.append(f"{value * 100:.1f}%")
+            elif abs(value) >= 1000:
+                out.append(f"{value:,.0f}")
+            elif abs(value) >= 10:
+                out.append(f"{value:.1f}")
+            else:
+                out.append(f"{value:.3f}")
+        else:
+            text = str(value).replace("\n", " ").replace("\r", " ").replace("\t", " ")
+            out.append(text)
+    return out
+
+
+def to_table(frame: pd.DataFrame, width: int = 80) -> str:
+    """A plain, aligned text table that fits ``width`` columns (long text is cut with ``…``)."""
+    if frame.empty:
+        return "(no rows)"
+    columns = [str(c) for c in frame.columns]
+    cells = [_format_column(c, frame[col]) for c, col in zip(columns, frame.columns)]
+    numeric = [pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col]) for col in frame.columns]
+    widths = [max([len(c)] + [len(v) for v in vals]) for c, vals in zip(columns, cells)]
+    text_columns = [i for i, is_num in enumerate(numeric) if not is_num]
+    while sum(widths) + 2 * (len(widths) - 1) > width and text_columns:
+        widest = max(text_columns, key=lambda i: widths[i])
+        floor = max(6, len(columns[widest]))
+        if widths[widest] <= floor:
+            text_columns.remove(widest)
+            continue
+        widths[widest] -= 1
+    def cut(text: str, size: int) -> str:
+        return text if len(text) <= size else text[: size - 1] + "…"
+    lines = []
+    header = [cut(c, w).rjust(w) if num else cut(c, w).ljust(w) for c, w, num in zip(columns, widths, numeric)]
+    lines.append("  ".join(header).rstrip())
+    for row in zip(*cells):
+        parts = [cut(v, w).rjust(w) if num else cut(v, w).ljust(w) for v, w, num in zip(row, widths, numeric)]
+        lines.append("  ".join(parts).rstrip())
+    return "\n".join(lines)
+
+
+def write_frame(frame: pd.DataFrame, out: str | None = None, fmt: str | None = None) -> None:
+    """Write ``frame`` to ``out`` (a path, ``-`` or ``None`` for stdout) as ``fmt``.
+
+    Files are written to a temporary name and renamed, so a failed write never
+    leaves half a file.
+    """
+    to_stdout = out in (None, "-")
+    if fmt is None:
+        fmt = "table" if to_stdout else format_from_path(out)
+    if fmt == "parquet":
+        if to_stdout:
+            raise GraphkitError("Parquet is binary: write it to a file with --out FILE.parquet")
+        _atomic_write_bytes(out, _parquet_bytes(frame))
+        return
+    if fmt == "table":
+        text = to_table(frame) + "\n"
+    elif fmt == "csv":
+        text = to_csv(frame)
+    elif fmt == "tsv":
+        text = to_csv(frame, sep="\t")
+    elif fmt == "json":
+        text = to_json(frame)
+    elif fmt == "ndjson":
+        text = to_ndjson(frame)
+    else:
+        raise GraphkitError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if to_stdout:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        _atomic_write_bytes(out, text.encode("utf-8"))
+
+
+def _parquet_bytes(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    clean = frame.copy()
+    for column in clean.columns:
+        if isinstance(clean[column].dtype, pd.CategoricalDtype):
+            clean[column] = clean[column].astype("string")
+    clean.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def _atomic_write_bytes(path: str, data: bytes) -> None:
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise GraphkitError(f"cannot write {path}: {err.strerror}") from err
