@@ -36,11 +36,23 @@ public final class Launcher {
     private static final String SYSTEM_DB = "system";
     private static final long AVAILABLE_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(5);
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         if (args.length != 3) {
             System.err.println("usage: Launcher <home-dir> <conf-file> <ready-file>");
             System.exit(2);
         }
+        try {
+            run(args);
+        } catch (Throwable t) {
+            // Neo4j leaves non-daemon threads behind, so a failed start must
+            // end the JVM explicitly (this also runs the shutdown hook).
+            log("startup failed: " + t);
+            t.printStackTrace(System.out);
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         Path home = Path.of(args[0]).toAbsolutePath();
         Path conf = Path.of(args[1]).toAbsolutePath();
         Path ready = Path.of(args[2]).toAbsolutePath();
@@ -68,8 +80,7 @@ public final class Launcher {
 
         GraphDatabaseService db = dbms.database(DEFAULT_DB);
         if (!db.isAvailable(AVAILABLE_TIMEOUT_MS)) {
-            log("database '" + DEFAULT_DB + "' did not become available");
-            System.exit(1); // runs the shutdown hook
+            throw new IllegalStateException("database '" + DEFAULT_DB + "' did not become available");
         }
 
         String password = System.getenv("GRAPHKIT_NEO4J_PASSWORD");
