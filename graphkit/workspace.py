@@ -66,6 +66,19 @@ def open_workspace(path: str | os.PathLike | None = None) -> Workspace:
     return Workspace(path)
 
 
+def _fault_point(stage: str) -> None:
+    """Pause at a named stage of a write when ``$GRAPHKIT_FAULT_PAUSE`` names it.
+
+    For fault-injection tests only: they kill the process while it waits here
+    (stages: ``staging`` — files half written; ``staged`` — new generation in
+    place, manifest not yet swapped; ``swapped`` — manifest swapped, old
+    generation not yet removed).
+    """
+    stages = os.environ.get("GRAPHKIT_FAULT_PAUSE")
+    if stages and stage in stages.split(","):
+        time.sleep(float(os.environ.get("GRAPHKIT_FAULT_SECONDS", "60")))
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -164,7 +177,16 @@ class Workspace:
     def graph(self) -> FollowGraph:
         """The workspace's :class:`FollowGraph` (read once, CSR arrays memory-mapped)."""
         if self._graph is None:
-            self._graph = self._read_graph()
+            try:
+                self._graph = self._read_graph()
+            except WorkspaceError:
+                # a writer may have swapped generations between our manifest read and
+                # the data read: look again once before calling the workspace damaged
+                seen = self.manifest.get("data")
+                self._manifest = None
+                if self.manifest.get("data") == seen:
+                    raise
+                self._graph = self._read_graph()
         return self._graph
 
     def _read_graph(self) -> FollowGraph:
@@ -306,6 +328,7 @@ class Workspace:
             files = _write_graph_files(graph, tables, staging)
             staging.rename(self.path / name)
             _fsync_dir(self.path)
+            _fault_point("staged")
         except OSError as err:
             shutil.rmtree(staging, ignore_errors=True)
             raise _os_error("write to", self.path, err) from err
@@ -348,6 +371,7 @@ class Workspace:
             shutil.rmtree(self.path / name, ignore_errors=True)
             raise _os_error("write to", self.path, err) from err
         self._manifest = manifest
+        _fault_point("swapped")
         if previous and previous != name:
             shutil.rmtree(self.path / previous, ignore_errors=True)
 
@@ -361,6 +385,7 @@ def _write_graph_files(graph: FollowGraph, tables: dict[str, pd.DataFrame], fold
     accounts = graph.accounts.drop(columns=["graph_id"], errors="ignore")
     accounts.to_parquet(folder / "accounts.parquet", index=False)
     written.append("accounts.parquet")
+    _fault_point("staging")
     follows = pa.table({
         "follower": pa.array(graph.sources(), type=pa.int32()),
         "followee": pa.array(np.asarray(graph.out_indices, dtype=np.int32), type=pa.int32()),

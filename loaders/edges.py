@@ -189,9 +189,11 @@ def _stream_pyarrow(path: str, ctx: ReadContext, header: bool, counter: list[int
         convert = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, include_columns=include, strings_can_be_null=False)
 
     def on_invalid(row) -> str:
+        # comments and blank lines are skipped; anything else stops the fast path
+        # (pyarrow then raises ArrowInvalid) and the precise line reader takes over
         if row.text.lstrip().startswith("#") or not row.text.strip():
             return "skip"
-        raise _Fallback
+        return "error"
 
     parse = pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid, newlines_in_values=False)
     try:

@@ -139,7 +139,12 @@ def _read_csv_list(path: str, ctx: ReadContext) -> SourceTables:
 
 def _is_csv_list(head: bytes, path: str) -> bool:
     line = _first_content_line(head)
-    return not _looks_structured(line) and line is not None and detect_delimiter(line) is not None
+    if line is None or _looks_structured(line):
+        return False
+    if detect_delimiter(line) is not None:
+        return True
+    # a one-column CSV: its header is an account column name such as "username"
+    return find_column([line], ACCOUNT_COLUMN_NAMES) is not None
 
 
 def _is_handle_list(head: bytes, path: str) -> bool:

@@ -22,7 +22,7 @@ from pathlib import Path
 from graphkit.errors import FormatNotDetected, InputError
 from graphkit.handles import bad_key_reason, normalize_handle
 from graphkit.tables import SourceTables
-from loaders.textio import display_path, file_sha256, read_bytes, sniff
+from loaders.textio import display_path, file_sha256, open_binary, read_bytes, sniff
 
 __all__ = ["Format", "ReadContext", "register", "formats_for", "get_format", "read_source", "KINDS", "FORMATS"]
 
@@ -54,7 +54,7 @@ class ReadContext:
         """A binary stream over the file (for streaming readers)."""
         if self._data is not None or str(path) == "-":
             return io.BytesIO(self.read_bytes(path))
-        return open(path, "rb")  # noqa: SIM115
+        return open_binary(path)
 
 
 @dataclass(frozen=True)

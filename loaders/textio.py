@@ -32,6 +32,8 @@ __all__ = [
     "sniff",
     "display_path",
     "MAX_LINE_BYTES",
+    "is_gzip",
+    "open_binary",
 ]
 
 #: A "line" longer than this is refused: no handle, CSV row or profile is that long.
@@ -44,8 +46,39 @@ def display_path(path: str | os.PathLike) -> str:
     return "<stdin>" if str(path) == "-" else str(path)
 
 
+_GZIP_MAGIC = b"\x1f\x8b"
+#: A gzip member that inflates beyond this is refused (zip-bomb guard).
+MAX_INFLATED_BYTES = 8 * 1024**3
+
+
+def is_gzip(head: bytes) -> bool:
+    """Whether bytes start with the gzip magic number."""
+    return head[:2] == _GZIP_MAGIC
+
+
+def _gunzip(data: bytes, path: str) -> bytes:
+    import gzip
+    import zlib
+
+    try:
+        out = io.BytesIO()
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                out.write(block)
+                if out.tell() > MAX_INFLATED_BYTES:
+                    raise InputError(f"inflates beyond {MAX_INFLATED_BYTES:,} bytes; refused", path=path)
+        return out.getvalue()
+    except (OSError, EOFError, zlib.error) as err:
+        raise InputError(f"damaged gzip file: {err}", path=path) from None
+
+
 def read_bytes(path: str | os.PathLike) -> bytes:
-    """The whole content of a file (``-`` reads standard input)."""
+    """The whole content of a file (``-`` reads standard input); gzip is inflated."""
+    data = _read_raw(path)
+    return _gunzip(data, display_path(path)) if is_gzip(data) else data
+
+
+def _read_raw(path: str | os.PathLike) -> bytes:
     if str(path) == "-":
         return sys.stdin.buffer.read()
     try:
@@ -64,7 +97,17 @@ def sniff(path: str | os.PathLike) -> bytes:
         raise InputError("standard input cannot be sniffed; read it with read_bytes", path="-")
     try:
         with open(path, "rb") as handle:
-            return handle.read(_SNIFF_BYTES)
+            head = handle.read(_SNIFF_BYTES)
+        if is_gzip(head):
+            import gzip
+            import zlib
+
+            try:
+                with gzip.open(path, "rb") as stream:
+                    return stream.read(_SNIFF_BYTES)
+            except (OSError, EOFError, zlib.error) as err:
+                raise InputError(f"damaged gzip file: {err}", path=str(path)) from None
+        return head
     except FileNotFoundError:
         raise InputError("no such file", path=str(path)) from None
     except IsADirectoryError:
@@ -150,3 +193,15 @@ def read_lines(path: str | os.PathLike, encoding: str | None = None) -> list[str
 def text_stream(data: bytes, path: str, encoding: str | None = None) -> io.StringIO:
     """A text stream over decoded data (newlines kept, for the csv module)."""
     return io.StringIO(decode_text(data, path, encoding), newline="")
+
+
+def open_binary(path: str | os.PathLike):
+    """A binary stream over a file, inflating gzip transparently."""
+    handle = open(path, "rb")  # noqa: SIM115
+    if is_gzip(handle.read(2)):
+        import gzip
+
+        handle.close()
+        return gzip.open(path, "rb")
+    handle.seek(0)
+    return handle

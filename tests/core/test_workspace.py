@@ -1,0 +1,178 @@
+"""The workspace: merges, idempotence, atomicity (also under SIGKILL), locking, damage."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from graphkit.api import load_files
+from graphkit.errors import InputError, WorkspaceError, WorkspaceLocked
+from graphkit.tables import SourceTables
+from graphkit.workspace import Workspace
+
+
+def snapshot(path: Path) -> dict:
+    """Everything a reader sees: manifest content, accounts, follows."""
+    ws = Workspace(path)
+    g = ws.graph
+    return {
+        "manifest": {k: v for k, v in ws.manifest.items() if k != "updated"},
+        "accounts": g.accounts.astype(str).values.tolist(),
+        "follows": sorted(zip(g.keys_of(g.sources()), g.keys_of(g.out_indices))),
+    }
+
+
+def test_merge_keeps_ids_and_unions_edges(tmp_path):
+    ws = Workspace(tmp_path / "ws")
+    ws.commit([SourceTables.from_pairs("a", [("a", "b"), ("b", "c")], observed=["a"])])
+    before = ws.graph.keys.tolist()
+    reports = ws.commit([SourceTables.from_pairs("b", [("b", "c"), ("c", "d")], observed=["c"])])
+    g = Workspace(tmp_path / "ws").graph
+    assert g.keys.tolist()[: len(before)] == before
+    assert g.n_follows == 3
+    assert reports[0].follows_added == 1 and reports[0].duplicates == 1 and reports[0].accounts_added == 1
+    assert g.keys_of(np.flatnonzero(g.observed)).tolist() == ["a", "c"]
+
+
+def test_attributes_later_values_win_missing_values_keep(tmp_path, tmp_path_factory):
+    folder = tmp_path
+    (folder / "p1.csv").write_text("username,followers,bio\nann,10,hi\nbob,20,yo\n")
+    (folder / "p2.csv").write_text("username,followers,bio\nann,11,\n")
+    ws = Workspace(folder / "ws")
+    load_files(ws, "profiles", [folder / "p1.csv"])
+    load_files(ws, "profiles", [folder / "p2.csv"])
+    accounts = Workspace(folder / "ws").graph.accounts.set_index("key")
+    assert accounts.loc["ann", "followers_count"] == 11
+    assert accounts.loc["ann", "bio"] == "hi"
+    assert accounts.loc["bob", "followers_count"] == 20
+
+
+def test_loading_the_same_file_twice_changes_nothing(tmp_path):
+    (tmp_path / "f.txt").write_text("ann\nbob\n")
+    ws = Workspace(tmp_path / "ws")
+    load_files(ws, "followers", [tmp_path / "f.txt"], of="acme")
+    first = snapshot(tmp_path / "ws")
+    reports = load_files(ws, "followers", [tmp_path / "f.txt"], of="acme")
+    assert reports[0].skipped_reason == "already loaded; nothing changed"
+    assert snapshot(tmp_path / "ws") == first
+
+
+def test_a_bad_file_among_good_ones_writes_nothing(tmp_path):
+    (tmp_path / "good.txt").write_text("ann\n")
+    (tmp_path / "bad.csv").write_text("username,x\nann,1,2\n")
+    ws = Workspace(tmp_path / "ws")
+    load_files(ws, "followers", [tmp_path / "good.txt"], of="acme")
+    before = snapshot(tmp_path / "ws")
+    with pytest.raises(InputError):
+        load_files(ws, "following", [tmp_path / "good.txt", tmp_path / "bad.csv"], of="{stem}")
+    assert snapshot(tmp_path / "ws") == before
+
+
+def test_os_error_during_write_leaves_old_state(tmp_path, monkeypatch):
+    import graphkit.workspace as module
+
+    ws = Workspace(tmp_path / "ws")
+    ws.commit([SourceTables.from_pairs("a", [("a", "b")])])
+    before = snapshot(tmp_path / "ws")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(module.np, "save", full_disk)
+    with pytest.raises(WorkspaceError, match="no space left"):
+        Workspace(tmp_path / "ws").commit([SourceTables.from_pairs("b", [("c", "d")])])
+    monkeypatch.undo()
+    assert snapshot(tmp_path / "ws") == before
+    assert sorted(p.name for p in (tmp_path / "ws").iterdir() if p.is_dir()) == [before["manifest"]["data"]]
+
+
+def test_damaged_workspace_is_reported_not_rebuilt(tmp_path):
+    ws = Workspace(tmp_path / "ws")
+    ws.commit([SourceTables.from_pairs("a.csv", [("a", "b")])])
+    data = tmp_path / "ws" / ws.manifest["data"] / "accounts.parquet"
+    data.write_bytes(data.read_bytes()[:20])
+    with pytest.raises(WorkspaceError, match=r"damaged: .*accounts\.parquet has 20 bytes.*load the sources again \(a\.csv\)"):
+        _ = Workspace(tmp_path / "ws").graph
+
+
+def test_manifest_that_is_not_json(tmp_path):
+    ws = Workspace(tmp_path / "ws")
+    ws.commit([SourceTables.from_pairs("a", [("a", "b")])])
+    (tmp_path / "ws" / "manifest.json").write_text("{not json")
+    with pytest.raises(WorkspaceError, match="damaged"):
+        _ = Workspace(tmp_path / "ws").graph
+
+
+def test_second_writer_waits_then_fails_clearly(tmp_path, monkeypatch):
+    ws = Workspace(tmp_path / "ws")
+    monkeypatch.setenv("GRAPHKIT_LOCK_TIMEOUT", "0.3")
+    with ws.lock():
+        with pytest.raises(WorkspaceLocked, match="being written by another graphkit process"):
+            Workspace(tmp_path / "ws").commit([SourceTables.from_pairs("a", [("a", "b")])])
+
+
+# -- a load killed with SIGKILL at each stage leaves the previous workspace ---------------
+
+def _big_edge_file(path: Path, n: int = 300_000) -> Path:
+    rng = np.random.default_rng(7)
+    src = rng.integers(0, 40_000, n)
+    dst = rng.integers(0, 40_000, n)
+    with open(path, "w") as handle:
+        handle.write("follower,followee\n")
+        handle.writelines(f"user{a},user{b}\n" for a, b in zip(src, dst))
+    return path
+
+
+def _graphkit(*args: str, env: dict | None = None) -> subprocess.Popen:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.Popen([sys.executable, "-m", "graphkit.cli.main", *args], env=full_env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _wait_for(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the load never reached the expected stage")
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize("stage", ["early", "staging", "staged", "swapped"])
+def test_load_killed_mid_write_leaves_previous_state(tmp_path, stage):
+    ws_path = tmp_path / "ws"
+    (tmp_path / "first.txt").write_text("ann\nbob\n")
+    load_files(Workspace(ws_path), "followers", [tmp_path / "first.txt"], of="acme")
+    before = snapshot(ws_path)
+    big = _big_edge_file(tmp_path / "big.csv")
+    env = {} if stage == "early" else {"GRAPHKIT_FAULT_PAUSE": stage, "GRAPHKIT_FAULT_SECONDS": "60"}
+    process = _graphkit("-w", str(ws_path), "load", "edges", str(big), env=env)
+    if stage == "early":
+        time.sleep(0.3)
+    elif stage == "staging":
+        _wait_for(lambda: any(p.name.startswith(".tmp-") for p in ws_path.iterdir()) and
+                  any((p / "accounts.parquet").exists() for p in ws_path.glob(".tmp-*")))
+    elif stage == "staged":
+        _wait_for(lambda: (ws_path / "data-000002").exists())
+    elif stage == "swapped":
+        _wait_for(lambda: json.loads((ws_path / "manifest.json").read_text())["generation"] == 2)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    after = snapshot(ws_path)
+    if stage == "swapped":
+        # the new state was already committed: it is complete, not a mix
+        assert after["manifest"]["counts"]["follows"] > before["manifest"]["counts"]["follows"]
+    else:
+        assert after == before
+    # running the load again completes it
+    rerun = _graphkit("-w", str(ws_path), "load", "edges", str(big))
+    out, err = rerun.communicate(timeout=120)
+    assert rerun.returncode == 0, err.decode()
+    final = Workspace(ws_path)
+    assert final.graph.n_follows > before["manifest"]["counts"]["follows"]
+    assert [p.name for p in ws_path.iterdir() if p.is_dir()] == [final.manifest["data"]]
