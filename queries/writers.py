@@ -149,30 +149,78 @@ def _format_column(name: str, series: pd.Series) -> list[str]:
     return out
 
 
+def _split_header(name: str) -> tuple[str, str]:
+    """``audience_share`` -> (``audience``, ``share``): two short header lines."""
+    if "_" not in name:
+        return name, ""
+    cuts = [i for i, ch in enumerate(name) if ch == "_"]
+    cut = min(cuts, key=lambda i: abs(i - len(name) / 2))
+    return name[:cut], name[cut + 1 :]
+
+
 def to_table(frame: pd.DataFrame, width: int = 80) -> str:
-    """A plain, aligned text table that fits ``width`` columns (long text is cut with ``…``)."""
+    """A plain, aligned text table that fits ``width`` columns.
+
+    Headers wrap onto two lines at an underscore when that saves room; long
+    text is cut with ``…``; when the columns still do not fit, the rightmost
+    ones are left out and a last line names them (``--format csv`` shows
+    all). A query can choose its terminal columns with
+    ``frame.attrs["table_columns"]``.
+    """
     if frame.empty:
         return "(no rows)"
-    columns = [str(c) for c in frame.columns]
-    cells = [_format_column(c, frame[col]) for c, col in zip(columns, frame.columns)]
-    numeric = [pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col]) for col in frame.columns]
-    widths = [max([len(c)] + [len(v) for v in vals]) for c, vals in zip(columns, cells)]
-    text_columns = [i for i, is_num in enumerate(numeric) if not is_num]
-    while sum(widths) + 2 * (len(widths) - 1) > width and text_columns:
-        widest = max(text_columns, key=lambda i: widths[i])
-        floor = max(6, len(columns[widest]))
-        if widths[widest] <= floor:
-            text_columns.remove(widest)
-            continue
+    hidden: list[str] = []
+    preferred = frame.attrs.get("table_columns")
+    if preferred:
+        keep = [c for c in preferred if c in frame.columns]
+        hidden = [str(c) for c in frame.columns if c not in keep]
+        frame = frame[keep]
+    names = [str(c) for c in frame.columns]
+    cells = [_format_column(n, frame[c]) for n, c in zip(names, frame.columns)]
+    numeric = [
+        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        for c in frame.columns
+    ]
+    value_widths = [max([1] + [len(v) for v in values]) for values in cells]
+    one_line = [max(len(n), w) for n, w in zip(names, value_widths)]
+    two_line = [max(max(len(p) for p in _split_header(n)), w) for n, w in zip(names, value_widths)]
+    wrap = sum(one_line) + 2 * (len(names) - 1) > width
+    widths = two_line if wrap else one_line
+
+    def total() -> int:
+        return sum(widths) + 2 * (len(widths) - 1)
+
+    shrinkable = [i for i, num in enumerate(numeric) if not num]
+    floors = {i: (16 if names[i] in ("account", "key", "handle") else 8) for i in shrinkable}
+    while total() > width and shrinkable:
+        widest = max(shrinkable, key=lambda i: widths[i] - floors[i])
+        if widths[widest] <= floors[widest]:
+            break
         widths[widest] -= 1
+    while total() > width and len(widths) > 2:
+        hidden.insert(0, names.pop())
+        cells.pop()
+        numeric.pop()
+        widths.pop()
+
     def cut(text: str, size: int) -> str:
         return text if len(text) <= size else text[: size - 1] + "…"
+
+    def line(parts) -> str:
+        return "  ".join(
+            cut(p, w).rjust(w) if num else cut(p, w).ljust(w) for p, w, num in zip(parts, widths, numeric)
+        ).rstrip()
+
     lines = []
-    header = [cut(c, w).rjust(w) if num else cut(c, w).ljust(w) for c, w, num in zip(columns, widths, numeric)]
-    lines.append("  ".join(header).rstrip())
-    for row in zip(*cells):
-        parts = [cut(v, w).rjust(w) if num else cut(v, w).ljust(w) for v, w, num in zip(row, widths, numeric)]
-        lines.append("  ".join(parts).rstrip())
+    if wrap:
+        tops, bottoms = zip(*(_split_header(n) if len(n) > w else ("", n) for n, w in zip(names, widths)))
+        lines.append(line(tops))
+        lines.append(line(bottoms))
+    else:
+        lines.append(line(names))
+    lines.extend(line(row) for row in zip(*cells))
+    if hidden:
+        lines.append(f"({len(hidden)} more columns: {', '.join(hidden)}; see them with --format csv or json)")
     return "\n".join(lines)
 
 
