@@ -190,37 +190,74 @@ class FollowGraph:
 
     @property
     def keys(self) -> np.ndarray:
-        """Account keys by id, as an object array."""
+        """Account keys by id, as an object array (converts every key: avoid on big graphs)."""
         return self.accounts["key"].to_numpy(dtype=object)
+
+    def _key_array(self):
+        """The keys as a pyarrow array (zero-copy when the column is arrow-backed)."""
+        import pyarrow as pa
+
+        column = self.accounts["key"].array
+        array = getattr(column, "_pa_array", None)
+        if array is None:
+            array = pa.array(self.accounts["key"].to_numpy(dtype=object), type=pa.string())
+        return array
 
     @property
     def index(self) -> pd.Index:
-        """A hash index from key to id (built once)."""
+        """A hash index from key to id (built once; costly on millions of accounts)."""
         if self._index is None:
-            self._index = pd.Index(self.accounts["key"].astype(object))
+            self._index = pd.Index(self.accounts["key"].to_numpy(dtype=object))
         return self._index
 
     def keys_of(self, ids: Sequence[int] | np.ndarray) -> np.ndarray:
-        """Keys of the given ids."""
-        return self.keys[np.asarray(ids, dtype=np.int64)]
+        """Keys of the given ids, as an object array."""
+        ids = np.asarray(ids, dtype=np.int64)
+        return self.accounts["key"].array.take(ids).to_numpy(dtype=object)
 
     def has(self, account: str) -> bool:
         """Whether a handle (normalized first) is in the graph."""
         key = normalize_handle(account)
-        return key is not None and key in self.index
+        return key is not None and self._find(key) >= 0
+
+    def _find(self, key: str) -> int:
+        """Position of ``key`` or -1: a vectorized scan unless the hash index exists."""
+        if self._index is not None:
+            return int(self._index.get_indexer([key])[0])
+        import pyarrow.compute as pc
+
+        position = pc.index(self._key_array(), key).as_py()
+        return -1 if position is None else int(position)
 
     def id_of(self, account: str) -> int:
         """The id of a handle; :class:`AccountNotFound` with close matches if absent."""
         key = normalize_handle(account)
         if key is not None:
-            position = self.index.get_indexer([key])[0]
+            position = self._find(key)
             if position >= 0:
-                return int(position)
+                return position
         raise AccountNotFound(str(account), self.suggest(key or str(account)))
 
     def ids_of(self, accounts: Iterable[str]) -> np.ndarray:
         """Ids of several handles; the first unknown one raises :class:`AccountNotFound`."""
-        return np.array([self.id_of(a) for a in accounts], dtype=np.int64)
+        accounts = list(accounts)
+        keys = [normalize_handle(a) for a in accounts]
+        if self._index is None and len(keys) < 50_000:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            wanted = pa.array([k for k in keys if k is not None], type=pa.string())
+            positions = np.flatnonzero(pc.is_in(self._key_array(), value_set=wanted).to_numpy(zero_copy_only=False))
+            found = dict(zip(self.keys_of(positions).tolist(), positions.tolist()))
+        else:
+            found = {k: int(i) for k, i in zip(keys, self.index.get_indexer(keys)) if i >= 0}
+        out = np.empty(len(keys), dtype=np.int64)
+        for i, (raw, key) in enumerate(zip(accounts, keys)):
+            position = found.get(key) if key is not None else None
+            if position is None:
+                raise AccountNotFound(str(raw), self.suggest(key or str(raw)))
+            out[i] = position
+        return out
 
     def suggest(self, key: str, n: int = 3) -> list[str]:
         """Up to ``n`` keys close to ``key`` (for "did you mean" messages)."""

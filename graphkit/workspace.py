@@ -419,113 +419,156 @@ def _write_graph_files(graph: FollowGraph, tables: dict[str, pd.DataFrame], fold
 
 
 class _Merger:
-    """Accumulates sources onto a base graph: new keys get the next ids."""
+    """Accumulates sources onto a base graph; ids are assigned in one vectorized pass.
+
+    All keys (the base graph's first, then each source's accounts, observed
+    keys and follow endpoints, in order) are dictionary-encoded together by
+    pyarrow: the dictionary lists keys in order of first appearance, so the base
+    keys keep their ids ``0..n-1`` and new keys get the next ids in the order
+    the sources name them. No Python loop runs per key or per follow.
+    """
 
     def __init__(self, base: FollowGraph) -> None:
+        import pyarrow as pa
+
         self.base = base
-        self.base_index = base.index
-        self.new_keys: list[str] = []
-        self.new_lookup: dict[str, int] = {}
-        self.codes: list[np.ndarray] = []
-        self.code_source: list[np.ndarray] = []
-        self.pending_reports: list[tuple[int, LoadReport, int]] = []
-        self.attribute_updates: list[pd.DataFrame] = []
-        self.observed_ids: list[np.ndarray] = []
+        self.segments: list = [_as_arrow(base.accounts["key"])] if base.n_accounts else []
+        self.plan: list[tuple] = []  # (source index, role, segment index[, segment index])
+        self.pending_reports: list[tuple[int, LoadReport]] = []
+        self.attribute_updates: list[tuple[int, pd.DataFrame]] = []
         self.n_sources = 0
+        self._pa = pa
 
-    def _encode(self, keys: np.ndarray) -> np.ndarray:
-        """Ids for keys (object array of str), assigning new ids to new keys."""
-        ids = self.base_index.get_indexer(keys).astype(np.int64)
-        missing = np.flatnonzero(ids < 0)
-        if len(missing):
-            offset = len(self.base_index)
-            lookup = self.new_lookup
-            for position in missing:
-                key = keys[position]
-                new_id = lookup.get(key)
-                if new_id is None:
-                    new_id = offset + len(self.new_keys)
-                    lookup[key] = new_id
-                    self.new_keys.append(key)
-                ids[position] = new_id
-        return ids
-
-    def _encode_column_pair(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        both = pd.concat([frame["follower"], frame["followee"]], ignore_index=True)
-        codes, uniques = pd.factorize(both)
-        if (codes < 0).any():
-            raise GraphkitError("internal: a follow with an empty account key reached the workspace")
-        ids = self._encode(np.asarray(uniques, dtype=object))[codes]
-        n = len(frame)
-        return ids[:n], ids[n:]
+    def _segment(self, values) -> int:
+        self.segments.append(_as_arrow(values))
+        return len(self.segments) - 1
 
     def add(self, source: SourceTables, progress: Progress | None) -> LoadReport:
         index = self.n_sources
         self.n_sources += 1
-        keys_before = len(self.new_keys)
         report = LoadReport(source.path, source.format, rows_read=source.rows_read, rejected=list(source.rejected))
-        # accounts first, so a key named only in the accounts table still gets an id
         if len(source.accounts):
-            account_ids = self._encode(source.accounts["key"].astype(object).to_numpy())
-            update = source.accounts.drop(columns=["key"]).copy()
-            update.index = account_ids
+            segment = self._segment(source.accounts["key"])
+            update = source.accounts.drop(columns=["key"]).reset_index(drop=True)
+            self.plan.append((index, "accounts", segment))
             if len(update.columns):
-                self.attribute_updates.append(update)
+                self.attribute_updates.append((segment, update))
         if source.observed:
-            self.observed_ids.append(self._encode(np.array(sorted(source.observed), dtype=object)))
-        rows = 0
+            self.plan.append((index, "observed", self._segment(sorted(source.observed))))
         for chunk in source.follows:
             if not len(chunk):
                 continue
-            src, dst = self._encode_column_pair(chunk)
-            self_follow = src == dst
-            report.self_follows += int(self_follow.sum())
-            keep = ~self_follow
-            codes = (src[keep] << 32) | dst[keep]
-            rows += int(keep.sum())
-            self.codes.append(codes)
-            self.code_source.append(np.full(len(codes), index, dtype=np.int32))
-            if source.observe_followers:
-                self.observed_ids.append(np.unique(src))
+            follower = self._segment(chunk["follower"])
+            followee = self._segment(chunk["followee"])
+            self.plan.append((index, "follows", follower, followee, source.observe_followers))
             if progress is not None:
                 progress.advance(len(chunk))
-        report.accounts_added = len(self.new_keys) - keys_before
-        self.pending_reports.append((index, report, rows))
+        self.pending_reports.append((index, report))
         return report
 
     def finish(self) -> FollowGraph:
+        import pyarrow.compute as pc
+
         base = self.base
-        n = len(self.base_index) + len(self.new_keys)
+        n_base = base.n_accounts
+        if self.segments:
+            encoded = pc.dictionary_encode(self._pa.chunked_array(self.segments, type=self._pa.string()))
+            dictionary = encoded.chunks[0].dictionary if encoded.num_chunks else self._pa.array([], self._pa.string())
+            if any(chunk.indices.null_count for chunk in encoded.chunks):
+                raise GraphkitError("internal: an empty account key reached the workspace")
+            codes = [np.asarray(chunk.indices.to_numpy(zero_copy_only=False), dtype=np.int64) for chunk in encoded.chunks]
+            # empty segments are dropped from a chunked array: map back by length
+            codes = _align_codes(self.segments, codes)
+        else:
+            dictionary, codes = self._pa.array([], self._pa.string()), []
+        n = len(dictionary)
+
+        reports = dict(self.pending_reports)
+        seen_max = n_base - 1
+        observed_ids: list[np.ndarray] = []
+        edge_codes: list[np.ndarray] = []
+        edge_source: list[np.ndarray] = []
+        rows_kept = np.zeros(self.n_sources, dtype=np.int64)
+        for entry in self.plan:
+            index, role = entry[0], entry[1]
+            report = reports[index]
+            if role == "follows":
+                src, dst = codes[entry[2]], codes[entry[3]]
+                new_max = max(seen_max, int(src.max(initial=-1)), int(dst.max(initial=-1)))
+                report.accounts_added += new_max - seen_max
+                seen_max = new_max
+                self_follow = src == dst
+                report.self_follows += int(self_follow.sum())
+                keep = ~self_follow
+                edge_codes.append((src[keep] << 32) | dst[keep])
+                edge_source.append(np.full(int(keep.sum()), index, dtype=np.int32))
+                rows_kept[index] += int(keep.sum())
+                if entry[4]:
+                    observed_ids.append(np.unique(src))
+            else:
+                ids = codes[entry[2]]
+                new_max = max(seen_max, int(ids.max(initial=-1)))
+                report.accounts_added += new_max - seen_max
+                seen_max = new_max
+                if role == "observed":
+                    observed_ids.append(ids)
+
         accounts = base.accounts
-        if self.new_keys:
-            new = pd.DataFrame({"key": pd.array(self.new_keys, dtype="string"), "observed": False})
+        if n > n_base:
+            new_keys = pd.Series(pd.arrays.ArrowStringArray(dictionary.slice(n_base)))
+            new = pd.DataFrame({"key": new_keys, "observed": np.zeros(n - n_base, dtype=bool)})
             accounts = pd.concat([accounts, new], ignore_index=True)
         accounts = accounts.copy()
         accounts["observed"] = accounts["observed"].fillna(False).astype(bool)
-        for update in self.attribute_updates:
+        for segment, update in self.attribute_updates:
+            update = update.copy()
+            update.index = codes[segment]
             accounts = _apply_update(accounts, update)
-        for ids in self.observed_ids:
-            accounts.loc[ids, "observed"] = True
+        if observed_ids:
+            mask = accounts["observed"].to_numpy(dtype=bool, copy=True)
+            mask[np.concatenate(observed_ids)] = True
+            accounts["observed"] = mask
         accounts["key"] = accounts["key"].astype("string")
 
-        if self.codes:
+        if edge_codes:
             base_codes = (base.sources().astype(np.int64) << 32) | np.asarray(base.out_indices, dtype=np.int64)
-            all_codes = np.concatenate([base_codes, *self.codes])
-            tags = np.concatenate([np.full(len(base_codes), -1, dtype=np.int32), *self.code_source])
+            all_codes = np.concatenate([base_codes, *edge_codes])
+            tags = np.concatenate([np.full(len(base_codes), -1, dtype=np.int32), *edge_source])
             unique_codes, first = np.unique(all_codes, return_index=True)
             added = np.bincount(tags[first] + 1, minlength=self.n_sources + 1)[1:]
-            rows_idx = (unique_codes >> 32).astype(np.int64)
+            rows_idx = unique_codes >> 32
             indices = (unique_codes & 0xFFFFFFFF).astype(np.int32)
             indptr = np.zeros(n + 1, dtype=np.int64)
             np.cumsum(np.bincount(rows_idx, minlength=n), out=indptr[1:])
         else:
             added = np.zeros(self.n_sources, dtype=np.int64)
-            indptr = np.concatenate([base.out_indptr, np.full(n - base.n_accounts, base.out_indptr[-1], dtype=np.int64)])
+            indptr = np.concatenate([np.asarray(base.out_indptr), np.full(n - n_base, base.out_indptr[-1], dtype=np.int64)])
             indices = np.asarray(base.out_indices, dtype=np.int32)
-        for index, report, rows in self.pending_reports:
+        for index, report in self.pending_reports:
             report.follows_added = int(added[index])
-            report.duplicates = rows - report.follows_added
+            report.duplicates = int(rows_kept[index]) - report.follows_added
         return FollowGraph(accounts, indptr, indices)
+
+
+def _as_arrow(values):
+    """A pyarrow string array of keys from a Series, array or list."""
+    import pyarrow as pa
+
+    if isinstance(values, pd.Series):
+        values = values.array
+    if isinstance(values, pd.arrays.ArrowStringArray) or hasattr(values, "_pa_array"):
+        array = values._pa_array  # zero-copy for arrow-backed strings
+        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+        return array.cast(pa.string())
+    return pa.array([None if v is pd.NA else v for v in values] if not isinstance(values, list) else values, type=pa.string())
+
+
+def _align_codes(segments: list, chunks: list[np.ndarray]) -> list[np.ndarray]:
+    """Split the encoded chunks back into one codes array per input segment."""
+    flat = np.concatenate(chunks) if chunks else np.empty(0, dtype=np.int64)
+    lengths = [len(s) for s in segments]
+    bounds = np.cumsum([0, *lengths])
+    return [flat[bounds[i] : bounds[i + 1]] for i in range(len(segments))]
 
 
 def _apply_update(accounts: pd.DataFrame, update: pd.DataFrame) -> pd.DataFrame:
