@@ -262,11 +262,10 @@ class FollowGraph:
     def suggest(self, key: str, n: int = 3) -> list[str]:
         """Up to ``n`` keys close to ``key`` (for "did you mean" messages)."""
         keys = self.accounts["key"]
-        if len(keys) > 200_000:
+        if len(keys) > 20_000:
             head = key[:2]
             keys = keys[keys.str.startswith(head).fillna(False)] if head else keys[:0]
-            if len(keys) > 200_000:
-                keys = keys[:200_000]
+            keys = keys[:20_000]
         return difflib.get_close_matches(key, keys.astype(object).tolist(), n=n, cutoff=0.6)
 
     # -- adjacency ---------------------------------------------------------------------
