@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from graphkit.cli.options import emit, output_options, positive_int
@@ -28,6 +30,7 @@ def demo(ctx: click.Context, top: int, fmt, out) -> None:
     state = ctx.obj
     workspace = open_workspace(state.workspace_path or DEFAULT_DEMO_WORKSPACE)
     for report in build_demo(workspace):
+        report.path = Path(report.path).name  # the bundled files live deep in site-packages
         click.echo(str(report), err=True)
     graph = workspace.graph
     table = affinity(graph, DEMO_BRAND, top=top, tier_scheme=state.tier_scheme)
