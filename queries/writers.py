@@ -81,12 +81,43 @@ def _neutralized(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame, sep: str = ",") -> str:
-    """CSV text with a header, one row per record, formula-looking cells neutralized."""
-    buffer = io.StringIO()
+    """CSV text with a header, one row per record, formula-looking cells neutralized.
+
+    A cell holding a line break (``\\n`` or a lone ``\\r``) is quoted, so every
+    record reads back as one row.
+
+    >>> to_csv(pd.DataFrame({"bio": ["a\\rb"], "n": [1]}))
+    'bio,n\\n"a\\rb",1\\n'
+    """
     safe = _neutralized(frame)
     safe.columns = [str(neutralize_cell(str(c))) for c in safe.columns]
-    safe.to_csv(buffer, index=False, sep=sep, lineterminator="\n")
-    return buffer.getvalue()
+    if not _has_carriage_return(safe):
+        buffer = io.StringIO()
+        safe.to_csv(buffer, index=False, sep=sep, lineterminator="\n")
+        return buffer.getvalue()
+    # the csv module does not quote a lone CR when the line ending is LF: quote by hand
+    lines = [sep.join(_quote_cell(c, sep) for c in safe.columns)]
+    for row in safe.astype(object).itertuples(index=False, name=None):
+        lines.append(sep.join(_quote_cell(v, sep) for v in row))
+    return "\n".join(lines) + "\n"
+
+
+def _has_carriage_return(frame: pd.DataFrame) -> bool:
+    for column in frame.columns:
+        series = frame[column]
+        if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
+            if series.astype("string").str.contains("\r", regex=False).fillna(False).any():
+                return True
+    return False
+
+
+def _quote_cell(value: object, sep: str) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value)
+    if any(ch in text for ch in (sep, '"', "\n", "\r")):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _json_value(value: object) -> object:
@@ -141,6 +172,8 @@ def _format_column(name: str, series: pd.Series) -> list[str]:
                 out.append(f"{value:,.0f}")
             elif abs(value) >= 10:
                 out.append(f"{value:.1f}")
+            elif 0 < abs(value) < 0.01:  # small scores (PageRank): 3 significant digits
+                out.append(f"{value:.3g}")
             else:
                 out.append(f"{value:.3f}")
         else:
