@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from graphkit.cli.options import emit, output_options
+from graphkit.cli.options import emit, output_options, positive_int
 
 __all__ = ["export"]
 
@@ -31,3 +31,40 @@ def export_accounts(obj, fmt, out) -> None:
     accounts = graph.accounts.copy()
     accounts.insert(1, "tier", obj.tier_scheme.assign(graph.attribute("followers_count").to_numpy()))
     emit(accounts, out, fmt or ("csv" if out in (None, "-") else None))
+
+
+@export.command("neighbourhood")
+@click.argument("seed")
+@click.option("--hops", type=int, default=1, show_default=True, callback=positive_int,
+              help="How many follows away to go.")
+@click.option("--direction", type=click.Choice(["both", "following", "followers"]), default="both",
+              show_default=True, help="Follow edges out of SEED, into it, or both.")
+@click.option("--limit", type=int, default=500, show_default=True, callback=positive_int,
+              help="Accounts besides the seed (nearest and best linked first); maps stay "
+                   "readable up to about 2,000.")
+@click.option("-o", "--out", metavar="FILE", required=True,
+              help="File to write; the extension picks the format: .graphml .gexf .json (node-link) "
+                   ".csv/.parquet (nodes, plus FILE-edges beside) .html (interactive map).")
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "csv", "parquet", "html"]),
+              default=None, help="Format  [default: from --out's extension]")
+@click.option("--layout-seed", type=int, default=0, show_default=True,
+              help="Seed of the force-directed layout (.gexf positions, .html map).")
+@click.pass_obj
+def export_neighbourhood(obj, seed, hops, direction, limit, out, fmt, layout_seed) -> None:
+    """Write SEED's ranked neighbourhood (graphkit expand) as a graph file or a map.
+
+    Every column of the ranked table (rank, hops, links, degrees, tier, ...) and
+    every profile attribute becomes a node attribute with its type declared;
+    the follows among the accounts become the edges.
+    """
+    from queries.expand import expand
+    from queries.exporters import write_neighbourhood
+
+    graph = obj.workspace.graph
+    table = expand(graph, seed, hops=hops, direction=direction, limit=limit, tier_scheme=obj.tier_scheme)
+    written = write_neighbourhood(graph, table, out, fmt, tier_scheme=obj.tier_scheme,
+                                  layout_seed=layout_seed)
+    for path in written:
+        click.echo(f"wrote {path}", err=True)
+    click.echo(f"{table.attrs.get('seed', seed)}: {len(table):,} accounts (seed included) within "
+               f"{hops} hop{'s' if hops != 1 else ''} ({direction})", err=True)
