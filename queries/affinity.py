@@ -1,25 +1,73 @@
-"""Affinity: who do a brand's followers follow?
+"""Affinity: who do a brand's followers follow, more than other people do?
 
 For a brand B with observed followers ``O(B)`` (``n = |O(B)|``), every account
-``a != B`` gets ``audience_count(a) = |{f in O(B) : f follows a}|`` and
-``audience_share(a) = audience_count(a) / n``. The counts are one gather over
-the CSR rows of ``O(B)`` and one ``bincount``: no Python loop over follows.
+``a != B`` gets
+
+* ``audience_count(a) = |{f in O(B) : f follows a}|`` and
+  ``audience_share(a) = audience_count(a) / n``;
+* from a *baseline* population P (``m = |P|``): ``baseline_count(a)``, the
+  number of P that follow ``a``, and ``baseline_share(a) = baseline_count(a) / m``;
+* ``affinity(a) = audience_share(a) / baseline_share(a)``, the lift: 3.0 means
+  B's audience is three times as likely as the baseline to follow ``a``. When
+  nobody in the baseline follows ``a`` its baseline share is taken as half a
+  follower, ``0.5 / m``, so the lift stays finite;
+* ``lift_lower(a)``, the confidence-aware lift the default ranking uses:
+  ``wilson_lower(audience_share, n) / wilson_upper(baseline_share, m)``, the
+  smallest lift that both 95 % Wilson score intervals (``z = 1.96``) allow.
+  Two followers out of three can show a huge raw lift, but their interval is
+  wide, so 400 out of 2,000 at a solid lift rank above them.
+
+The Wilson score interval of a share ``p`` over ``n`` draws is
+``(p + z²/2n ± z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n)``.
+
+Baselines (``baseline=``)
+
+* ``"rest"`` (default): every observed account other than B that does not follow B;
+* an account R: the observed followers of R (``O(R)``, B left out), e.g. a competitor's audience;
+* ``population=N``: the platform as a whole, from declared follower counts:
+  ``baseline_count = followers_count`` and ``baseline_share = followers_count / N``.
+  These are counts, not a sample, so ``lift_lower`` divides by the share itself
+  (floored at ``0.5 / N``) instead of its upper bound.
+
+With no baseline (an empty population, a reference account with no observed
+follower, no declared follower counts) the baseline columns are empty and
+``table.attrs["note"]`` says why; the lift sorts then fall back to the audience
+share.
+
+``weight="mass-followers"`` down-weights followers who follow many accounts,
+like the inverse document frequency of a search engine: a follower ``f`` who
+follows ``d(f)`` accounts weighs ``w(f) = ln(1 + N / d(f))``, with ``N`` the
+number of accounts in the graph and ``d(f)`` the larger of ``f``'s follows in the
+graph and its declared ``following_count``. Shares become weighted
+(``sum of w over the followers of a`` / ``sum of w``), in the audience and in a
+sampled baseline alike, and the Wilson bounds use Kish's effective sample size
+``(sum w)² / sum w²``. ``audience_count`` and ``baseline_count`` stay plain counts.
+
+The counts are one gather over the CSR rows of the population and one
+``bincount`` (weighted when ``weight`` is set): no Python loop over follows.
 
 Examples
 --------
 >>> from graphkit.graph import FollowGraph
 >>> g = FollowGraph.from_pairs([
 ...     ("f1", "brand"), ("f2", "brand"), ("f1", "x"), ("f2", "x"), ("f2", "y"),
+...     ("r1", "y"), ("r2", "y"), ("r2", "x"),
 ... ])
 >>> affinity(g, "brand", sort="count")[["rank", "account", "audience_count", "audience_share"]]
    rank account  audience_count  audience_share
 0     1       x               2             1.0
 1     2       y               1             0.5
+>>> table = affinity(g, "brand", sort="lift")
+>>> table[["account", "baseline_count", "baseline_share", "affinity"]]
+  account  baseline_count  baseline_share  affinity
+0       x               1             0.5       2.0
+1       y               2             1.0       0.5
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -27,17 +75,268 @@ import pandas as pd
 from graphkit.errors import QueryError
 from graphkit.graph import FollowGraph
 from graphkit.tiers import TierScheme
-from queries.audience import audience
+from queries.audience import Audience, audience
 
-__all__ = ["affinity", "audience_counts", "SORTS"]
+__all__ = [
+    "affinity",
+    "affinity_scores",
+    "audience_counts",
+    "AffinityScores",
+    "follower_weights",
+    "wilson_bounds",
+    "affinity_frame",
+    "masked_array",
+    "order_rows",
+    "SORTS",
+    "WEIGHTS",
+    "DEFAULT_Z",
+]
 
-SORTS = ("count",)
+#: ``--sort`` values; the first is the default.
+SORTS = ("lift-lower", "lift", "share", "count")
+
+#: ``--weight`` values.
+WEIGHTS = ("none", "mass-followers")
+
+#: z of the Wilson intervals: 1.96 is a two-sided 95 % interval.
+DEFAULT_Z = 1.96
+
+_REST = "rest"
 
 
-def audience_counts(graph: FollowGraph, follower_ids: np.ndarray) -> np.ndarray:
-    """For every account, how many of ``follower_ids`` follow it (length ``n_accounts``)."""
+def audience_counts(
+    graph: FollowGraph, follower_ids: np.ndarray, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """For every account, how many of ``follower_ids`` follow it (length ``n_accounts``).
+
+    With ``weights`` (aligned with ``follower_ids``) each follower counts its
+    weight instead of 1 and the result is ``float64``.
+
+    >>> g = FollowGraph.from_pairs([("a", "c"), ("b", "c"), ("b", "a")])
+    >>> g.keys.tolist()
+    ['a', 'c', 'b']
+    >>> audience_counts(g, g.ids_of(["a", "b"])).tolist()
+    [1, 2, 0]
+    >>> audience_counts(g, g.ids_of(["a", "b"]), np.array([1.0, 0.5])).tolist()
+    [0.5, 1.5, 0.0]
+    """
+    follower_ids = np.asarray(follower_ids, dtype=np.int64)
     followees = graph.gather_following(follower_ids)
-    return np.bincount(followees, minlength=graph.n_accounts)
+    if weights is None:
+        return np.bincount(followees, minlength=graph.n_accounts)
+    lengths = graph.out_indptr[follower_ids + 1] - graph.out_indptr[follower_ids]
+    return np.bincount(followees, weights=np.repeat(weights, lengths), minlength=graph.n_accounts)
+
+
+def follower_weights(graph: FollowGraph, ids: np.ndarray) -> np.ndarray:
+    """The mass-follower weight ``ln(1 + N / d(f))`` of accounts ``ids``.
+
+    ``N`` is the number of accounts in the graph; ``d(f)`` is the larger of the
+    follows of ``f`` in the graph and its declared ``following_count`` (at least 1).
+
+    >>> g = FollowGraph.from_pairs([("a", "b"), ("a", "c"), ("a", "d"), ("b", "c")])
+    >>> follower_weights(g, g.ids_of(["a", "b"])).round(4).tolist()  # ln(1 + 4/3), ln(1 + 4/1)
+    [0.8473, 1.6094]
+    """
+    ids = np.asarray(ids, dtype=np.int64)
+    degree = (graph.out_indptr[ids + 1] - graph.out_indptr[ids]).astype(np.float64)
+    declared = graph.attribute("following_count").iloc[ids]
+    declared = pd.to_numeric(declared, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    degree = np.fmax(degree, declared)
+    return np.log1p(graph.n_accounts / np.maximum(degree, 1.0))
+
+
+def wilson_bounds(share, n, z: float = DEFAULT_Z) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper Wilson score bounds of ``share`` observed over ``n`` draws.
+
+    ``(p + z²/2n ± z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n)``, clipped to ``[0, 1]``.
+
+    >>> low, high = wilson_bounds(np.array([0.5, 0.0]), np.array([4.0, 10.0]))
+    >>> low.round(4).tolist(), high.round(4).tolist()
+    ([0.15, 0.0], [0.85, 0.2775])
+    """
+    p = np.asarray(share, dtype=np.float64)
+    n = np.asarray(n, dtype=np.float64)
+    z2 = z * z
+    denom = 1.0 + z2 / n
+    centre = p + z2 / (2.0 * n)
+    half = z * np.sqrt(np.clip(p * (1.0 - p), 0.0, None) / n + z2 / (4.0 * n * n))
+    return np.clip((centre - half) / denom, 0.0, 1.0), np.clip((centre + half) / denom, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class AffinityScores:
+    """Affinity figures for every account of the graph (arrays indexed by id).
+
+    ``baseline_*``, ``lift`` and ``lift_lower`` are ``None`` when there is no
+    baseline; ``note`` then says why. In ``population`` mode ``baseline_share``
+    is ``NaN`` for accounts without a declared follower count.
+    """
+
+    audience: Audience
+    counts: np.ndarray
+    shares: np.ndarray
+    share_lower: np.ndarray
+    baseline: str
+    baseline_size: int | None
+    baseline_counts: np.ndarray | None
+    baseline_shares: np.ndarray | None
+    lift: np.ndarray | None
+    lift_lower: np.ndarray | None
+    weight: str
+    z: float
+    note: str | None
+
+
+def _weighted(graph: FollowGraph, ids: np.ndarray, weight: str, z: float):
+    """Counts, shares and Wilson bounds of the population ``ids`` (non-empty)."""
+    counts = audience_counts(graph, ids)
+    if weight == "none":
+        shares = counts / len(ids)
+        n_eff = float(len(ids))
+    else:
+        w = follower_weights(graph, ids)
+        shares = audience_counts(graph, ids, w) / w.sum()
+        n_eff = float(w.sum() ** 2 / np.square(w).sum())
+    np.clip(shares, 0.0, 1.0, out=shares)
+    low, high = wilson_bounds(shares, n_eff, z)
+    return counts, shares, low, high
+
+
+def affinity_scores(
+    graph: FollowGraph,
+    brand: str,
+    *,
+    baseline: str | None = None,
+    population: int | None = None,
+    weight: str = "none",
+    z: float = DEFAULT_Z,
+) -> AffinityScores:
+    """Audience and baseline figures of ``brand`` for every account (see the module notes).
+
+    Parameters
+    ----------
+    graph : FollowGraph
+    brand : str
+    baseline : str, optional
+        ``"rest"`` (the default when ``None``) or the handle of a reference
+        account whose observed followers form the baseline (write ``@rest``
+        for an account named ``rest``).
+    population : int, optional
+        Use declared follower counts over a population of ``population`` accounts.
+    weight : {"none", "mass-followers"}
+    z : float
+        z of the Wilson intervals (1.96: 95 %).
+
+    Raises
+    ------
+    AccountNotFound
+        ``brand`` or the reference account is not in the graph.
+    QueryError
+        No observed follower of ``brand``; bad options.
+
+    Examples
+    --------
+    >>> g = FollowGraph.from_pairs([("f", "brand"), ("f", "x"), ("r", "x"), ("s", "y")])
+    >>> s = affinity_scores(g, "brand")
+    >>> s.baseline_size, s.lift[g.id_of("x")]  # (1/1) / (1/2)
+    (2, np.float64(2.0))
+    """
+    if weight not in WEIGHTS:
+        raise QueryError(f"unknown weight {weight!r}; choose one of {', '.join(WEIGHTS)}")
+    if not z > 0:
+        raise QueryError(f"z must be positive, not {z}")
+    if population is not None and baseline not in (None, _REST):
+        raise QueryError("give either a baseline account or --population, not both")
+    if population is not None and population < 1:
+        raise QueryError(f"--population must be at least 1, not {population}")
+    aud = audience(graph, brand, require_observed=True)
+    counts, shares, share_low, _ = _weighted(graph, aud.observed, weight, z)
+    counts[aud.brand_id] = 0
+    shares[aud.brand_id] = 0.0
+    share_low[aud.brand_id] = 0.0
+    common = dict(audience=aud, counts=counts, shares=shares, share_lower=share_low, weight=weight, z=z)
+
+    if population is not None:
+        declared = pd.to_numeric(graph.attribute("followers_count"), errors="coerce")
+        declared = declared.to_numpy(dtype=np.float64, na_value=np.nan)
+        label = f"population of {population:,}"
+        if np.isnan(declared).all():
+            return AffinityScores(
+                **common, baseline=label, baseline_size=population, baseline_counts=None,
+                baseline_shares=None, lift=None, lift_lower=None,
+                note=f"no baseline: no account has a declared followers_count, so --population "
+                f"{population:,} gives no share (load profiles with `graphkit load profiles FILE`)",
+            )
+        base_share = declared / population
+        floor = 0.5 / population
+        lift = shares / np.maximum(base_share, floor)
+        lift_lower = share_low / np.maximum(base_share, floor)
+        return AffinityScores(
+            **common, baseline=label, baseline_size=population, baseline_counts=declared,
+            baseline_shares=base_share, lift=lift, lift_lower=lift_lower, note=None,
+        )
+
+    if baseline is None or baseline.strip().lower() == _REST:
+        mask = graph.observed.copy()
+        mask[aud.followers] = False
+        mask[aud.brand_id] = False
+        members = np.flatnonzero(mask)
+        label = "rest"
+        why = (
+            f"no baseline: every observed account other than {aud.brand!r} follows it, so "
+            "nobody is left to compare with (use --baseline ACCOUNT or --population N)"
+        )
+    else:
+        ref_id = graph.id_of(baseline)
+        ref_key = str(graph.keys[ref_id])
+        if ref_id == aud.brand_id:
+            raise QueryError(f"the baseline account {ref_key!r} is the brand itself; name another account")
+        followers = np.asarray(graph.followers(ref_id), dtype=np.int64)
+        members = followers[graph.observed[followers] & (followers != aud.brand_id)]
+        label = ref_key
+        why = (
+            f"no baseline: none of {ref_key!r}'s {len(followers):,} followers is observed "
+            "(no following list loaded for any of them)"
+            if len(followers)
+            else f"no baseline: {ref_key!r} has no followers in the graph"
+        )
+    if len(members) == 0:
+        return AffinityScores(
+            **common, baseline=label, baseline_size=0, baseline_counts=None,
+            baseline_shares=None, lift=None, lift_lower=None, note=why,
+        )
+    base_counts, base_shares, _, base_high = _weighted(graph, members, weight, z)
+    floor = 0.5 / len(members)
+    lift = shares / np.maximum(base_shares, floor)
+    lift_lower = share_low / np.maximum(base_high, floor)
+    return AffinityScores(
+        **common, baseline=label, baseline_size=len(members), baseline_counts=base_counts,
+        baseline_shares=base_shares, lift=lift, lift_lower=lift_lower, note=None,
+    )
+
+
+def _sort_columns(sort: str) -> list[str]:
+    return {
+        "count": ["audience_count"],
+        "share": ["audience_share", "audience_count"],
+        "lift": ["affinity", "audience_count"],
+        "lift-lower": ["lift_lower", "audience_count"],
+    }[sort]
+
+
+def order_rows(table: pd.DataFrame, descending: list[str]) -> pd.DataFrame:
+    """Sort by ``descending`` columns (missing values last), then ``account`` ascending."""
+    keys = pd.DataFrame(index=table.index)
+    for i, column in enumerate(descending):
+        values = pd.to_numeric(table[column], errors="coerce").astype("float64")
+        keys[f"k{i}"] = values.fillna(-np.inf).to_numpy()
+    keys["account"] = table["account"].astype(object).to_numpy()
+    order = keys.sort_values(
+        [*(f"k{i}" for i in range(len(descending))), "account"],
+        ascending=[False] * len(descending) + [True], kind="stable",
+    ).index
+    return table.loc[order]
 
 
 def affinity(
@@ -45,13 +344,17 @@ def affinity(
     brand: str,
     *,
     top: int | None = None,
-    sort: str = "count",
+    sort: str = "lift-lower",
     tiers: Sequence[str] | None = None,
     min_count: int = 1,
     exclude_followed: bool = False,
+    baseline: str | None = None,
+    population: int | None = None,
+    weight: str = "none",
+    z: float = DEFAULT_Z,
     tier_scheme: TierScheme | None = None,
 ) -> pd.DataFrame:
-    """Rank the accounts that ``brand``'s observed followers follow.
+    """Rank the accounts that ``brand``'s observed followers follow, against a baseline.
 
     Parameters
     ----------
@@ -60,26 +363,48 @@ def affinity(
         The brand's handle.
     top : int, optional
         Keep the first ``top`` rows.
-    sort : {"count"}
-        ``count``: ``audience_count`` descending, then ``account`` ascending.
+    sort : {"lift-lower", "lift", "share", "count"}
+        ``lift-lower`` (default): the confidence-aware lift; ``lift``: the raw
+        ``affinity``; ``share``: ``audience_share`` (differs from ``count`` only
+        when weighted); ``count``: ``audience_count``. All descending, missing
+        values last, then ``audience_count`` descending, then ``account``
+        ascending. Without a baseline the lift sorts use ``share``.
     tiers : list of str, optional
         Keep only accounts in these tiers (e.g. ``["nano", "micro"]``).
     min_count : int
         Drop accounts followed by fewer of the audience.
     exclude_followed : bool
         Drop accounts the brand already follows.
+    baseline, population, weight, z
+        See :func:`affinity_scores`.
+    tier_scheme : TierScheme, optional
 
     Returns
     -------
     DataFrame
-        ``rank, account, audience_count, audience_share, tier, followers_count``.
+        ``rank, account, audience_count, audience_share, baseline_count,
+        baseline_share, affinity, lift_lower, tier, followers_count``.
+        ``attrs``: ``brand``, ``audience_observed``, ``audience_followers``,
+        ``baseline`` (its label), ``baseline_size``, ``weight``, ``z``, ``sort``
+        (the sort applied) and ``note`` (why columns are empty or no row is
+        left; ``None`` otherwise).
 
     Raises
     ------
     AccountNotFound
-        ``brand`` is not in the graph.
+        ``brand`` (or the baseline account) is not in the graph.
     QueryError
-        None of the brand's followers is observed.
+        None of the brand's followers is observed; bad options.
+
+    Examples
+    --------
+    >>> g = FollowGraph.from_pairs([("f", "brand"), ("f", "x")])
+    >>> t = affinity(g, "brand")
+    >>> t[["account", "audience_count", "baseline_share", "affinity"]]
+      account  audience_count  baseline_share  affinity
+    0       x               1            <NA>      <NA>
+    >>> t.attrs["note"].split(",")[0]
+    "no baseline: every observed account other than 'brand' follows it"
     """
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
@@ -90,29 +415,102 @@ def affinity(
     scheme = tier_scheme or TierScheme.default()
     if tiers:
         scheme.check_names(list(tiers))
-    aud = audience(graph, brand, require_observed=True)
-    counts = audience_counts(graph, aud.observed)
-    counts[aud.brand_id] = 0
-    candidates = np.flatnonzero(counts >= min_count)
+    scores = affinity_scores(graph, brand, baseline=baseline, population=population, weight=weight, z=z)
+    aud = scores.audience
+    candidates = np.flatnonzero(scores.counts >= min_count)
     if exclude_followed:
         candidates = np.setdiff1d(candidates, graph.following(aud.brand_id), assume_unique=True)
-    followers_count = graph.attribute("followers_count").iloc[candidates]
-    tier = scheme.assign(followers_count.to_numpy())
-    table = pd.DataFrame({
-        "account": graph.keys_of(candidates),
-        "audience_count": counts[candidates].astype(np.int64),
-        "audience_share": counts[candidates] / aud.n_observed,
-        "tier": tier,
-        "followers_count": pd.array(followers_count.to_numpy(), dtype="Int64"),
-    })
+    table = affinity_frame(graph, scores, candidates, scheme)
+    notes = [scores.note] if scores.note else []
+    if population is not None and scores.baseline_counts is not None:
+        missing = int(table["baseline_share"].isna().sum())
+        too_big = table["baseline_share"].gt(1).fillna(False)
+        if too_big.any():
+            row = table[too_big].iloc[0]
+            raise QueryError(
+                f"--population {population:,} is smaller than the declared followers_count "
+                f"of {row['account']!r} ({int(row['followers_count']):,}): give the platform's size"
+            )
+        if missing:
+            notes.append(
+                f"{missing:,} of {len(table):,} accounts have no declared followers_count: "
+                "their baseline columns are empty"
+            )
+    applied = sort
+    if scores.lift is None and sort in ("lift", "lift-lower"):
+        applied = "share"
+        notes.append("ranked by audience_share instead of the lift")
     if tiers:
         table = table[table["tier"].isin(list(tiers))]
-    table = table.sort_values(["audience_count", "account"], ascending=[False, True], kind="stable")
+    table = order_rows(table, _sort_columns(applied))
     if top is not None:
         table = table.head(top)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     table = table.reset_index(drop=True)
-    table.attrs["brand"] = aud.brand
-    table.attrs["audience_observed"] = aud.n_observed
-    table.attrs["audience_followers"] = aud.n_followers
+    if table.empty:
+        notes.append(_why_empty(aud, min_count, exclude_followed, tiers))
+    table.attrs.update({
+        # the terminal shows these; csv/json/parquet carry every column
+        "table_columns": ["rank", "account", "audience_count", "audience_share", "affinity",
+                          "lift_lower", "tier", "followers_count"],
+        "brand": aud.brand,
+        "audience_observed": aud.n_observed,
+        "audience_followers": aud.n_followers,
+        "baseline": scores.baseline,
+        "baseline_size": scores.baseline_size,
+        "weight": weight,
+        "z": z,
+        "sort": applied,
+        "note": "; ".join(notes) or None,
+    })
     return table
+
+
+def affinity_frame(
+    graph: FollowGraph, scores: AffinityScores, ids: np.ndarray, scheme: TierScheme
+) -> pd.DataFrame:
+    """The affinity columns (no ``rank``) of accounts ``ids``, in the order given."""
+    followers_count = pd.to_numeric(graph.attribute("followers_count").iloc[ids], errors="coerce")
+    followers_count = pd.array(followers_count.to_numpy(dtype=np.float64, na_value=np.nan), dtype="Int64")
+
+    def column(values: np.ndarray | None, dtype: str) -> pd.api.extensions.ExtensionArray:
+        if values is None:
+            return pd.array([pd.NA] * len(ids), dtype=dtype)
+        return masked_array(values[ids], dtype)
+
+    return pd.DataFrame({
+        "account": graph.keys_of(ids),
+        "audience_count": scores.counts[ids].astype(np.int64),
+        "audience_share": scores.shares[ids],
+        "baseline_count": column(scores.baseline_counts, "Int64"),
+        "baseline_share": column(scores.baseline_shares, "Float64"),
+        "affinity": column(scores.lift, "Float64"),
+        "lift_lower": column(scores.lift_lower, "Float64"),
+        "tier": scheme.assign(followers_count),
+        "followers_count": followers_count,
+    })
+
+
+def masked_array(values: np.ndarray, dtype: str = "Float64") -> pd.api.extensions.ExtensionArray:
+    """A nullable ``Float64``/``Int64`` array with ``NaN`` as missing.
+
+    >>> masked_array(np.array([1.5, np.nan])).tolist()
+    [1.5, <NA>]
+    """
+    values = np.asarray(values, dtype=np.float64)
+    missing = np.isnan(values)
+    if dtype == "Int64":
+        return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+    return pd.arrays.FloatingArray(np.where(missing, 0.0, values), missing)
+
+
+def _why_empty(aud: Audience, min_count: int, exclude_followed: bool, tiers) -> str:
+    filters = [f"followed by at least {min_count:,} of the audience"]
+    if exclude_followed:
+        filters.append(f"not followed by {aud.brand!r}")
+    if tiers:
+        filters.append(f"in tier {', '.join(tiers)}")
+    return (
+        f"no account is {' and '.join(filters)} ({aud.n_observed:,} observed followers of "
+        f"{aud.brand!r}): relax the filters"
+    )

@@ -1,44 +1,87 @@
-"""``graphkit affinity BRAND``: who do the brand's followers follow?"""
+"""``graphkit affinity BRAND``: who do the brand's followers follow, more than others do?"""
 
 from __future__ import annotations
 
 import click
 
+from graphkit.cli.neo4j import backend_option
 from graphkit.cli.options import csv_list, emit, output_options, positive_int
 
-__all__ = ["affinity"]
+__all__ = ["affinity", "print_notes"]
+
+
+def print_notes(table, out, fmt, *lines: str | None) -> None:
+    """Write ``table``; ``lines`` and ``table.attrs["note"]`` go to stderr, never into the data."""
+    notes = [line for line in lines if line]
+    if table.attrs.get("note"):
+        notes.append(f"note: {table.attrs['note']}")
+    text = "\n".join(notes) or None
+    if fmt in (None, "table") and out in (None, "-"):
+        if text:
+            click.echo(text, err=True)
+        text = None
+    emit(table, out, fmt, note=text)
 
 
 @click.command()
 @click.argument("brand")
 @click.option("--top", type=int, default=20, show_default=True, callback=positive_int, help="Rows to show.")
-@click.option("--sort", type=click.Choice(["count"]), default="count", show_default=True,
-              help="count: audience_count descending, then account.")
+@click.option("--sort", type=click.Choice(["lift-lower", "lift", "share", "count"]), default="lift-lower",
+              show_default=True,
+              help="lift-lower: the confidence-aware lift (small counts do not win); lift: the raw "
+                   "affinity; share: audience_share; count: audience_count. Ties: audience_count, "
+                   "then account.")
+@click.option("--baseline", metavar="rest|ACCOUNT", default=None,
+              help="Whom the audience is compared with: rest (default) = observed accounts that do "
+                   "not follow BRAND; ACCOUNT = the observed followers of ACCOUNT (e.g. a competitor; "
+                   "write @rest for an account named rest).")
+@click.option("--population", type=int, default=None, callback=positive_int, metavar="N",
+              help="Compare with the whole platform instead: baseline_share = declared "
+                   "followers_count / N.")
+@click.option("--weight", type=click.Choice(["none", "mass-followers"]), default="none", show_default=True,
+              help="mass-followers: a follower following d accounts weighs ln(1 + accounts / d), "
+                   "so followers of thousands count less.")
+@click.option("--z", type=float, default=1.96, show_default=True,
+              help="z of the Wilson intervals behind lift_lower (1.96 = 95%).")
 @click.option("--tier", "tiers", multiple=True, callback=csv_list, metavar="TIERS",
               help="Keep these tiers only, e.g. --tier nano,micro.")
 @click.option("--min-count", type=int, default=1, show_default=True, callback=positive_int,
               help="Drop accounts followed by fewer of the audience.")
 @click.option("--exclude-followed", is_flag=True, help="Drop accounts the brand already follows.")
+@backend_option
 @output_options
 @click.pass_obj
-def affinity(obj, brand, top, sort, tiers, min_count, exclude_followed, fmt, out) -> None:
-    """Rank the accounts BRAND's observed followers follow.
+def affinity(obj, brand, top, sort, baseline, population, weight, z, tiers, min_count,
+             exclude_followed, backend, fmt, out) -> None:
+    """Rank the accounts BRAND's observed followers follow, against a baseline.
 
-    audience_count is how many of BRAND's observed followers (those whose
-    following list is loaded) follow the account; audience_share divides it
-    by the number of observed followers.
+    \b
+    audience_count  BRAND's observed followers that follow the account
+    audience_share  audience_count / observed followers (weighted with --weight)
+    baseline_share  the same share in the baseline population
+    affinity        audience_share / baseline_share (the lift; 3 = three times as likely)
+    lift_lower      Wilson lower bound of audience_share / Wilson upper bound of
+                    baseline_share: the smallest lift the data supports (default sort)
     """
-    from queries.affinity import affinity as run
+    if baseline is not None and population is not None:
+        raise click.UsageError("use either --baseline or --population, not both")
+    from graphkit.cli.neo4j import query_backend
 
+    run, graph = query_backend(obj, backend, "affinity")
     table = run(
-        obj.workspace.graph, brand, top=top, sort=sort, tiers=tiers, min_count=min_count,
-        exclude_followed=exclude_followed, tier_scheme=obj.tier_scheme,
+        graph, brand, top=top, sort=sort, tiers=tiers, min_count=min_count,
+        exclude_followed=exclude_followed, baseline=baseline, population=population,
+        weight=weight, z=z, tier_scheme=obj.tier_scheme,
     )
-    note = (
-        f"{table.attrs['brand']}: {table.attrs['audience_observed']:,} of "
-        f"{table.attrs['audience_followers']:,} followers observed"
+    attrs = table.attrs
+    size = attrs["baseline_size"]
+    base = (
+        f"baseline {attrs['baseline']}" if population is not None
+        else f"baseline {attrs['baseline']}: {size:,} observed accounts"
     )
-    if fmt in (None, "table") and out in (None, "-"):
-        click.echo(note, err=True)
-        note = None
-    emit(table, out, fmt, note=note)
+    summary = (
+        f"{attrs['brand']}: {attrs['audience_observed']:,} of {attrs['audience_followers']:,} "
+        f"followers observed; {base}; sorted by {attrs['sort']}"
+        + ("; shares weighted by mass-followers" if weight != "none" else "")
+    )
+    print_notes(table, out, fmt, summary)

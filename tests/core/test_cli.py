@@ -9,12 +9,13 @@ import pytest
 
 @pytest.fixture
 def lists(tmp_path: Path) -> Path:
-    """acme has 4 followers; ann, bob and cat are observed."""
+    """acme has 4 followers; ann, bob and cat are observed; eve (observed) is the baseline."""
     (tmp_path / "acme_followers.txt").write_text("@ann\nbob\ncat\ndan\n")
     (tmp_path / "lists").mkdir()
     (tmp_path / "lists" / "ann.csv").write_text("username,followers\nnike,1200000\nrei,45000\nacme,\n")
     (tmp_path / "lists" / "bob.csv").write_text("username,followers\nrei,45000\npatagonia,800000\n")
     (tmp_path / "lists" / "cat.csv").write_text("username\nrei\n=HYPERLINK(1)\n")
+    (tmp_path / "lists" / "eve.csv").write_text("username\nnike\n")
     return tmp_path
 
 
@@ -37,32 +38,41 @@ def test_load_prints_one_line_report_per_file(run_cli, lists):
 
 
 def test_affinity_table_exact(run_cli, loaded):
+    # worked by hand: audience {ann, bob, cat}, baseline {eve}; lift = share / baseline share
+    # (a zero baseline counts as half a follower); lift_lower = Wilson(3/3).low / Wilson(0/1).high
     result = run_cli("affinity", "acme")
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "rank  account        audience_count  audience_share  tier     followers_count\n"
-        "   1  rei                         3          100.0%  micro             45,000\n"
-        "   2  =hyperlink(1)               1           33.3%  unknown\n"
-        "   3  nike                        1           33.3%  mega           1,200,000\n"
-        "   4  patagonia                   1           33.3%  macro            800,000\n"
+        "                     audience  audience             lift           followers\n"
+        "rank  account           count     share  affinity  lower  tier         count\n"
+        "   1  rei                   3    100.0%     2.000  0.553  micro       45,000\n"
+        "   2  =hyperlink(1)         1     33.3%     0.667  0.077  unknown\n"
+        "   3  patagonia             1     33.3%     0.667  0.077  macro      800,000\n"
+        "   4  nike                  1     33.3%     0.333  0.061  mega     1,200,000\n"
+        "(2 more columns: baseline_count, baseline_share; see them with --format csv or json)\n"
     )
-    assert result.stderr == "acme: 3 of 4 followers observed\n"
-    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    assert result.stderr.startswith("acme: 3 of 4 followers observed; baseline rest: 1 observed")
+    assert max(len(line) for line in result.stdout.splitlines()) <= 86
+
+
+def test_affinity_sort_count_is_issue_2_order(run_cli, loaded):
+    out = run_cli("affinity", "acme", "--sort", "count", "--format", "csv").stdout
+    assert [line.split(",")[1] for line in out.splitlines()[1:]] == ["rei", "'=hyperlink(1)", "nike", "patagonia"]
 
 
 def test_affinity_csv_neutralizes_formulas(run_cli, loaded):
     result = run_cli("affinity", "acme", "--format", "csv", "--top", "2")
     assert result.stdout == (
-        "rank,account,audience_count,audience_share,tier,followers_count\n"
-        "1,rei,3,1.0,micro,45000\n"
-        "2,'=hyperlink(1),1,0.3333333333333333,unknown,\n"
+        "rank,account,audience_count,audience_share,baseline_count,baseline_share,affinity,lift_lower,tier,followers_count\n"
+        "1,rei,3,1.0,0,0.0,2.0,0.5526374846152737,micro,45000\n"
+        "2,'=hyperlink(1),1,0.3333333333333333,0,0.0,0.6666666666666666,0.07749674886533182,unknown,\n"
     )
 
 
 def test_affinity_json_and_ndjson(run_cli, loaded):
     rows = json.loads(run_cli("affinity", "acme", "--format", "json").stdout)
-    assert rows[0] == {"rank": 1, "account": "rei", "audience_count": 3, "audience_share": 1.0,
-                       "tier": "micro", "followers_count": 45000}
+    assert {k: rows[0][k] for k in ("rank", "account", "audience_count", "audience_share", "tier", "followers_count")} == {
+        "rank": 1, "account": "rei", "audience_count": 3, "audience_share": 1.0, "tier": "micro", "followers_count": 45000}
     assert rows[1]["followers_count"] is None
     lines = run_cli("affinity", "acme", "--format", "ndjson").stdout.splitlines()
     assert [json.loads(line)["account"] for line in lines] == [r["account"] for r in rows]
@@ -70,7 +80,7 @@ def test_affinity_json_and_ndjson(run_cli, loaded):
 
 def test_affinity_filters(run_cli, loaded):
     out = run_cli("affinity", "acme", "--tier", "mega,macro", "--format", "csv").stdout
-    assert [line.split(",")[1] for line in out.splitlines()[1:]] == ["nike", "patagonia"]
+    assert [line.split(",")[1] for line in out.splitlines()[1:]] == ["patagonia", "nike"]
     out = run_cli("affinity", "acme", "--min-count", "2", "--format", "csv").stdout
     assert [line.split(",")[1] for line in out.splitlines()[1:]] == ["rei"]
 
@@ -94,17 +104,17 @@ def test_affinity_out_file_by_extension(run_cli, loaded, tmp_path):
 def test_info_and_json(run_cli, loaded):
     result = run_cli("info", "--format", "json")
     facts = json.loads(result.stdout)
-    assert (facts["accounts"], facts["follows"], facts["observed"]) == (9, 10, 3)
-    assert facts["tiers"]["mega"] == 1 and facts["tiers"]["unknown"] == 6
-    assert [s["kind"] for s in facts["sources"]] == ["followers", "following", "following", "following"]
+    assert (facts["accounts"], facts["follows"], facts["observed"]) == (10, 11, 4)
+    assert facts["tiers"]["mega"] == 1 and facts["tiers"]["unknown"] == 7
+    assert [s["kind"] for s in facts["sources"]] == ["followers"] + ["following"] * 4
     text = run_cli("info").stdout
-    assert "accounts    9" in text and "observed    3" in text
+    assert "accounts    10" in text and "observed    4" in text
 
 
 def test_export_edges_and_accounts(run_cli, loaded, tmp_path):
     run_cli("export", "edges", "--out", str(tmp_path / "e.parquet"))
     edges = pd.read_parquet(tmp_path / "e.parquet")
-    assert len(edges) == 10
+    assert len(edges) == 11
     assert ("ann", "rei") in set(zip(edges.follower, edges.followee))
     out = run_cli("export", "accounts", "--format", "csv").stdout
     assert out.splitlines()[0].startswith("key,tier,observed")
@@ -162,15 +172,15 @@ def test_skip_bad_rows_reports_rejected(run_cli, lists):
 def test_custom_tiers_file(run_cli, loaded, tmp_path):
     (tmp_path / "tiers.toml").write_text("[tiers]\nsmall = 0\nbig = 100000\n")
     out = run_cli("--tiers", str(tmp_path / "tiers.toml"), "affinity", "acme", "--format", "csv").stdout
-    assert "rei,3,1.0,small,45000" in out
+    assert "rei,3,1.0,0,0.0,2.0,0.5526374846152737,small,45000" in out
 
 
 def test_demo_runs_offline(run_cli, tmp_path):
     result = run_cli("demo", "--top", "5", workspace=tmp_path / "demo")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split()[:3] == ["rank", "account", "audience_count"]
-    assert len(lines) == 6
+    assert lines[1].split()[:3] == ["rank", "account", "count"]
+    assert len(lines) == 2 + 5 + 1
     again = run_cli("demo", "--top", "5", workspace=tmp_path / "demo")
     assert again.stdout == result.stdout
     assert "already loaded" in again.stderr

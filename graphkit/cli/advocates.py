@@ -1,0 +1,51 @@
+"""``graphkit advocates BRAND``: which of the brand's followers are influencers themselves?"""
+
+from __future__ import annotations
+
+import click
+
+from graphkit.cli.affinity import print_notes
+from graphkit.cli.neo4j import backend_option
+from graphkit.cli.options import csv_list, output_options, positive_int
+
+__all__ = ["advocates"]
+
+
+@click.command()
+@click.argument("brand")
+@click.option("--niche", metavar="TERMS", default=None,
+              help='The brand\'s niche terms, e.g. --niche "hiking,camping"; adds niche_overlap.')
+@click.option("--niche-method", type=click.Choice(["cosine", "jaccard"]), default="cosine",
+              show_default=True, help="How profile terms are compared with the niche terms.")
+@click.option("--tier", "tiers", multiple=True, callback=csv_list, metavar="TIERS",
+              help="Keep these tiers only, e.g. --tier nano,micro.")
+@click.option("--sort", type=click.Choice(["reach", "followers", "engagement", "niche"]),
+              default="reach", show_default=True,
+              help="reach: audience_count; followers: followers_count; engagement: "
+                   "engagement_rate; niche: niche_overlap. Ties: the other, then account.")
+@click.option("--top", type=int, default=20, show_default=True, callback=positive_int, help="Rows to show.")
+@backend_option
+@output_options
+@click.pass_obj
+def advocates(obj, brand, niche, niche_method, tiers, sort, top, backend, fmt, out) -> None:
+    """Rank BRAND's own followers as influencers.
+
+    \b
+    tier, followers_count, engagement_rate   from the follower's profile
+    niche_overlap   similarity of its tags, category and bio to --niche (0..1)
+    audience_count  how many of BRAND's other observed followers follow it
+    audience_share  audience_count / BRAND's other observed followers
+    """
+    from graphkit.cli.neo4j import query_backend
+
+    run, graph = query_backend(obj, backend, "advocates")
+    table = run(
+        graph, brand, niche=niche, niche_method=niche_method, tiers=tiers,
+        top=top, sort=sort, tier_scheme=obj.tier_scheme,
+    )
+    attrs = table.attrs
+    summary = (
+        f"{attrs['brand']}: {attrs['audience_followers']:,} followers, "
+        f"{attrs['audience_observed']:,} observed; sorted by {attrs['sort']}"
+    )
+    print_notes(table, out, fmt, summary)
