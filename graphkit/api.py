@@ -96,7 +96,11 @@ def load_files(
         for source in read_files(kind, paths, **options):
             sources.append(source)
             bar.advance(1)
-    return workspace.commit(sources)
+    reports = workspace.commit(sources)
+    for source, report in zip(sources, reports):
+        if source.summarize is not None and not report.skipped_reason:
+            report.notes.append(source.summarize(workspace.graph))
+    return reports
 
 
 def info(workspace: Workspace, tier_scheme: TierScheme | None = None) -> dict:

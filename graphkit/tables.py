@@ -19,7 +19,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -62,6 +62,9 @@ class SourceTables:
     rejected: list[Rejected] = field(default_factory=list)
     extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     fingerprint: dict = field(default_factory=dict)
+    #: called with the workspace's graph after the load; its sentence is added to the report
+    #: (e.g. how many customers matched an account of the follow graph)
+    summarize: Callable[[object], str] | None = None
 
     @classmethod
     def from_pairs(
@@ -91,6 +94,8 @@ class LoadReport:
     self_follows: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     skipped_reason: str | None = None
+    #: sentences a loader adds after the load (see ``SourceTables.summarize``)
+    notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         if self.skipped_reason:
@@ -102,6 +107,8 @@ class LoadReport:
         )
         if self.rejected:
             text += f", {len(self.rejected):,} bad rows skipped"
+        for note in self.notes:
+            text += f"; {note}"
         return text
 
     def as_dict(self) -> dict:
@@ -115,4 +122,5 @@ class LoadReport:
             "self_follows": self.self_follows,
             "rejected": [str(r) for r in self.rejected],
             "skipped_reason": self.skipped_reason,
+            "notes": list(self.notes),
         }

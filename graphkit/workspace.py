@@ -275,6 +275,7 @@ class Workspace:
             self._tables = {}
             self._remove_orphans()
             merger = _Merger(self.graph)
+            merger.known_aliases = self.table("aliases")  # id -> handle pairs loaded before
             reports = []
             todo = []
             for source in sources:
@@ -287,6 +288,8 @@ class Workspace:
                 return reports
             graph = merger.finish()
             tables = self._merged_tables(todo)
+            if merger.resolved_aliases is not None:  # later pairs win; chains resolved
+                tables["aliases"] = merger.resolved_aliases
             self._write_generation(graph, tables, todo, reports)
             self._graph = None
             self._tables = {}
@@ -438,6 +441,12 @@ class _Merger:
         self.attribute_updates: list[tuple[int, pd.DataFrame]] = []
         self.n_sources = 0
         self._pa = pa
+        #: segment -> (segment of its dictionary, int32 codes into it): dictionary-encoded follows
+        self.mapped: dict[int, tuple[int, np.ndarray]] = {}
+        #: aliases (columns alias, key): an account keyed by ``alias`` takes ``key``
+        self.known_aliases: pd.DataFrame = pd.DataFrame()
+        self.new_aliases: list[pd.DataFrame] = []
+        self.resolved_aliases: pd.DataFrame | None = None
 
     def _segment(self, values) -> int:
         self.segments.append(_as_arrow(values))
@@ -447,6 +456,8 @@ class _Merger:
         index = self.n_sources
         self.n_sources += 1
         report = LoadReport(source.path, source.format, rows_read=source.rows_read, rejected=list(source.rejected))
+        if len(source.extra_tables.get("aliases", ())):
+            self.new_aliases.append(source.extra_tables["aliases"])
         if len(source.accounts):
             segment = self._segment(source.accounts["key"])
             update = source.accounts.drop(columns=["key"]).reset_index(drop=True)
@@ -458,13 +469,49 @@ class _Merger:
         for chunk in source.follows:
             if not len(chunk):
                 continue
-            follower = self._segment(chunk["follower"])
-            followee = self._segment(chunk["followee"])
+            follower, followee = self._follow_segments(chunk)
             self.plan.append((index, "follows", follower, followee, source.observe_followers))
             if progress is not None:
                 progress.advance(len(chunk))
         self.pending_reports.append((index, report))
         return report
+
+    def _follow_segments(self, chunk: pd.DataFrame) -> tuple[int, int]:
+        """Segments of a follows chunk; a shared dictionary is encoded once, not per follow.
+
+        Loaders may hand follows as pyarrow dictionary arrays (``loaders.edges``
+        does) whose one dictionary lists the chunk's keys in order of first
+        appearance, followers first. Only the dictionary then joins the global
+        encoding, and the follows keep their int32 codes: a follow costs 8
+        bytes until :meth:`finish` instead of two strings. Any other chunk is
+        taken as strings.
+        """
+        pa = self._pa
+        arrays = []
+        for column in ("follower", "followee"):
+            array = getattr(chunk[column].array, "_pa_array", None)
+            if array is None or not pa.types.is_dictionary(array.type):
+                break
+            array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+            arrays.append(array)
+        if len(arrays) == 2 and arrays[0].dictionary.equals(arrays[1].dictionary):
+            keys = arrays[0].dictionary
+            codes = [np.asarray(a.indices.to_numpy(zero_copy_only=False)) for a in arrays]
+            if _first_appearance_order(np.concatenate(codes), len(keys)) and not arrays[0].null_count + arrays[1].null_count:
+                shared = self._segment(keys)
+                empty = pa.array([], type=pa.string())
+                follower, followee = self._segment(empty), self._segment(empty)
+                self.mapped[follower] = (shared, codes[0])
+                self.mapped[followee] = (shared, codes[1])
+                return follower, followee
+        return self._segment(chunk["follower"]), self._segment(chunk["followee"])
+
+    def _codes(self, codes: list[np.ndarray], segment: int) -> np.ndarray:
+        """The account ids of a segment's values (decoding a mapped segment once)."""
+        if segment in self.mapped:
+            shared, local = self.mapped.pop(segment)
+            return codes[shared][local]
+        return codes[segment]
 
     def finish(self) -> FollowGraph:
         import pyarrow.compute as pc
@@ -485,33 +532,36 @@ class _Merger:
 
         reports = dict(self.pending_reports)
         seen_max = n_base - 1
-        observed_ids: list[np.ndarray] = []
+        observed_mask = np.zeros(n, dtype=bool)
         edge_codes: list[np.ndarray] = []
-        edge_source: list[np.ndarray] = []
+        edge_source: list[tuple[int, int]] = []  # (source index, follows kept) per chunk
         rows_kept = np.zeros(self.n_sources, dtype=np.int64)
         for entry in self.plan:
             index, role = entry[0], entry[1]
             report = reports[index]
             if role == "follows":
-                src, dst = codes[entry[2]], codes[entry[3]]
+                src, dst = self._codes(codes, entry[2]), self._codes(codes, entry[3])
                 new_max = max(seen_max, int(src.max(initial=-1)), int(dst.max(initial=-1)))
                 report.accounts_added += new_max - seen_max
                 seen_max = new_max
                 self_follow = src == dst
                 report.self_follows += int(self_follow.sum())
                 keep = ~self_follow
-                edge_codes.append((src[keep] << 32) | dst[keep])
-                edge_source.append(np.full(int(keep.sum()), index, dtype=np.int32))
-                rows_kept[index] += int(keep.sum())
+                edge = src << 32
+                edge |= dst
+                edge_codes.append(edge if keep.all() else edge[keep])
+                edge_source.append((index, len(edge_codes[-1])))
+                rows_kept[index] += len(edge_codes[-1])
                 if entry[4]:
-                    observed_ids.append(np.unique(src))
+                    observed_mask[src] = True
+                del src, dst, edge, keep, self_follow
             else:
-                ids = codes[entry[2]]
+                ids = self._codes(codes, entry[2])
                 new_max = max(seen_max, int(ids.max(initial=-1)))
                 report.accounts_added += new_max - seen_max
                 seen_max = new_max
                 if role == "observed":
-                    observed_ids.append(ids)
+                    observed_mask[ids] = True
 
         accounts = base.accounts
         if n > n_base:
@@ -522,24 +572,39 @@ class _Merger:
         accounts["observed"] = accounts["observed"].fillna(False).astype(bool)
         for segment, update in self.attribute_updates:
             update = update.copy()
-            update.index = codes[segment]
+            update.index = self._codes(codes, segment)
             accounts = _apply_update(accounts, update)
-        if observed_ids:
+        if observed_mask.any():
             mask = accounts["observed"].to_numpy(dtype=bool, copy=True)
-            mask[np.concatenate(observed_ids)] = True
+            mask |= observed_mask
             accounts["observed"] = mask
         accounts["key"] = accounts["key"].astype("string")
+        accounts, remap, self.resolved_aliases = _resolve_aliases(accounts, n_base, self.known_aliases, self.new_aliases)
+        n = len(accounts)
 
-        if edge_codes:
+        if edge_codes or remap is not None:
             base_codes = (base.sources().astype(np.int64) << 32) | np.asarray(base.out_indices, dtype=np.int64)
             all_codes = np.concatenate([base_codes, *edge_codes])
-            tags = np.concatenate([np.full(len(base_codes), -1, dtype=np.int32), *edge_source])
-            unique_codes, first = np.unique(all_codes, return_index=True)
-            added = np.bincount(tags[first] + 1, minlength=self.n_sources + 1)[1:]
-            rows_idx = unique_codes >> 32
-            indices = (unique_codes & 0xFFFFFFFF).astype(np.int32)
-            indptr = np.zeros(n + 1, dtype=np.int64)
-            np.cumsum(np.bincount(rows_idx, minlength=n), out=indptr[1:])
+            edge_codes.clear()
+            adding = {index for index, _ in edge_source}
+            if remap is None and len(adding) <= 1:
+                # one source adds follows: the base follows are distinct, so whatever is new
+                # after de-duplication is that source's; an in-place sort is enough
+                unique_codes = _sorted_unique(all_codes)
+                added = np.zeros(self.n_sources, dtype=np.int64)
+                for index in adding:
+                    added[index] = len(unique_codes) - len(base_codes)
+            else:
+                tags = np.concatenate([
+                    np.full(len(base_codes), -1, dtype=np.int32),
+                    *(np.full(count, index, dtype=np.int32) for index, count in edge_source),
+                ])
+                if remap is not None:  # accounts merged by an alias: renumber their follows
+                    all_codes, tags = _remap_follows(all_codes, tags, remap)
+                unique_codes, first = np.unique(all_codes, return_index=True)
+                added = np.bincount(tags[first] + 1, minlength=self.n_sources + 1)[1:]
+            del all_codes, base_codes
+            indptr, indices = _csr_from_sorted_codes(unique_codes, n)
         else:
             added = np.zeros(self.n_sources, dtype=np.int64)
             indptr = np.concatenate([np.asarray(base.out_indptr), np.full(n - n_base, base.out_indptr[-1], dtype=np.int64)])
@@ -561,6 +626,48 @@ def _as_arrow(values):
         array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
         return array.cast(pa.string())
     return pa.array([None if v is pd.NA else v for v in values] if not isinstance(values, list) else values, type=pa.string())
+
+
+def _first_appearance_order(codes: np.ndarray, n_keys: int) -> bool:
+    """Whether ``codes`` use each of ``0..n_keys-1``, first appearing in that order.
+
+    >>> _first_appearance_order(np.array([0, 1, 0, 2]), 3), _first_appearance_order(np.array([1, 0]), 2)
+    (True, False)
+    """
+    if len(codes) == 0:
+        return n_keys == 0
+    running = np.maximum.accumulate(codes)
+    return bool(codes[0] == 0 and running[-1] == n_keys - 1 and (codes[1:] <= running[:-1] + 1).all())
+
+
+def _sorted_unique(codes: np.ndarray) -> np.ndarray:
+    """The distinct values of ``codes``, sorted; sorts ``codes`` in place.
+
+    (``np.unique`` hashes on numpy 2.4, which is many times slower on these codes.)
+
+    >>> _sorted_unique(np.array([5, 1, 5, 3])).tolist()
+    [1, 3, 5]
+    """
+    codes.sort()
+    if len(codes) == 0:
+        return codes
+    keep = np.empty(len(codes), dtype=bool)
+    keep[0] = True
+    np.not_equal(codes[1:], codes[:-1], out=keep[1:])
+    return codes[keep]
+
+
+def _csr_from_sorted_codes(codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """CSR ``(indptr, indices)`` of sorted distinct codes ``(row << 32) | column``.
+
+    >>> indptr, indices = _csr_from_sorted_codes(np.array([(0 << 32) | 2, (2 << 32) | 0]), 3)
+    >>> indptr.tolist(), indices.tolist()
+    ([0, 1, 1, 2], [2, 0])
+    """
+    indptr = np.searchsorted(codes, np.arange(n + 1, dtype=np.int64) << 32).astype(np.int64)
+    indices = np.empty(len(codes), dtype=np.int32)
+    np.bitwise_and(codes, 0xFFFFFFFF, out=indices, casting="unsafe")
+    return indptr, indices
 
 
 def _align_codes(segments: list, chunks: list[np.ndarray]) -> list[np.ndarray]:
@@ -591,3 +698,131 @@ def _apply_update(accounts: pd.DataFrame, update: pd.DataFrame) -> pd.DataFrame:
                 values = values.astype("string")
         accounts.loc[update.index[present], column] = values[present].to_numpy()
     return accounts
+
+
+# -- aliases: one account known by an id and by a handle ---------------------------------
+def _alias_map(known: pd.DataFrame, new: Sequence[pd.DataFrame]) -> dict[str, str]:
+    """``alias -> key`` after the new pairs, chains resolved to the final key.
+
+    A later pair wins: the key the alias pointed to before becomes an alias of
+    the new one (a renamed handle), and a pair that would close a loop makes its
+    key canonical again, so no cycle can form.
+
+    >>> known = pd.DataFrame({"alias": ["1"], "key": ["jack_old"]})
+    >>> sorted(_alias_map(known, [pd.DataFrame({"alias": ["1", "2"], "key": ["jack", "1"]})]).items())
+    [('1', 'jack'), ('2', 'jack'), ('jack_old', 'jack')]
+    >>> _alias_map(pd.DataFrame(), [pd.DataFrame({"alias": ["1", "jack"], "key": ["jack", "1"]})])
+    {'jack': '1'}
+    """
+    table: dict[str, str] = {}
+    if len(known.columns):
+        table.update(zip(known["alias"].astype(str), known["key"].astype(str)))
+
+    def link(alias: str, key: str) -> None:
+        table[alias] = key
+        step, seen = key, 0
+        while step in table and seen <= len(table):  # did the new pair close a loop?
+            step, seen = table[step], seen + 1
+            if step == alias:
+                table.pop(key)  # the newer pair wins: its key is canonical again
+                break
+
+    for frame in new:
+        for alias, key in zip(frame["alias"].astype(str), frame["key"].astype(str)):
+            if alias == key:
+                continue
+            previous = table.get(alias)
+            if previous is not None and previous != key:
+                link(previous, key)
+            link(alias, key)
+    resolved: dict[str, str] = {}
+    for alias in table:
+        chain = [alias]
+        while chain[-1] in table and chain[-1] not in resolved and len(chain) <= len(table):
+            chain.append(table[chain[-1]])
+        final = resolved.get(chain[-1], chain[-1])
+        for step in chain[:-1]:
+            resolved[step] = final
+    return {alias: key for alias, key in resolved.items() if alias != key}
+
+
+def _resolve_aliases(
+    accounts: pd.DataFrame, n_base: int, known: pd.DataFrame, new: Sequence[pd.DataFrame]
+) -> tuple[pd.DataFrame, np.ndarray | None, pd.DataFrame | None]:
+    """Give each account keyed by an alias its canonical key; merge it into that account if both exist.
+
+    Returns the accounts, the old id -> new id array (``None`` when no account
+    was merged, so ids are unchanged) and the alias table to store (``None``:
+    unchanged). Merged accounts keep the canonical row's attributes, fill its
+    gaps from the alias row, and are observed if either was.
+    """
+    if not new and (not len(known.columns) or len(accounts) == n_base):
+        return accounts, None, None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = _alias_map(known, new)
+    stored = None
+    if new:
+        pairs = sorted(table.items())
+        stored = pd.DataFrame({
+            "alias": pd.array([a for a, _ in pairs], dtype="string"),
+            "key": pd.array([k for _, k in pairs], dtype="string"),
+        })
+    if not table:
+        return accounts, None, stored
+    start = 0 if new else n_base  # old aliases can only name keys added now
+    keys = _as_arrow(accounts["key"]).slice(start)
+    aliases = list(table)
+    found = pc.index_in(keys, value_set=pa.array(aliases, type=pa.string())).to_numpy(zero_copy_only=False)
+    hits = np.flatnonzero(~np.isnan(found.astype(np.float64)))
+    if not len(hits):
+        return accounts, None, stored
+    hit_ids = hits + start
+    hit_keys = [table[aliases[int(found[h])]] for h in hits]
+    targets = sorted(set(hit_keys))
+    where = pc.index_in(_as_arrow(accounts["key"]), value_set=pa.array(targets, type=pa.string()))
+    where = where.to_numpy(zero_copy_only=False).astype(np.float64)
+    present = np.flatnonzero(~np.isnan(where))
+    taken = {targets[int(where[i])]: int(i) for i in present}
+    parent = np.arange(len(accounts))
+    renamed: dict[int, str] = {}
+    for account_id, key in zip(hit_ids.tolist(), hit_keys):
+        target = taken.get(key)
+        if target is None:
+            taken[key] = account_id
+            renamed[account_id] = key
+        else:
+            parent[account_id] = target
+    accounts = accounts.copy()
+    if renamed:
+        accounts.loc[list(renamed), "key"] = pd.array(list(renamed.values()), dtype="string")
+    children = np.flatnonzero(parent != np.arange(len(accounts)))
+    if not len(children):
+        return accounts, None, stored
+    heads = parent[children]
+    for column in accounts.columns:
+        if column == "key":
+            continue
+        if column == "observed":
+            observed = accounts["observed"].to_numpy(dtype=bool, copy=True)
+            np.logical_or.at(observed, heads, observed[children])
+            accounts["observed"] = observed
+            continue
+        values = accounts[column].iloc[children]
+        given = values.notna().to_numpy(dtype=bool)
+        gap = accounts[column].iloc[heads].isna().to_numpy(dtype=bool) & given
+        if gap.any():
+            accounts.loc[heads[gap], column] = values.to_numpy()[gap]
+    keep = parent == np.arange(len(accounts))
+    new_id = np.cumsum(keep) - 1
+    accounts = accounts[keep].reset_index(drop=True)
+    return accounts, new_id[parent], stored
+
+
+def _remap_follows(codes: np.ndarray, tags: np.ndarray, remap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Follow codes ``(src << 32) | dst`` renumbered; follows that became self-follows dropped."""
+    src = remap[codes >> 32]
+    dst = remap[codes & 0xFFFFFFFF]
+    keep = src != dst
+    return (src[keep].astype(np.int64) << 32) | dst[keep], tags[keep]

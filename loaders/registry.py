@@ -103,8 +103,10 @@ def get_format(name: str, kind: str) -> Format:
 
 def _ensure_registered() -> None:
     # importing the reader modules registers their formats
+    import loaders.customers  # noqa: F401
     import loaders.edges  # noqa: F401
     import loaders.lists  # noqa: F401
+    import loaders.posts  # noqa: F401
     import loaders.profiles  # noqa: F401
 
     try:

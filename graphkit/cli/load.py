@@ -13,13 +13,17 @@ _HELP = {
         "Load lists of accounts that follow --of ACCOUNT.",
         "Each FILE is a plain list (one @handle or profile URL per line) or a CSV/TSV\n"
         "with an account column (username, handle, ...); other columns become\n"
-        "attributes. Every listed account follows the owner.",
+        "attributes. Every listed account follows the owner. Platform files\n"
+        "(Instagram followers_1.json/.html, X follower.js, TikTok user_data_tiktok.json)\n"
+        "and scraper JSON/CSV are detected too; `graphkit formats` lists them.",
     ),
     "following": (
         "Load lists of accounts that --of ACCOUNT follows.",
         "Each FILE lists the accounts its owner follows; the owner becomes\n"
         "observed (its following list is known), which is what affinity counts.\n"
-        "Use --of '{stem}' to name each list's owner after its file name.",
+        "Use --of '{stem}' to name each list's owner after its file name.\n"
+        "Platform files (Instagram following.json/.html, X following.js, TikTok\n"
+        "user_data_tiktok.json) and scraper JSON/CSV are detected too.",
     ),
     "edges": (
         "Load follower -> followee pairs (CSV/TSV with a header, or SNAP text).",
@@ -31,6 +35,21 @@ _HELP = {
         "Load account attributes: follower counts, bios, tags, engagement.",
         "CSV/TSV, a JSON array or NDJSON, one row per account. Synonyms such as\n"
         "followers, followersCount and follower_count map to followers_count.",
+    ),
+    "export": (
+        "Load a whole Instagram, X or TikTok data download for its owner.",
+        "PATH is the download's .zip, the folder it unpacks to (any nesting), or\n"
+        "TikTok's user_data_tiktok.json. The follower and following files inside are\n"
+        "found and read in memory (nothing is extracted): every follower follows the\n"
+        "owner, the owner follows every account it follows and becomes observed.\n"
+        "--owner names the owner (read from the download's account file if omitted).",
+    ),
+    "snap-ego": (
+        "Load SNAP ego networks (ego-Twitter layout): a folder or its .tar.gz.",
+        "Reads <ego>.edges/.feat/.featnames/.egofeat/.circles: the .edges follows,\n"
+        "plus each ego following every node in its files (SNAP's rule). Hashtags\n"
+        "and @mentions among the features become tags; circles are kept as the\n"
+        "table 'circles' (ego, circle, member).",
     ),
 }
 
@@ -103,3 +122,25 @@ make_load_command("followers", owner=True, column=True, pair_columns=False)
 make_load_command("following", owner=True, column=True, pair_columns=False)
 make_load_command("edges", owner=False, column=False, pair_columns=True)
 make_load_command("profiles", owner=False, column=True, pair_columns=False)
+_HELP["posts"] = (
+    "Load posts (social listening or scraper exports): author, time, text, hashtags, ...",
+    "CSV/TSV, a JSON array or NDJSON, one post per record. The author column\n"
+    "(author, username, ownerUsername, screen_name, ...; --column names it) is\n"
+    "required; time, text, hashtags, mentions, location, likes, comments, views\n"
+    "and url are found by name. Hashtags and @mentions are also read from the\n"
+    "text. Posts become the table 'posts'; authors become accounts.",
+)
+_HELP["customers"] = (
+    "Load customers (CRM/shop export): social handles, orders, lifetime value.",
+    "CSV/TSV with instagram/tiktok/twitter/x/handle columns and optional id,\n"
+    "order count, lifetime value and last order date. Each handle's account\n"
+    "gets is_customer, customer_value, orders_count, last_order. E-mail\n"
+    "addresses are never stored. The report counts matched customers.",
+)
+make_load_command("posts", owner=False, column=True, pair_columns=False)
+make_load_command("customers", owner=False, column=False, pair_columns=False)
+make_load_command("export", owner=False, column=False, pair_columns=False, extra_options=(
+    click.option("--owner", "--of", "of", default=None, metavar="ACCOUNT",
+                 help="Whose download this is (default: from its account file); {stem} works too."),
+))
+make_load_command("snap-ego", owner=False, column=False, pair_columns=False)
