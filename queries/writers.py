@@ -105,9 +105,9 @@ def to_csv(frame: pd.DataFrame, sep: str = ",") -> str:
 def _has_carriage_return(frame: pd.DataFrame) -> bool:
     for column in frame.columns:
         series = frame[column]
-        if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
-            if series.astype("string").str.contains("\r", regex=False).fillna(False).any():
-                return True
+        textual = not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series))
+        if textual and series.astype("string").str.contains("\r", regex=False).fillna(False).any():
+            return True
     return False
 
 

@@ -11,11 +11,17 @@ __all__ = ["info", "formats"]
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--stats", is_flag=True,
+              help="Graph statistics instead: largest weakly/strongly connected components, "
+                   "reciprocity, triangles, average clustering (as SNAP publishes them).")
 @click.pass_obj
-def info(obj, fmt: str) -> None:
+def info(obj, fmt: str, stats: bool = False) -> None:
     """Describe the workspace: accounts, follows, observed accounts, sources, tiers."""
     from graphkit.api import info as workspace_info
 
+    if stats:
+        _print_stats(obj.workspace, fmt)
+        return
     facts = workspace_info(obj.workspace, obj.tier_scheme)
     if fmt == "json":
         click.echo(json.dumps(facts, indent=1))
@@ -35,6 +41,26 @@ def info(obj, fmt: str) -> None:
         click.echo(f"  {source['kind']}{owner}: {source['path']} ({source['format']})")
     if len(facts["sources"]) > 10:
         click.echo(f"  ... {len(facts['sources']) - 10:,} earlier sources (--format json lists all)")
+
+
+def _print_stats(workspace, fmt: str) -> None:
+    """``info --stats``: the structural statistics of ``queries.stats.graph_stats``."""
+    from queries.stats import STAT_LABELS, format_stat, graph_stats
+
+    dropped = sum(
+        int((source.get("report") or {}).get("self_follows") or 0)
+        for source in workspace.manifest.get("sources", [])
+    )
+    facts = graph_stats(workspace.graph, self_follows_dropped=dropped)
+    if fmt == "json":
+        click.echo(json.dumps(facts, indent=1))
+        return
+    if not facts["nodes"]:
+        click.echo(f"workspace {workspace.path} is empty: load lists with `graphkit load --help`")
+        return
+    width = max(len(label) for label in STAT_LABELS.values())
+    for key, value in facts.items():
+        click.echo(f"{STAT_LABELS[key]:<{width}}  {format_stat(key, value)}")
 
 
 @click.command()

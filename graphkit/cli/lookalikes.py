@@ -1,0 +1,53 @@
+"""``graphkit lookalikes SEED``: accounts whose observed audience overlaps SEED's."""
+
+from __future__ import annotations
+
+import click
+
+from graphkit.cli.neo4j import backend_option
+from graphkit.cli.options import csv_list, emit, output_options, positive_int
+
+__all__ = ["lookalikes"]
+
+
+@click.command()
+@click.argument("seed")
+@click.option("--metric", type=click.Choice(["jaccard", "overlap", "cosine"]), default="jaccard",
+              show_default=True, help="Similarity of the two observed audiences (see below).")
+@click.option("--min-audience", type=int, default=5, show_default=True, callback=positive_int,
+              help="Leave out accounts with fewer observed followers.")
+@click.option("--min-shared", type=int, default=1, show_default=True, callback=positive_int,
+              help="Leave out accounts sharing fewer followers with SEED.")
+@click.option("--top", type=int, default=20, show_default=True, callback=positive_int, help="Rows to show.")
+@click.option("--tier", "tiers", multiple=True, callback=csv_list, metavar="TIERS",
+              help="Keep these tiers only, e.g. --tier nano,micro.")
+@backend_option
+@output_options
+@click.pass_obj
+def lookalikes(obj, seed, metric, min_audience, min_shared, top, tiers, backend, fmt, out) -> None:
+    """Find accounts whose audience looks like SEED's.
+
+    Audiences are observed followers (those whose following list is loaded).
+    shared is how many of SEED's observed followers also follow the account;
+    audience is the account's own number of observed followers.
+
+    \b
+    jaccard  shared / |union|: alike and of similar size
+    overlap  shared / smaller audience: one audience inside the other
+    cosine   shared / sqrt(product of sizes): between the two
+    """
+    from graphkit.cli.neo4j import query_backend
+
+    run, graph = query_backend(obj, backend, "lookalikes")
+    table = run(
+        graph, seed, metric=metric, min_audience=min_audience,
+        min_shared=min_shared, top=top, tiers=tiers, tier_scheme=obj.tier_scheme,
+    )
+    note = (
+        f"{table.attrs['seed']}: {table.attrs['seed_audience']:,} of "
+        f"{table.attrs['seed_followers']:,} followers observed; score = {metric}"
+    )
+    if fmt in (None, "table") and out in (None, "-"):
+        click.echo(note, err=True)
+        note = None
+    emit(table, out, fmt, note=note)

@@ -1,0 +1,47 @@
+"""``graphkit overlap A B C ...``: pairwise audience overlap and each account's unique reach."""
+
+from __future__ import annotations
+
+import click
+
+from graphkit.cli.options import emit, output_options
+
+__all__ = ["overlap"]
+
+
+@click.command()
+@click.argument("accounts", nargs=-1, required=True)
+@click.option("--show", type=click.Choice(["both", "pairs", "reach"]), default=None,
+              help="What to print  [default: both on the terminal, pairs in a file or other format]")
+@click.option("--observed-only", is_flag=True,
+              help="Count only observed followers (those whose following list is loaded).")
+@output_options
+@click.pass_obj
+def overlap(obj, accounts, show, observed_only, fmt, out) -> None:
+    """Compare the audiences of two or more ACCOUNTS, to deduplicate a shortlist.
+
+    \b
+    pairs: shared followers of every pair, jaccard (shared / union) and
+           overlap (shared / the smaller audience)
+    reach: each account's audience and unique_reach, the followers that
+           follow none of the other accounts given
+    """
+    from queries.overlap import overlap as pairs_of
+    from queries.overlap import unique_reach
+
+    graph = obj.workspace.graph
+    terminal = fmt in (None, "table") and out in (None, "-")
+    if show is None:
+        show = "both" if terminal else "pairs"
+    if show == "both" and not terminal:
+        raise click.UsageError("--show both prints to the terminal only; use --show pairs or --show reach")
+    if show in ("both", "pairs"):
+        emit(pairs_of(graph, list(accounts), observed_only=observed_only), out, fmt)
+    if show in ("both", "reach"):
+        reach = unique_reach(graph, list(accounts), observed_only=observed_only)
+        if show == "both":
+            click.echo("")
+        emit(reach, out, fmt)
+        click.echo(f"combined reach: {reach.attrs['combined_reach']:,} distinct followers", err=True)
+    if show == "pairs" and not terminal:
+        click.echo("each account's unique reach: --show reach", err=True)

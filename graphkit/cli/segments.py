@@ -1,0 +1,50 @@
+"""``graphkit segments BRAND``: communities of the brand's audience and what each follows."""
+
+from __future__ import annotations
+
+import click
+
+from graphkit.cli.options import emit, output_options, positive_int
+
+__all__ = ["segments"]
+
+
+@click.command()
+@click.argument("brand")
+@click.option("--resolution", type=click.FloatRange(0, min_open=True), default=1.0, show_default=True,
+              help="Louvain resolution: higher gives more, smaller segments.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Louvain's random seed (same seed, same segments).")
+@click.option("--top-followed", type=int, default=5, show_default=True, callback=positive_int,
+              help="Most-followed accounts listed per segment.")
+@click.option("--min-size", type=int, default=2, show_default=True, callback=positive_int,
+              help="Leave out segments with fewer members.")
+@click.option("--members", is_flag=True, help="List every follower with its segment instead.")
+@output_options
+@click.pass_obj
+def segments(obj, brand, resolution, seed, top_followed, min_size, members, fmt, out) -> None:
+    """Split BRAND's audience into communities and show what each one follows.
+
+    The audience is BRAND's observed followers (their following lists are
+    loaded); Louvain runs on the follows among them. Each segment shows its
+    size, the accounts its members follow most (count of members in
+    brackets) and its most-followed members.
+    """
+    if members:
+        from queries.segments import segment_members
+
+        table = segment_members(obj.workspace.graph, brand, resolution=resolution, seed=seed)
+        emit(table, out, fmt)
+        return
+    from queries.segments import segments as run
+
+    table = run(obj.workspace.graph, brand, resolution=resolution, seed=seed,
+                top_followed=top_followed, min_size=min_size)
+    a = table.attrs
+    note = f"{a['brand']}: {a['observed']:,} observed followers in {a['segments']:,} segments"
+    if a["left_out"]:
+        note += f"; {a['left_out']:,} in segments under {a['min_size']} members left out"
+    if fmt in (None, "table") and out in (None, "-"):
+        click.echo(note, err=True)
+        note = None
+    emit(table, out, fmt, note=note)
