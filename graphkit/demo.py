@@ -3,7 +3,8 @@
 The data in ``graphkit/data/demo`` is generated once by the seeded script
 ``examples/make_demo_data.py``: ``acme`` (an outdoor-gear brand) with ~2,100
 followers, three quarters of them observed, 125 k follows, and 3,000 creators
-across every tier and seven niches.
+across every tier and seven niches. ``examples/make_demo_extras.py`` adds ~500
+posts (some mentioning ``@acme``) and 320 shop customers with social handles.
 
 Examples
 --------
@@ -11,7 +12,7 @@ Examples
 >>> ws = open_workspace(tempfile.mkdtemp() + "/demo")
 >>> reports = build_demo(ws)
 >>> [r.format for r in reports]
-['handle-list', 'edge-csv', 'profiles-csv']
+['handle-list', 'edge-csv', 'profiles-csv', 'posts-csv', 'customers-csv']
 >>> ws.graph.n_follows > 100_000
 True
 """
@@ -38,6 +39,8 @@ def demo_files() -> dict[str, Path]:
         "followers": folder / "acme_followers.txt",
         "following": folder / "following.csv.gz",
         "profiles": folder / "profiles.csv",
+        "posts": folder / "posts.csv",
+        "customers": folder / "customers.csv",
     }
 
 
@@ -47,4 +50,6 @@ def build_demo(workspace: Workspace) -> list[LoadReport]:
     reports = load_files(workspace, "followers", [files["followers"]], of=DEMO_BRAND)
     reports += load_files(workspace, "edges", [files["following"]])
     reports += load_files(workspace, "profiles", [files["profiles"]])
+    reports += load_files(workspace, "posts", [files["posts"]])
+    reports += load_files(workspace, "customers", [files["customers"]])
     return reports

@@ -384,6 +384,7 @@ def plan(
     scores_label: str | None = None,
     tier_scheme: TierScheme | None = None,
     exclude: Sequence[str] = (),
+    pool: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Choose influencers with the most deduplicated reach into ``brand``'s observed audience.
 
@@ -408,6 +409,8 @@ def plan(
     tier_scheme : TierScheme, optional
     exclude : list of str
         Accounts never to plan (e.g. ones already under contract).
+    pool : array of int, optional
+        Plan only among these account ids (``--from``, see :mod:`queries.pools`).
 
     Returns
     -------
@@ -438,6 +441,8 @@ def plan(
     if exclude:
         reached_by[graph.ids_of(exclude)] = 0
     candidates = np.flatnonzero(reached_by > 0)
+    if pool is not None:
+        candidates = np.intersect1d(candidates, np.asarray(pool, dtype=np.int64))
     keys = graph.keys_of(candidates)
     order_by_key = np.argsort(keys.astype(str), kind="stable")
     candidates, keys = candidates[order_by_key], keys[order_by_key]

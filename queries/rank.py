@@ -267,6 +267,7 @@ def rank(
     z: float = DEFAULT_Z,
     alpha: float = 0.85,
     tier_scheme: TierScheme | None = None,
+    pool: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Score the accounts ``brand``'s audience follows and rank them, every component shown.
 
@@ -298,6 +299,8 @@ def rank(
     alpha : float
         Damping of the personalized PageRank.
     tier_scheme : TierScheme, optional
+    pool : array of int, optional
+        Keep only these account ids as candidates (``--from``, see :mod:`queries.pools`).
 
     Returns
     -------
@@ -341,6 +344,8 @@ def rank(
     scores = affinity_scores(graph, brand, baseline=baseline, population=population, weight=weight, z=z)
     aud = scores.audience
     candidates = np.flatnonzero(scores.counts >= min_count)
+    if pool is not None:
+        candidates = np.intersect1d(candidates, np.asarray(pool, dtype=np.int64))
     if exclude_followed:
         candidates = np.setdiff1d(candidates, graph.following(aud.brand_id), assume_unique=True)
     followers_count = profile_numbers(graph, "followers_count", candidates)

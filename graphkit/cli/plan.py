@@ -43,9 +43,12 @@ def summary_lines(table) -> list[str]:
               help="Weigh each reached follower 1 + its niche overlap with these terms.")
 @click.option("--exclude", multiple=True, callback=csv_list, metavar="ACCOUNTS",
               help="Never plan these accounts (e.g. already under contract).")
+@click.option("--from", "sources", metavar="POOL", default=None,
+              help="Candidates only from: talkers (posts about BRAND), customers, followers, or "
+                   "all (the three); combine with commas. Default: every account.")
 @output_options
 @click.pass_obj
-def plan(obj, brand, budget, costs_path, tiers, niche, exclude, fmt, out) -> None:
+def plan(obj, brand, budget, costs_path, tiers, niche, exclude, sources, fmt, out) -> None:
     """Pick influencers whose combined reach into BRAND's audience is largest within --budget.
 
     Reach is deduplicated: each observed follower of BRAND counts once, however
@@ -60,12 +63,16 @@ def plan(obj, brand, budget, costs_path, tiers, niche, exclude, fmt, out) -> Non
     from queries.plan import load_costs, ranking_scores
     from queries.plan import plan as run
 
-    graph = obj.workspace.graph
+    graph, pool = obj.workspace.graph, None
+    if sources:
+        from queries.pools import workspace_pool
+
+        graph, pool = workspace_pool(obj.workspace, brand, sources)
     scheme = obj.tier_scheme
     costs = load_costs(costs_path, tier_scheme=scheme)
     scores, label = ranking_scores(graph, brand, niche=niche, tiers=tiers, tier_scheme=scheme)
     table = run(graph, brand, budget, costs=costs, tiers=tiers, niche=niche, scores=scores,
-                scores_label=label, tier_scheme=scheme, exclude=exclude or ())
+                scores_label=label, tier_scheme=scheme, exclude=exclude or (), pool=pool)
     lines = summary_lines(table)
     if fmt in (None, "table") and out in (None, "-"):
         from queries.writers import to_table

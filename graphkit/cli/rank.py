@@ -36,10 +36,13 @@ __all__ = ["rank"]
 @click.option("--min-count", type=int, default=1, show_default=True, callback=positive_int,
               help="Candidates must be followed by at least this many of the audience.")
 @click.option("--exclude-followed", is_flag=True, help="Drop accounts the brand already follows.")
+@click.option("--from", "sources", metavar="POOL", default=None,
+              help="Candidates only from: talkers (posts about BRAND), customers, followers, or "
+                   "all (the three); combine with commas. Default: every account.")
 @output_options
 @click.pass_obj
 def rank(obj, brand, niche, niche_method, tiers, strict_tier, weights_file, weight_items, explain,
-         top, baseline, population, mass_followers, min_count, exclude_followed, fmt, out) -> None:
+         top, baseline, population, mass_followers, min_count, exclude_followed, sources, fmt, out) -> None:
     """Score and rank the accounts BRAND's observed followers follow.
 
     \b
@@ -58,8 +61,13 @@ def rank(obj, brand, niche, niche_method, tiers, strict_tier, weights_file, weig
     from queries.rank import resolve_weights
 
     weights = resolve_weights(weights_file, list(weight_items))
+    graph, pool = obj.workspace.graph, None
+    if sources:
+        from queries.pools import workspace_pool
+
+        graph, pool = workspace_pool(obj.workspace, brand, sources)
     table = run(
-        obj.workspace.graph, brand, niche=niche, niche_method=niche_method, tiers=tiers,
+        graph, brand, pool=pool, niche=niche, niche_method=niche_method, tiers=tiers,
         strict_tier=strict_tier, weights=weights, top=top, explain=explain,
         baseline=baseline, population=population,
         weight="mass-followers" if mass_followers else "none", min_count=min_count,
