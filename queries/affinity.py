@@ -121,11 +121,26 @@ def audience_counts(
     [0.5, 1.5, 0.0]
     """
     follower_ids = np.asarray(follower_ids, dtype=np.int64)
+    if weights is None and len(follower_ids) and _covers_much(graph, follower_ids):
+        # a large population (a baseline, a big brand): select its follows with a mask over
+        # the CSR instead of gathering them, 1 byte per follow instead of 16
+        members = np.zeros(graph.n_accounts, dtype=bool)
+        members[follower_ids] = True
+        if np.count_nonzero(members) == len(follower_ids):  # no id twice
+            chosen = np.repeat(members, np.diff(graph.out_indptr))
+            return np.bincount(graph.out_indices[chosen], minlength=graph.n_accounts)
     followees = graph.gather_following(follower_ids)
     if weights is None:
         return np.bincount(followees, minlength=graph.n_accounts)
     lengths = graph.out_indptr[follower_ids + 1] - graph.out_indptr[follower_ids]
     return np.bincount(followees, weights=np.repeat(weights, lengths), minlength=graph.n_accounts)
+
+
+def _covers_much(graph: FollowGraph, ids: np.ndarray) -> bool:
+    """Whether the rows of ``ids`` hold more than an eighth of all follows."""
+    indptr = graph.out_indptr
+    total = int(np.asarray(indptr[ids + 1], dtype=np.int64).sum() - np.asarray(indptr[ids], dtype=np.int64).sum())
+    return total * 8 > graph.n_follows
 
 
 def follower_weights(graph: FollowGraph, ids: np.ndarray) -> np.ndarray:
@@ -244,8 +259,8 @@ def affinity_scores(
     """
     if weight not in WEIGHTS:
         raise QueryError(f"unknown weight {weight!r}; choose one of {', '.join(WEIGHTS)}")
-    if not z > 0:
-        raise QueryError(f"z must be positive, not {z}")
+    if not 0 < z < float("inf"):
+        raise QueryError(f"z must be a positive number, not {z}")
     if population is not None and baseline not in (None, _REST):
         raise QueryError("give either a baseline account or --population, not both")
     if population is not None and population < 1:

@@ -19,15 +19,19 @@ __all__ = ["advocates"]
               show_default=True, help="How profile terms are compared with the niche terms.")
 @click.option("--tier", "tiers", multiple=True, callback=csv_list, metavar="TIERS",
               help="Keep these tiers only, e.g. --tier nano,micro.")
-@click.option("--sort", type=click.Choice(["reach", "followers", "engagement", "niche"]),
+@click.option("--customers", is_flag=True,
+              help="Rank the customers (graphkit load customers) with the followers; adds "
+                   "is_customer, follows_brand, customer_value, orders_count, last_order.")
+@click.option("--sort", type=click.Choice(["reach", "followers", "engagement", "niche", "value"]),
               default="reach", show_default=True,
               help="reach: audience_count; followers: followers_count; engagement: "
-                   "engagement_rate; niche: niche_overlap. Ties: the other, then account.")
+                   "engagement_rate; niche: niche_overlap; value: customer_value (with "
+                   "--customers). Ties: the other, then account.")
 @click.option("--top", type=int, default=20, show_default=True, callback=positive_int, help="Rows to show.")
 @backend_option
 @output_options
 @click.pass_obj
-def advocates(obj, brand, niche, niche_method, tiers, sort, top, backend, fmt, out) -> None:
+def advocates(obj, brand, niche, niche_method, tiers, customers, sort, top, backend, fmt, out) -> None:
     """Rank BRAND's own followers as influencers.
 
     \b
@@ -38,11 +42,23 @@ def advocates(obj, brand, niche, niche_method, tiers, sort, top, backend, fmt, o
     """
     from graphkit.cli.neo4j import query_backend
 
-    run, graph = query_backend(obj, backend, "advocates")
-    table = run(
-        graph, brand, niche=niche, niche_method=niche_method, tiers=tiers,
-        top=top, sort=sort, tier_scheme=obj.tier_scheme,
-    )
+    if sort == "value" and not customers:
+        raise click.UsageError("--sort value needs --customers")
+    if customers:
+        if backend == "neo4j":
+            raise click.UsageError("--customers runs on the workspace only (--backend memory)")
+        from queries.pools import customer_advocates
+
+        table = customer_advocates(
+            obj.workspace.graph, brand, posts=obj.workspace.table("posts"), niche=niche,
+            niche_method=niche_method, tiers=tiers, top=top, sort=sort, tier_scheme=obj.tier_scheme,
+        )
+    else:
+        run, graph = query_backend(obj, backend, "advocates")
+        table = run(
+            graph, brand, niche=niche, niche_method=niche_method, tiers=tiers,
+            top=top, sort=sort, tier_scheme=obj.tier_scheme,
+        )
     attrs = table.attrs
     summary = (
         f"{attrs['brand']}: {attrs['audience_followers']:,} followers, "

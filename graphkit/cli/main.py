@@ -19,9 +19,20 @@ COMMANDS: dict[str, str] = {
     "load": "graphkit.cli.load:load",
     "info": "graphkit.cli.info:info",
     "affinity": "graphkit.cli.affinity:affinity",
+    "advocates": "graphkit.cli.advocates:advocates",
+    "talkers": "graphkit.cli.talkers:talkers",
+    "expand": "graphkit.cli.expand:expand",
+    "rank": "graphkit.cli.rank:rank",
+    "centrality": "graphkit.cli.centrality:centrality",
+    "lookalikes": "graphkit.cli.lookalikes:lookalikes",
+    "overlap": "graphkit.cli.overlap:overlap",
+    "segments": "graphkit.cli.segments:segments",
     "export": "graphkit.cli.export:export",
+    "plan": "graphkit.cli.plan:plan",
+    "report": "graphkit.cli.report:report",
     "formats": "graphkit.cli.info:formats",
     "demo": "graphkit.cli.demo:demo",
+    "neo4j": "graphkit.cli.neo4j:neo4j",
 }
 
 
