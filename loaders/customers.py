@@ -60,7 +60,7 @@ from graphkit.schema import parse_count
 from graphkit.tables import Rejected, SourceTables
 from loaders.posts import dayfirst_for, parse_time
 from loaders.registry import Format, ReadContext, register
-from loaders.tabular import Records, detect_delimiter, find_column, parse_delimited
+from loaders.tabular import Records, find_column, looks_like_delimited, parse_delimited
 from loaders.textio import decode_lines
 
 __all__ = ["parse_customer_records", "handle_columns", "customer_handles", "parse_money", "CUSTOMER_ATTRIBUTES"]
@@ -312,18 +312,13 @@ def _read_csv(path: str, ctx: ReadContext) -> SourceTables:
     return source
 
 
-def _is_csv(head: bytes, path: str) -> bool:
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    first = next((line for line in text.split("\n") if line.strip()), "")
-    return first.lstrip()[:1] not in ("[", "{", "<", "") and detect_delimiter(first) is not None
-
 
 register(Format(
     name="customers-csv",
     kinds=("customers",),
     summary="CSV/TSV of customers: id, instagram/tiktok/x handles, orders, lifetime value, last order",
     how_to_get="a customer export of the shop or CRM (Shopify, WooCommerce, Klaviyo, HubSpot, ...)",
-    detect=_is_csv,
+    detect=looks_like_delimited,
     read=_read_csv,
     priority=80,
 ))

@@ -71,8 +71,9 @@ from graphkit.tables import Rejected, SourceTables
 from loaders.registry import Format, ReadContext, register
 from loaders.tabular import (
     Records,
-    detect_delimiter,
     find_column,
+    looks_like_delimited,
+    looks_like_json,
     parse_delimited,
     parse_json_records,
 )
@@ -636,18 +637,7 @@ def _read_json(path: str, ctx: ReadContext) -> SourceTables:
     return source
 
 
-def _first_char(head: bytes) -> str:
-    return head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")[:1]
 
-
-def _is_json(head: bytes, path: str) -> bool:
-    return _first_char(head) in ("[", "{")
-
-
-def _is_csv(head: bytes, path: str) -> bool:
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    first = next((line for line in text.split("\n") if line.strip()), "")
-    return _first_char(head) not in ("[", "{", "<", "") and detect_delimiter(first) is not None
 
 
 register(Format(
@@ -655,7 +645,7 @@ register(Format(
     kinds=("posts",),
     summary="JSON array or NDJSON of posts (Apify, TikTok/X scrapers, listening-tool APIs)",
     how_to_get="a scraper's post or hashtag export, or a social-listening tool's API dump",
-    detect=_is_json,
+    detect=looks_like_json,
     read=_read_json,
     priority=70,
 ))
@@ -664,7 +654,7 @@ register(Format(
     kinds=("posts",),
     summary="CSV/TSV of posts: author, date, text, hashtags, location, likes, comments, ...",
     how_to_get="a social-listening tool's mentions export (Brandwatch, Talkwalker, ...) or a scraper's CSV",
-    detect=_is_csv,
+    detect=looks_like_delimited,
     read=_read_csv,
     priority=80,
 ))

@@ -30,8 +30,9 @@ from loaders.tabular import (
     ACCOUNT_COLUMN_NAMES,
     Records,
     accounts_from_records,
-    detect_delimiter,
     find_column,
+    looks_like_delimited,
+    looks_like_json,
     parse_delimited,
     parse_json_records,
 )
@@ -89,18 +90,7 @@ def _read_json(path: str, ctx: ReadContext) -> SourceTables:
     return source
 
 
-def _first_char(head: bytes) -> str:
-    return head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")[:1]
 
-
-def _is_json(head: bytes, path: str) -> bool:
-    return _first_char(head) in ("[", "{")
-
-
-def _is_csv(head: bytes, path: str) -> bool:
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    first = next((line for line in text.split("\n") if line.strip()), "")
-    return _first_char(head) not in ("[", "{", "<", "") and detect_delimiter(first) is not None
 
 
 register(Format(
@@ -108,7 +98,7 @@ register(Format(
     kinds=("profiles",),
     summary="JSON array of profile objects, or NDJSON (one object per line)",
     how_to_get="a scraper's profile export (e.g. Apify, Phantombuster) or an API dump",
-    detect=_is_json,
+    detect=looks_like_json,
     read=_read_json,
     priority=70,
 ))
@@ -117,7 +107,7 @@ register(Format(
     kinds=("profiles",),
     summary="CSV/TSV of profiles: username, followers, bio, tags, engagement, ...",
     how_to_get="a spreadsheet of prospects or a scraper's profile CSV",
-    detect=_is_csv,
+    detect=looks_like_delimited,
     read=_read_csv,
     priority=80,
 ))

@@ -36,6 +36,8 @@ __all__ = [
     "find_column",
     "accounts_from_records",
     "normalize_keys",
+    "looks_like_json",
+    "looks_like_delimited",
 ]
 
 #: Header names that hold the account, most specific first (``name`` is the last resort).
@@ -71,6 +73,30 @@ def _dedupe_header(header: Sequence[str]) -> list[str]:
             seen[name] = 0
         out.append(name)
     return out
+
+
+def _first_char(head: bytes) -> str:
+    return head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")[:1]
+
+
+def looks_like_json(head: bytes, path: str = "") -> bool:
+    """Detector: the file starts (after a BOM and blanks) like JSON or NDJSON.
+
+    >>> looks_like_json(b'  [{"a": 1}]'), looks_like_json(b"a,b")
+    (True, False)
+    """
+    return _first_char(head) in ("[", "{")
+
+
+def looks_like_delimited(head: bytes, path: str = "") -> bool:
+    """Detector: the first non-blank line is a delimited header (not JSON or HTML).
+
+    >>> looks_like_delimited(b"\\xef\\xbb\\xbfusername,followers\\n"), looks_like_delimited(b"<html>")
+    (True, False)
+    """
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    return _first_char(head) not in ("[", "{", "<", "") and detect_delimiter(first) is not None
 
 
 def detect_delimiter(header_line: str) -> str | None:
@@ -142,6 +168,27 @@ def _numbered(lines: Sequence[str], start: int):
         yield line + "\n"
 
 
+def _loads(text: str, path: str, line: int | None = None) -> object:
+    """``json.loads``; nesting too deep or an absurdly long number raise :class:`InputError`.
+
+    (:class:`json.JSONDecodeError` passes through: callers handle it.)
+
+    >>> _loads("[" * 100_000 + "]" * 100_000, "p.json")
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.InputError: p.json: the JSON is nested too deeply to be a table of records
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise InputError("the JSON is nested too deeply to be a table of records", path=path, line=line) from None
+    except ValueError as err:  # e.g. an integer of more than 4,300 digits
+        problem = "a number is too long" if "digits" in str(err) else str(err)
+        raise InputError(f"invalid JSON: {problem}", path=path, line=line) from None
+
+
 def parse_json_records(text: str, path: str) -> Records:
     """Records from a JSON array of objects, an object holding one, or NDJSON.
 
@@ -154,7 +201,7 @@ def parse_json_records(text: str, path: str) -> Records:
     objects: list[tuple[int, dict]] = []
     if stripped.startswith("["):
         try:
-            data = json.loads(text)
+            data = _loads(text, path)
         except json.JSONDecodeError as err:
             raise InputError(f"invalid JSON: {err.msg}", path=path, line=err.lineno) from None
         objects = [(i + 1, item) for i, item in enumerate(data)]
@@ -162,7 +209,7 @@ def parse_json_records(text: str, path: str) -> Records:
     else:
         numbering = "line"
         try:
-            data = json.loads(text)
+            data = _loads(text, path)
             if isinstance(data, dict):
                 lists = [v for v in data.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
                 if len(lists) == 1:
@@ -175,7 +222,7 @@ def parse_json_records(text: str, path: str) -> Records:
                 if not line.strip():
                     continue
                 try:
-                    item = json.loads(line)
+                    item = _loads(line, path, number)
                 except json.JSONDecodeError as err:
                     raise InputError(f"invalid JSON: {err.msg}", path=path, line=number) from None
                 objects.append((number, item))
