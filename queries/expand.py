@@ -182,14 +182,40 @@ def expand(
     followers_count = pd.to_numeric(graph.attribute("followers_count").iloc[all_ids], errors="coerce")
     followers_count = masked_array(followers_count.to_numpy(dtype=np.float64, na_value=np.nan), "Int64")
     via_keys = pd.Series(keys[np.maximum(via_ids, 0)], dtype="string").mask(via_ids < 0).array
+    return expand_table(
+        {
+            "account": keys[all_ids],
+            "hops": np.concatenate(hop_of)[:kept],
+            "links": np.concatenate(links_of)[:kept],
+            "via": via_keys,
+            "in_degree": graph.in_degree()[all_ids].astype(np.int64),
+            "out_degree": graph.out_degree()[all_ids].astype(np.int64),
+            "followers_count": followers_count,
+        },
+        scheme=scheme, seed_key=seed_key, hops=hops, direction=direction, limit=limit,
+        reached=reached, depth=depth,
+    )
+
+
+def expand_table(
+    columns: dict, *, scheme: TierScheme, seed_key: str, hops: int, direction: str,
+    limit: int | None, reached: int, depth: int,
+) -> pd.DataFrame:
+    """The result frame of :func:`expand` from its per-row columns (shared by the backends).
+
+    ``columns`` holds ``account, hops, links, via, in_degree, out_degree,
+    followers_count`` in rank order (the seed first); ``reached`` is the number
+    of accounts found besides the seed and ``depth`` the last hop searched.
+    """
+    followers_count = columns["followers_count"]
     table = pd.DataFrame({
-        "rank": np.arange(kept, dtype=np.int64),
-        "account": keys[all_ids],
-        "hops": np.concatenate(hop_of)[:kept],
-        "links": np.concatenate(links_of)[:kept],
-        "via": via_keys,
-        "in_degree": graph.in_degree()[all_ids].astype(np.int64),
-        "out_degree": graph.out_degree()[all_ids].astype(np.int64),
+        "rank": np.arange(len(columns["account"]), dtype=np.int64),
+        "account": columns["account"],
+        "hops": columns["hops"],
+        "links": columns["links"],
+        "via": columns["via"],
+        "in_degree": columns["in_degree"],
+        "out_degree": columns["out_degree"],
         "tier": scheme.assign(followers_count),
         "followers_count": followers_count,
     })

@@ -567,7 +567,7 @@ def expand(
     them; the frontier and the reached keys travel as parameters.
     """
     from queries.affinity import masked_array
-    from queries.expand import DIRECTIONS, _hops
+    from queries.expand import DIRECTIONS, expand_table
 
     if direction not in DIRECTIONS:
         raise QueryError(f"unknown direction {direction!r}; choose one of {', '.join(DIRECTIONS)}")
@@ -611,38 +611,19 @@ def expand(
     if limit is not None:
         rows = rows[: limit + 1]
     followers_count = masked_array(_float_array([r["followers_count"] for r in rows]), "Int64")
-    table = pd.DataFrame({
-        "rank": np.arange(len(rows), dtype=np.int64),
-        "account": _keys(r["account"] for r in rows),
-        "hops": np.array([r["hops"] for r in rows], dtype=np.int64),
-        "links": np.array([r["links"] for r in rows], dtype=np.int64),
-        "via": pd.array([r["via"] for r in rows], dtype="string"),
-        "in_degree": np.array([r["in_degree"] for r in rows], dtype=np.int64),
-        "out_degree": np.array([r["out_degree"] for r in rows], dtype=np.int64),
-        "tier": scheme.assign(followers_count),
-        "followers_count": followers_count,
-    })
-    note = None
-    if reached == 0:
-        word = {"followers": "followers", "following": "follows", "both": "follows or followers"}
-        note = f"{seed_key!r} has no {word[direction]} in the graph: only the seed is listed"
-    elif limit is not None and reached > limit:
-        note = (
-            f"kept the first {limit:,} of {reached:,} accounts reached within {_hops(depth)} "
-            "(the search stops once --limit accounts are reached)"
-        )
-    elif depth < hops:
-        note = f"nothing new after {_hops(depth)}: the whole neighbourhood is listed"
-    table.attrs.update({
-        "seed": seed_key,
-        "hops": hops,
-        "direction": direction,
-        "limit": limit,
-        "reached": reached,
-        "depth": depth,
-        "note": note,
-    })
-    return table
+    return expand_table(
+        {
+            "account": _keys(r["account"] for r in rows),
+            "hops": np.array([r["hops"] for r in rows], dtype=np.int64),
+            "links": np.array([r["links"] for r in rows], dtype=np.int64),
+            "via": pd.array([r["via"] for r in rows], dtype="string"),
+            "in_degree": np.array([r["in_degree"] for r in rows], dtype=np.int64),
+            "out_degree": np.array([r["out_degree"] for r in rows], dtype=np.int64),
+            "followers_count": followers_count,
+        },
+        scheme=scheme, seed_key=seed_key, hops=hops, direction=direction, limit=limit,
+        reached=reached, depth=depth,
+    )
 
 
 # -- lookalikes ------------------------------------------------------------------------------
