@@ -62,7 +62,9 @@ class InputError(GraphkitError):
             where.append(f"line {self.line}")
         if self.record is not None:
             where.append(self.record)
-        return f"{', '.join(where)}: {self.problem}" if where else self.problem
+        text = f"{', '.join(where)}: {self.problem}" if where else self.problem
+        # one line, whatever the file held (a header or value quoted in the problem)
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class FormatNotDetected(InputError):

@@ -29,7 +29,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-__all__ = ["normalize_handle", "normalize_handles", "bad_key_reason"]
+__all__ = ["normalize_handle", "normalize_handles", "normalize_handle_array", "bad_key_reason"]
 
 _PLATFORM_URL = re.compile(
     r"^(?:https?://)?(?:(?:www|m|mobile|vm)\.)?"
@@ -38,6 +38,11 @@ _PLATFORM_URL = re.compile(
     re.IGNORECASE,
 )
 _PLAIN = re.compile(r"^[a-z0-9_.\-]+$")
+#: leading ``@`` signs and white space (``\s`` is what ``str.strip`` removes)
+_LEADING_AT = re.compile(r"^[\s@]+")
+#: handles normalized by trimming spaces/tabs, one leading ``@`` and ASCII lower-casing only
+_SIMPLE = re.compile(r"^[ \t]*@?[A-Za-z0-9_.\-]+[ \t]*$")
+_SIMPLE_TRIM = r"^[ \t]*@?|[ \t]+$"
 
 
 def normalize_handle(value: object) -> str | None:
@@ -45,10 +50,13 @@ def normalize_handle(value: object) -> str | None:
 
     Examples
     --------
-    >>> normalize_handle("@@x")
-    '@x'
+    >>> normalize_handle("@@x"), normalize_handle("x.com/@@Y")
+    ('x', 'y')
     >>> normalize_handle(12345)
     '12345'
+
+    A key normalizes to itself (idempotence), so a key copied from a result
+    finds its account again.
     """
     if value is None:
         return None
@@ -58,13 +66,16 @@ def normalize_handle(value: object) -> str | None:
         if value.is_integer():
             value = int(value)
     text = str(value).strip()
-    if text.startswith("@"):
-        text = text[1:]
-    if "/" in text:
-        match = _PLATFORM_URL.match(text)
-        if match:
-            text = match.group("uid") or match.group("name")
-    text = text.strip().lower()
+    for _ in range(4):  # a URL's name may start with @ again; stop at a fixed point
+        key = _LEADING_AT.sub("", text)
+        if "/" in key:
+            match = _PLATFORM_URL.match(key)
+            if match:
+                key = match.group("uid") or match.group("name")
+        key = key.strip().lower()
+        if key == text:
+            break
+        text = key
     return text or None
 
 
@@ -80,16 +91,64 @@ def normalize_handles(values: pd.Series) -> pd.Series:
     ['a', 'b', <NA>, <NA>]
     """
     text = values.astype("string")
-    clean = text.str.fullmatch(_PLAIN.pattern).fillna(False).to_numpy(dtype=bool)
-    if clean.all():
+    array = getattr(text.array, "_pa_array", None)
+    if array is None:  # python-backed strings: the per-value path
+        clean = text.str.fullmatch(_PLAIN.pattern).fillna(False).to_numpy(dtype=bool)
+        if clean.all():
+            return text
+        out = text.copy()
+        dirty = ~clean
+        out[dirty] = pd.array(
+            [normalize_handle(v) if v is not pd.NA else None for v in text[dirty]],
+            dtype="string",
+        )
+        return out
+    normalized = normalize_handle_array(array)
+    if normalized is array:
         return text
-    out = text.copy()
-    dirty = ~clean
-    out[dirty] = pd.array(
-        [normalize_handle(v) if v is not pd.NA else None for v in text[dirty]],
-        dtype="string",
-    )
-    return out
+    return pd.Series(pd.arrays.ArrowStringArray(normalized), index=text.index, name=text.name)
+
+
+def normalize_handle_array(array):
+    """:func:`normalize_handle` over a pyarrow string array; empty values become null.
+
+    Values that are already keys (lower-case ASCII letters, digits, ``_.-``) are
+    kept as they are, without a copy when all are. Values that only need
+    trimming of spaces and tabs, one leading ``@`` dropped and ASCII lower-casing
+    are normalized by pyarrow kernels; anything else (URLs, other characters)
+    goes through :func:`normalize_handle` one by one, so the result is always
+    the per-value function's.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> normalize_handle_array(pa.array([" @Ann ", "bob", "x.com/Cat", "", None])).to_pylist()
+    ['ann', 'bob', 'cat', None, None]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if not pa.types.is_string(array.type):
+        array = array.cast(pa.string())
+    clean = pc.match_substring_regex(array, _PLAIN.pattern)
+    dirty = pc.invert(pc.fill_null(clean, False))
+    n_dirty = pc.sum(dirty).as_py() or 0
+    if n_dirty == 0:
+        return array
+    values = array.filter(dirty)
+    simple = pc.fill_null(pc.match_substring_regex(values, _SIMPLE.pattern), False)
+    fixed = pc.utf8_lower(pc.replace_substring_regex(values, _SIMPLE_TRIM, ""))
+    others = np.flatnonzero(~simple.to_numpy(zero_copy_only=False))
+    if len(others):
+        slow = [normalize_handle(v) if v is not None else None for v in values.take(pa.array(others)).to_pylist()]
+        mask = np.zeros(len(values), dtype=bool)
+        mask[others] = True
+        fixed = pc.replace_with_mask(fixed, pa.array(mask), pa.array(slow, type=pa.string()))
+    # an empty key (never produced by the kernels) is a missing one
+    fixed = pc.if_else(pc.equal(fixed, ""), pa.scalar(None, pa.string()), fixed)
+    return pc.replace_with_mask(array, dirty, fixed)
 
 
 def bad_key_reason(key: str) -> str | None:

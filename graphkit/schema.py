@@ -115,11 +115,11 @@ def parse_count(value: object) -> int | None:
     if isinstance(value, (int, np.integer)):
         if value < 0:
             raise ValueError(f"negative count: {value}")
-        return int(value)
+        return _count_in_range(int(value))
     if isinstance(value, (float, np.floating)):
         if value < 0 or not np.isfinite(value):
             raise ValueError(f"not a count: {value!r}")
-        return int(round(value))
+        return _count_in_range(value)
     text = str(value).strip()
     if not text:
         return None
@@ -129,6 +129,29 @@ def parse_count(value: object) -> int | None:
     number = float(match.group(1).replace(",", "").replace("_", "").replace(" ", ""))
     if match.group(2):
         number *= _MULTIPLIER[match.group(2).lower()]
+    return _count_in_range(number)
+
+
+#: Counts are stored as 64-bit integers; nothing real comes near.
+_MAX_COUNT = 2**63 - 1
+
+
+def _count_in_range(number: float | int) -> int:
+    """``number`` as a count, refusing what no 64-bit integer holds.
+
+    >>> _count_in_range(12.4)
+    12
+    >>> _count_in_range(2**70)
+    Traceback (most recent call last):
+    ...
+    ValueError: count too large: 1180591620717411303424
+    """
+    if isinstance(number, int):
+        if number > _MAX_COUNT:
+            raise ValueError(f"count too large: {number}")
+        return number
+    if not np.isfinite(number) or number > _MAX_COUNT:
+        raise ValueError(f"count too large: {number:.3g}")
     return int(round(number))
 
 

@@ -33,6 +33,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import shutil
 import time
 import uuid
@@ -91,10 +92,57 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _empty_manifest() -> dict:
+    return {"schema_version": SCHEMA_VERSION, "generation": 0, "data": None,
+            "sources": [], "counts": {"accounts": 0, "follows": 0, "observed": 0},
+            "files": {}, "tables": []}
+
+
+def _manifest_problem(manifest: object) -> str | None:
+    """What makes a parsed manifest unusable (``None``: nothing).
+
+    >>> _manifest_problem([]), _manifest_problem({"data": "../x"})
+    ('not a JSON object', "it names the data folder '../x'")
+    """
+    if not isinstance(manifest, dict):
+        return "not a JSON object"
+    data = manifest.get("data")
+    if data is None:
+        return None
+    if not isinstance(data, str) or not re.fullmatch(r"data-\d{6}", data):
+        return f"it names the data folder {data!r}"
+    counts = manifest.get("counts")
+    if not isinstance(counts, dict) or not all(isinstance(counts.get(k), int) for k in ("accounts", "follows")):
+        return "its counts are missing"
+    if not isinstance(manifest.get("files"), dict):
+        return "its list of files is missing"
+    if not isinstance(manifest.get("sources", []), list) or not isinstance(manifest.get("tables", []), list):
+        return "its sources or tables are not lists"
+    return None
+
+
+def _one_line(err: BaseException) -> str:
+    """An exception's text on one line (pyarrow's messages span several)."""
+    return " ".join(str(err).split())
+
+
+def _write_json_atomic(file: Path, content: dict) -> None:
+    tmp = file.with_name(f"{file.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump(content, handle, indent=2)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, file)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
 def _os_error(action: str, path: Path, err: OSError) -> WorkspaceError:
     reason = err.strerror or str(err)
-    if err.errno == errno.ENOSPC:
-        reason = "no space left on the device"
+    if err.errno == errno.ENOSPC or (err.errno is None and "requested and" in str(err)):
+        reason = "no space left on the device"  # (numpy reports a full disk as a short write)
     elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         reason = "permission denied (is the workspace read-only?)"
     return WorkspaceError(f"cannot {action} {path}: {reason}; the workspace is unchanged")
@@ -125,9 +173,14 @@ class Workspace:
         if self.path.exists() and not self.path.is_dir():
             raise WorkspaceError(f"{self.path} is a file, not a workspace directory")
         if not file.exists():
-            return {"schema_version": SCHEMA_VERSION, "generation": 0, "data": None,
-                    "sources": [], "counts": {"accounts": 0, "follows": 0, "observed": 0},
-                    "files": {}, "tables": []}
+            generations = sorted(p.name for p in self.path.glob("data-*")) if self.path.is_dir() else []
+            if generations:  # a first load writes the manifest before any data folder
+                raise WorkspaceError(
+                    f"{file} is missing but {generations[-1]} holds data; the workspace is damaged. "
+                    "Nothing was rebuilt from partial data: restore manifest.json from a backup, "
+                    "or delete the folder and load the sources again"
+                )
+            return _empty_manifest()
         try:
             manifest = json.loads(file.read_text("utf-8"))
         except (OSError, ValueError) as err:
@@ -135,10 +188,19 @@ class Workspace:
                 f"{file} cannot be read ({err}); the workspace is damaged: "
                 "restore it from a backup or delete it and load the sources again"
             ) from err
+        problem = _manifest_problem(manifest)
+        if problem:
+            raise WorkspaceError(
+                f"{file} is damaged ({problem}); nothing was rebuilt from partial data: "
+                "restore the workspace from a backup or delete it and load the sources again"
+            )
         version = manifest.get("schema_version")
         if version != SCHEMA_VERSION:
+            newer = isinstance(version, int) and version > SCHEMA_VERSION
             raise WorkspaceError(
-                f"{file}: schema version {version!r}, this graphkit reads {SCHEMA_VERSION}"
+                f"{file}: schema version {version!r}, this graphkit reads {SCHEMA_VERSION}; "
+                + ("upgrade graphkit to open it" if newer else
+                   "restore the workspace from a backup or delete it and load the sources again")
             )
         return manifest
 
@@ -199,10 +261,13 @@ class Workspace:
             accounts = pd.read_parquet(folder / "accounts.parquet")
             arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _CSR_FILES}
         except (OSError, ValueError) as err:
-            raise WorkspaceError(self._damaged(f"a data file cannot be read ({err})")) from err
+            raise WorkspaceError(self._damaged(f"a data file cannot be read ({_one_line(err)})")) from err
         except Exception as err:  # pyarrow raises its own error types for corrupt files
-            raise WorkspaceError(self._damaged(f"a data file cannot be read ({err})")) from err
+            raise WorkspaceError(self._damaged(f"a data file cannot be read ({_one_line(err)})")) from err
         accounts["key"] = accounts["key"].astype("string")
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()  # parquet decoding buffers, else kept by the allocator
         counts = self.manifest["counts"]
         if len(accounts) != counts["accounts"] or int(arrays["out_indptr"][-1]) != counts["follows"]:
             raise WorkspaceError(self._damaged("the data files do not match the manifest's counts"))
@@ -218,7 +283,11 @@ class Workspace:
         """An extra table (e.g. ``circles``); empty if no source gave one."""
         if name not in self._tables:
             if name in self.manifest.get("tables", []):
-                self._tables[name] = pd.read_parquet(self.path / self.manifest["data"] / "tables" / f"{name}.parquet")
+                file = self.path / self.manifest["data"] / "tables" / f"{name}.parquet"
+                try:
+                    self._tables[name] = pd.read_parquet(file)
+                except Exception as err:  # OSError, or pyarrow's own error types for corrupt files
+                    raise WorkspaceError(self._damaged(f"{file} cannot be read ({_one_line(err)})")) from err
             else:
                 self._tables[name] = pd.DataFrame()
         return self._tables[name]
@@ -327,6 +396,8 @@ class Workspace:
         name = f"data-{generation:06d}"
         staging = self.path / f".tmp-{uuid.uuid4().hex[:8]}"
         try:
+            if not (self.path / MANIFEST).exists():  # so that data without a manifest means damage
+                _write_json_atomic(self.path / MANIFEST, _empty_manifest())
             staging.mkdir(parents=True)
             files = _write_graph_files(graph, tables, staging)
             staging.rename(self.path / name)
@@ -506,12 +577,15 @@ class _Merger:
                 return follower, followee
         return self._segment(chunk["follower"]), self._segment(chunk["followee"])
 
+    def _length(self, codes: list[np.ndarray], segment: int) -> int:
+        return len(self.mapped[segment][1]) if segment in self.mapped else len(codes[segment])
+
     def _codes(self, codes: list[np.ndarray], segment: int) -> np.ndarray:
         """The account ids of a segment's values (decoding a mapped segment once)."""
         if segment in self.mapped:
             shared, local = self.mapped.pop(segment)
-            return codes[shared][local]
-        return codes[segment]
+            return codes[shared].astype(np.int64)[local] if len(local) > len(codes[shared]) else codes[shared][local].astype(np.int64)
+        return codes[segment].astype(np.int64)
 
     def finish(self) -> FollowGraph:
         import pyarrow.compute as pc
@@ -523,9 +597,13 @@ class _Merger:
             dictionary = encoded.chunks[0].dictionary if encoded.num_chunks else self._pa.array([], self._pa.string())
             if any(chunk.indices.null_count for chunk in encoded.chunks):
                 raise GraphkitError("internal: an empty account key reached the workspace")
-            codes = [np.asarray(chunk.indices.to_numpy(zero_copy_only=False), dtype=np.int64) for chunk in encoded.chunks]
+            # int32 (account ids are int32 throughout), widened per segment when used
+            codes = [np.asarray(chunk.indices.to_numpy(zero_copy_only=False), dtype=np.int32) for chunk in encoded.chunks]
             # empty segments are dropped from a chunked array: map back by length
             codes = _align_codes(self.segments, codes)
+            del encoded
+            self.segments = []  # the keys live on in ``dictionary``; free the rest now
+            self._pa.default_memory_pool().release_unused()
         else:
             dictionary, codes = self._pa.array([], self._pa.string()), []
         n = len(dictionary)
@@ -533,7 +611,11 @@ class _Merger:
         reports = dict(self.pending_reports)
         seen_max = n_base - 1
         observed_mask = np.zeros(n, dtype=bool)
-        edge_codes: list[np.ndarray] = []
+        # every follow code (the base graph's first) goes into one buffer: no list to concatenate
+        n_base_edges = base.n_follows
+        n_rows = sum(self._length(codes, entry[2]) for entry in self.plan if entry[1] == "follows")
+        buffer = np.empty(n_base_edges + n_rows, dtype=np.int64)
+        filled = n_base_edges
         edge_source: list[tuple[int, int]] = []  # (source index, follows kept) per chunk
         rows_kept = np.zeros(self.n_sources, dtype=np.int64)
         for entry in self.plan:
@@ -549,9 +631,11 @@ class _Merger:
                 keep = ~self_follow
                 edge = src << 32
                 edge |= dst
-                edge_codes.append(edge if keep.all() else edge[keep])
-                edge_source.append((index, len(edge_codes[-1])))
-                rows_kept[index] += len(edge_codes[-1])
+                kept = int(keep.sum())
+                buffer[filled : filled + kept] = edge if kept == len(edge) else edge[keep]
+                filled += kept
+                edge_source.append((index, kept))
+                rows_kept[index] += kept
                 if entry[4]:
                     observed_mask[src] = True
                 del src, dst, edge, keep, self_follow
@@ -582,10 +666,12 @@ class _Merger:
         accounts, remap, self.resolved_aliases = _resolve_aliases(accounts, n_base, self.known_aliases, self.new_aliases)
         n = len(accounts)
 
-        if edge_codes or remap is not None:
-            base_codes = (base.sources().astype(np.int64) << 32) | np.asarray(base.out_indices, dtype=np.int64)
-            all_codes = np.concatenate([base_codes, *edge_codes])
-            edge_codes.clear()
+        if edge_source or remap is not None:
+            all_codes = buffer[:filled]
+            base_codes = all_codes[:n_base_edges]
+            base_codes[:] = base.sources()
+            base_codes <<= 32
+            base_codes |= np.asarray(base.out_indices)
             adding = {index for index, _ in edge_source}
             if remap is None and len(adding) <= 1:
                 # one source adds follows: the base follows are distinct, so whatever is new
@@ -593,17 +679,17 @@ class _Merger:
                 unique_codes = _sorted_unique(all_codes)
                 added = np.zeros(self.n_sources, dtype=np.int64)
                 for index in adding:
-                    added[index] = len(unique_codes) - len(base_codes)
+                    added[index] = len(unique_codes) - n_base_edges
             else:
                 tags = np.concatenate([
-                    np.full(len(base_codes), -1, dtype=np.int32),
+                    np.full(n_base_edges, -1, dtype=np.int32),
                     *(np.full(count, index, dtype=np.int32) for index, count in edge_source),
                 ])
                 if remap is not None:  # accounts merged by an alias: renumber their follows
                     all_codes, tags = _remap_follows(all_codes, tags, remap)
                 unique_codes, first = np.unique(all_codes, return_index=True)
                 added = np.bincount(tags[first] + 1, minlength=self.n_sources + 1)[1:]
-            del all_codes, base_codes
+            del all_codes, base_codes, buffer
             indptr, indices = _csr_from_sorted_codes(unique_codes, n)
         else:
             added = np.zeros(self.n_sources, dtype=np.int64)
@@ -619,6 +705,8 @@ def _as_arrow(values):
     """A pyarrow string array of keys from a Series, array or list."""
     import pyarrow as pa
 
+    if isinstance(values, pa.Array):
+        return values if values.type == pa.string() else values.cast(pa.string())
     if isinstance(values, pd.Series):
         values = values.array
     if isinstance(values, pd.arrays.ArrowStringArray) or hasattr(values, "_pa_array"):
@@ -672,7 +760,7 @@ def _csr_from_sorted_codes(codes: np.ndarray, n: int) -> tuple[np.ndarray, np.nd
 
 def _align_codes(segments: list, chunks: list[np.ndarray]) -> list[np.ndarray]:
     """Split the encoded chunks back into one codes array per input segment."""
-    flat = np.concatenate(chunks) if chunks else np.empty(0, dtype=np.int64)
+    flat = np.concatenate(chunks) if chunks else np.empty(0, dtype=np.int32)
     lengths = [len(s) for s in segments]
     bounds = np.cumsum([0, *lengths])
     return [flat[bounds[i] : bounds[i + 1]] for i in range(len(segments))]

@@ -136,6 +136,11 @@ def read_source(path: str | os.PathLike, ctx: ReadContext, fmt: str = "auto") ->
     the workspace skip a file loaded before.
     """
     path = str(path)
+    if ctx.encoding:
+        try:
+            "".encode(ctx.encoding)  # refused before any reader runs, whatever the format
+        except LookupError:
+            raise InputError(f"unknown encoding {ctx.encoding!r}", path=display_path(path)) from None
     if ctx.owner is not None:
         owner = normalize_handle(ctx.owner)
         if owner is None or bad_key_reason(owner):

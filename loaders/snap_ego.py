@@ -311,8 +311,11 @@ def read_snap_ego(path: str, ctx: ReadContext) -> SourceTables:
                 if not line.strip():
                     continue
                 ids = fields[1:]
-                if not all(i.isdigit() for i in ids):
-                    raise InputError("circle members must be node ids", path=labels["circles"], line=number)
+                if not all(i.isascii() and i.isdigit() and len(i) <= _MAX_ID_DIGITS for i in ids):
+                    raise InputError(
+                        f"circle members must be node ids (at most {_MAX_ID_DIGITS} digits)",
+                        path=labels["circles"], line=number,
+                    )
                 circles.extend((name, fields[0], str(int(i))) for i in ids)
                 members.append(np.asarray([int(i) for i in ids], dtype=np.int64))
         names = None

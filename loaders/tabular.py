@@ -62,15 +62,25 @@ class Records:
 
 
 def _dedupe_header(header: Sequence[str]) -> list[str]:
-    seen: dict[str, int] = {}
+    """Column names made unique (a repeated name gets ``_1``, ``_2``, ...).
+
+    Names are kept as given (``find_column`` returns them so), and a suffix
+    never collides with a name already taken.
+
+    >>> _dedupe_header(["username", "username", "username_1", " a "])
+    ['username', 'username_2', 'username_1', ' a ']
+    """
+    taken = set(header)
+    seen: set[str] = set()
     out = []
     for name in header:
-        name = name.strip()
         if name in seen:
-            seen[name] += 1
-            name = f"{name}_{seen[name]}"
-        else:
-            seen[name] = 0
+            k = 1
+            while f"{name}_{k}" in taken:
+                k += 1
+            name = f"{name}_{k}"
+            taken.add(name)
+        seen.add(name)
         out.append(name)
     return out
 

@@ -56,17 +56,40 @@ def is_gzip(head: bytes) -> bool:
     return head[:2] == _GZIP_MAGIC
 
 
+#: A file read whole into memory (every reader but the streamed edge lists) may be this
+#: large; ``$GRAPHKIT_MAX_FILE_BYTES`` changes it. Larger files are refused before reading.
+MAX_FILE_BYTES = 1024**3
+
+
+def max_file_bytes() -> int:
+    """The size limit of a file read into memory (:data:`MAX_FILE_BYTES` or the environment's)."""
+    try:
+        return int(os.environ.get("GRAPHKIT_MAX_FILE_BYTES") or MAX_FILE_BYTES)
+    except ValueError:
+        return MAX_FILE_BYTES
+
+
+def _too_large(size: int, path: str, inflated: bool = False) -> InputError:
+    return InputError(
+        f"{'inflates to more than' if inflated else 'is'} {size:,} bytes; graphkit reads a file of this "
+        f"kind into memory and refuses more than {max_file_bytes():,} bytes "
+        "(set GRAPHKIT_MAX_FILE_BYTES to raise the limit, or split the file)",
+        path=path,
+    )
+
+
 def _gunzip(data: bytes, path: str) -> bytes:
     import gzip
     import zlib
 
+    limit = min(MAX_INFLATED_BYTES, max_file_bytes())
     try:
         out = io.BytesIO()
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
             for block in iter(lambda: stream.read(1 << 20), b""):
                 out.write(block)
-                if out.tell() > MAX_INFLATED_BYTES:
-                    raise InputError(f"inflates beyond {MAX_INFLATED_BYTES:,} bytes; refused", path=path)
+                if out.tell() > limit:
+                    raise _too_large(limit, path, inflated=True)
         return out.getvalue()
     except (OSError, EOFError, zlib.error) as err:
         raise InputError(f"damaged gzip file: {err}", path=path) from None
@@ -79,9 +102,16 @@ def read_bytes(path: str | os.PathLike) -> bytes:
 
 
 def _read_raw(path: str | os.PathLike) -> bytes:
+    limit = max_file_bytes()
     if str(path) == "-":
-        return sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(limit + 1)
+        if len(data) > limit:
+            raise _too_large(limit, "<stdin>")
+        return data
     try:
+        size = Path(path).stat().st_size
+        if size > limit:
+            raise _too_large(size, str(path))
         return Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", path=str(path)) from None

@@ -24,6 +24,7 @@ import io
 import json
 import math
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -154,6 +155,9 @@ def to_ndjson(frame: pd.DataFrame) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _records(frame))
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _format_column(name: str, series: pd.Series) -> list[str]:
     values = series.tolist()
     out = []
@@ -177,8 +181,8 @@ def _format_column(name: str, series: pd.Series) -> list[str]:
             else:
                 out.append(f"{value:.3f}")
         else:
-            text = str(value).replace("\n", " ").replace("\r", " ").replace("\t", " ")
-            out.append(text)
+            # line breaks, tabs and terminal escapes (ESC, BEL, CSI...) from the data become spaces
+            out.append(_CONTROL_CHARS.sub(" ", str(value)))
     return out
 
 
