@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
     import scipy.sparse as sp
 
-__all__ = ["FollowGraph", "csr_from_edges", "gather_rows", "NETWORKX_EDGE_LIMIT"]
+__all__ = ["FollowGraph", "csr_from_edges", "gather_rows", "unique_ints", "NETWORKX_EDGE_LIMIT"]
 
 #: Above this many follows, :meth:`FollowGraph.to_networkx` refuses the whole graph.
 NETWORKX_EDGE_LIMIT = 2_000_000
@@ -57,12 +57,31 @@ def csr_from_edges(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarray
     """
     src = np.asarray(src, dtype=np.int64)
     dst = np.asarray(dst, dtype=np.int64)
-    codes = np.unique((src << 32) | dst)
+    codes = unique_ints((src << 32) | dst)
     rows = (codes >> 32).astype(np.int64)
     indices = (codes & 0xFFFFFFFF).astype(np.int32)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
     return indptr, indices
+
+
+def unique_ints(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of an integer array, like ``np.unique(values)``.
+
+    numpy 2.4's ``np.unique`` hashes by default, which is 20 to 100 times slower
+    than sorting on follow codes and account ids; this sorts a copy and keeps
+    the first of each run.
+
+    >>> unique_ints(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    values = np.sort(np.asarray(values).ravel())
+    if len(values) == 0:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def gather_rows(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -72,23 +91,48 @@ def gather_rows(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> np
     [5, 6, 7, 8]
     """
     rows = np.asarray(rows, dtype=np.int64)
-    starts = indptr[rows]
-    lengths = indptr[rows + 1] - starts
+    starts = np.asarray(indptr[rows], dtype=np.int64)
+    lengths = np.asarray(indptr[rows + 1], dtype=np.int64) - starts
+    nonempty = lengths > 0
+    if not nonempty.all():
+        starts, lengths = starts[nonempty], lengths[nonempty]
     total = int(lengths.sum())
     if total == 0:
         return np.empty(0, dtype=indices.dtype)
-    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-    return indices[offsets + np.arange(total, dtype=np.int64)]
+    # positions by one cumulative sum of steps: +1 inside a row, a jump at each row's start
+    # (one int64 array instead of a repeat, an arange and their sum)
+    steps = np.ones(total, dtype=np.int64)
+    heads = np.cumsum(lengths[:-1])
+    steps[0] = starts[0]
+    steps[heads] = starts[1:] - (starts[:-1] + lengths[:-1] - 1)
+    np.cumsum(steps, out=steps)
+    return indices[steps]
 
 
 def _transpose(indptr: np.ndarray, indices: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """CSR of the reversed edges; each output row stays sorted."""
-    counts = np.bincount(indices, minlength=n)
-    t_indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(counts, out=t_indptr[1:])
-    order = np.argsort(indices, kind="stable")
-    rows = np.repeat(np.arange(n, dtype=np.int32), np.diff(indptr))
-    return t_indptr, rows[order]
+    """CSR of the reversed edges; each output row stays sorted.
+
+    scipy's CSR -> CSC conversion is a counting sort in C (ten times faster than
+    a stable argsort and without its 8 bytes per follow); rows come out sorted
+    because it walks the input rows in order.
+
+    >>> t_indptr, t_indices = _transpose(np.array([0, 2, 3, 3]), np.array([1, 2, 0], dtype=np.int32), 3)
+    >>> t_indptr.tolist(), t_indices.tolist()
+    ([0, 1, 2, 3], [1, 0, 0])
+    """
+    import scipy.sparse as sp
+
+    nnz = int(indptr[-1]) if len(indptr) else 0
+    if n == 0 or nnz == 0:
+        return np.zeros(n + 1, dtype=np.int64), np.empty(0, dtype=np.int32)
+    small = max(nnz, n) < np.iinfo(np.int32).max
+    index_type = np.int32 if small else np.int64
+    matrix = sp.csr_matrix(
+        (np.ones(nnz, dtype=np.bool_), np.asarray(indices, dtype=index_type), np.asarray(indptr, dtype=index_type)),
+        shape=(n, n),
+    )
+    transposed = matrix.tocsc()
+    return transposed.indptr.astype(np.int64), transposed.indices.astype(np.int32, copy=False)
 
 
 class FollowGraph:
@@ -349,7 +393,7 @@ class FollowGraph:
         >>> sub.keys.tolist(), sub.n_follows
         (['a', 'b'], 1)
         """
-        ids = np.unique(np.asarray(list(ids) if not isinstance(ids, np.ndarray) else ids, dtype=np.int64))
+        ids = unique_ints(np.asarray(list(ids) if not isinstance(ids, np.ndarray) else ids, dtype=np.int64))
         remap = np.full(self.n_accounts, -1, dtype=np.int64)
         remap[ids] = np.arange(len(ids))
         src = np.repeat(ids, np.diff(self.out_indptr)[ids])

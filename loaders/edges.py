@@ -23,12 +23,16 @@ Examples
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from graphkit.errors import InputError
-from graphkit.handles import bad_key_reason, normalize_handle, normalize_handles
+from graphkit.handles import bad_key_reason, normalize_handle, normalize_handle_array
+from graphkit.progress import Progress
 from graphkit.tables import Rejected, SourceTables
 from loaders.registry import Format, ReadContext, register
 from loaders.tabular import detect_delimiter, find_column
@@ -38,8 +42,10 @@ __all__ = ["parse_edge_lines", "FOLLOWER_NAMES", "FOLLOWEE_NAMES"]
 
 FOLLOWER_NAMES = ("follower", "source", "src", "from", "from_user", "follower_username", "follower_id", "user", "username")
 FOLLOWEE_NAMES = ("followee", "target", "dst", "to", "to_user", "followee_username", "followee_id", "follows", "following", "friend", "followed")
-_BLOCK = 8 << 20
+_BLOCK = 16 << 20
 _CLEAN = r"^[a-z0-9_.\-]+$"
+#: what the line reader refuses in a key (see graphkit.handles.bad_key_reason)
+_CONTROL = r"[\x00-\x1f\x7f-\x9f]"
 
 
 class _Fallback(Exception):
@@ -196,23 +202,108 @@ def _stream_pyarrow(path: str, ctx: ReadContext, header: bool, counter: list[int
         return "error"
 
     parse = pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid, newlines_in_values=False)
+    bar = Progress(f"reading {Path(str(path)).name}", total=_plain_size(path), unit="B")
     try:
-        reader = pacsv.open_csv(ctx.open_binary(path), read_options=read_options, parse_options=parse, convert_options=convert)
-        for batch in reader:
-            counter[0] += batch.num_rows
-            follower = pd.Series(pd.arrays.ArrowStringArray(batch.column(0)) if batch.column(0).type == pa.string() else batch.column(0).to_pandas())
-            followee = pd.Series(pd.arrays.ArrowStringArray(batch.column(1)) if batch.column(1).type == pa.string() else batch.column(1).to_pandas())
-            follower = normalize_handles(follower)
-            followee = normalize_handles(followee)
-            if follower.isna().any() or followee.isna().any():
-                raise _Fallback
-            if follower.str.contains(r"[\x00-\x1f\x7f]", regex=True).any() or followee.str.contains(r"[\x00-\x1f\x7f]", regex=True).any():
-                raise _Fallback
-            yield pd.DataFrame({"follower": follower, "followee": followee})
+        with bar, _Counted(ctx.open_binary(path), bar) as stream:
+            reader = pacsv.open_csv(stream, read_options=read_options, parse_options=parse, convert_options=convert)
+            pool = pa.default_memory_pool()
+            for batch in reader:
+                counter[0] += batch.num_rows
+                chunk = _encode_batch(batch)
+                del batch
+                pool.release_unused()  # hand the raw block back, or the allocator keeps it
+                yield chunk
     except _Fallback:
         raise
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError, ValueError) as err:
         raise _Fallback from err
+
+
+def _encode_batch(batch) -> pd.DataFrame:
+    """Normalized follows of one block, dictionary-encoded: int32 codes into the block's keys.
+
+    Both columns share one dictionary listing the keys in order of first
+    appearance (followers first, then followees), which is how the workspace
+    numbers new accounts; a block's keys repeat a lot, so this holds a follow
+    in 8 bytes plus the block's distinct keys instead of two strings.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    follower, followee = (_plain_strings(batch.column(i)) for i in (0, 1))
+    if follower.null_count or followee.null_count:
+        raise _Fallback
+    # encode the raw values, then normalize each distinct one once: a block names far
+    # fewer accounts than it has follows. Files list a follower's follows one after the
+    # other, so only the first row of each run of equal followers is hashed.
+    n = len(follower)
+    if n > 1:
+        heads = np.flatnonzero(np.concatenate(([True], pc.not_equal(follower[1:], follower[:-1]).to_numpy(zero_copy_only=False))))
+    else:
+        heads = np.arange(n)
+    encoded = pc.dictionary_encode(pa.concat_arrays([follower.take(pa.array(heads)), followee]))
+    raw_keys = encoded.dictionary
+    head_codes = np.asarray(encoded.indices)
+    codes = np.concatenate([np.repeat(head_codes[: len(heads)], np.diff(np.append(heads, n))), head_codes[len(heads):]])
+    codes = pa.array(codes, type=pa.int32())
+    keys = normalize_handle_array(raw_keys)
+    if keys is not raw_keys:
+        if keys.null_count:
+            raise _Fallback  # an empty name: the line reader says where
+        # spellings of one key ("@Ann", "ann") merge; the first one seen keeps its place
+        merged = pc.dictionary_encode(keys)
+        keys = merged.dictionary
+        codes = pa.array(np.asarray(merged.indices)[np.asarray(codes)], type=pa.int32())
+    # a control character (checked once per distinct key) is for the line reader to report
+    if pc.any(pc.match_substring_regex(keys, _CONTROL)).as_py():
+        raise _Fallback
+    return pd.DataFrame({
+        "follower": pd.arrays.ArrowExtensionArray(pa.DictionaryArray.from_arrays(codes.slice(0, n), keys)),
+        "followee": pd.arrays.ArrowExtensionArray(pa.DictionaryArray.from_arrays(codes.slice(n), keys)),
+    })
+
+
+def _plain_strings(column):
+    """A block's column as one pyarrow string array."""
+    import pyarrow as pa
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    return column if column.type == pa.string() else column.cast(pa.string())
+
+
+def _plain_size(path: str) -> int | None:
+    """The file's size if it is a plain file (the progress bar's total), else ``None``."""
+    try:
+        with open(path, "rb") as handle:
+            return None if handle.read(2) == b"\x1f\x8b" else os.path.getsize(path)
+    except (OSError, TypeError):
+        return None
+
+
+class _Counted:
+    """A binary stream that advances a progress bar by the bytes read through it."""
+
+    def __init__(self, handle, bar: Progress) -> None:
+        self.handle, self.bar, self.closed = handle, bar, False
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.bar.advance(len(data))
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self.handle.close()
+        self.closed = True
+
+    def __enter__(self) -> _Counted:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 class _EdgeChunks:
