@@ -611,6 +611,7 @@ class _Merger:
         reports = dict(self.pending_reports)
         seen_max = n_base - 1
         observed_mask = np.zeros(n, dtype=bool)
+        self_follow_mask = np.zeros(n, dtype=bool)  # accounts named in a dropped self-follow
         # every follow code (the base graph's first) goes into one buffer: no list to concatenate
         n_base_edges = base.n_follows
         n_rows = sum(self._length(codes, entry[2]) for entry in self.plan if entry[1] == "follows")
@@ -628,6 +629,7 @@ class _Merger:
                 seen_max = new_max
                 self_follow = src == dst
                 report.self_follows += int(self_follow.sum())
+                self_follow_mask[src[self_follow]] = True
                 keep = ~self_follow
                 edge = src << 32
                 edge |= dst
@@ -662,6 +664,10 @@ class _Merger:
             mask = accounts["observed"].to_numpy(dtype=bool, copy=True)
             mask |= observed_mask
             accounts["observed"] = mask
+        if self_follow_mask.any() or "follows_self" in accounts.columns:
+            # kept so that statistics can be set against sources that count self-loops (SNAP)
+            known = accounts["follows_self"].fillna(False).to_numpy(dtype=bool) if "follows_self" in accounts.columns else np.zeros(n, dtype=bool)
+            accounts["follows_self"] = known | self_follow_mask
         accounts["key"] = accounts["key"].astype("string")
         accounts, remap, self.resolved_aliases = _resolve_aliases(accounts, n_base, self.known_aliases, self.new_aliases)
         n = len(accounts)

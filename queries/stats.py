@@ -44,6 +44,9 @@ STAT_LABELS: dict[str, str] = {
     "strong_components": "strongly connected components",
     "largest_scc_nodes": "largest SCC nodes",
     "largest_scc_edges": "largest SCC edges",
+    "edges_with_self_follows": "edges counting dropped self-follows",
+    "largest_wcc_edges_with_self_follows": "largest WCC edges counting self-follows",
+    "largest_scc_edges_with_self_follows": "largest SCC edges counting self-follows",
     "reciprocity": "reciprocity",
     "triangles": "triangles (undirected)",
     "avg_clustering": "average clustering (undirected)",
@@ -92,6 +95,14 @@ def graph_stats(
         "largest_scc_edges": strong.edges,
         "reciprocity": float(reciprocity(graph)),
     })
+    if "follows_self" in graph.accounts.columns:
+        # the workspace marks accounts whose self-follow a load dropped: SNAP counts those
+        # self-loops as edges, so give its figures too (distinct self-follows, one per account)
+        loops = graph.accounts["follows_self"].fillna(False).to_numpy(dtype=bool)
+        if loops.any():
+            stats["edges_with_self_follows"] = graph.n_follows + int(loops.sum())
+            stats["largest_wcc_edges_with_self_follows"] = weak.edges + int(loops[weak.ids].sum())
+            stats["largest_scc_edges_with_self_follows"] = strong.edges + int(loops[strong.ids].sum())
     if with_clustering:
         stats["triangles"] = int(triangles(graph).sum() // 3)
         coefficients = clustering(graph)

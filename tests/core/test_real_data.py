@@ -53,3 +53,26 @@ def test_affinity_on_wiki_vote_equals_pandas(wiki_vote, shared_data, brand):
     assert got["audience_count"].tolist() == expected["audience_count"].tolist()
     assert got["audience_share"].tolist() == pytest.approx(expected["audience_share"].tolist())
     assert got["rank"].tolist() == list(range(1, len(got) + 1))
+
+
+def test_email_eu_core_stats_equal_snap_table_counting_dropped_self_follows(shared_data, tmp_path):
+    """SNAP's published figures for email-Eu-core count its 642 self-loops as edges."""
+    from queries.stats import graph_stats
+
+    ws = Workspace(tmp_path / "ws")
+    load_files(ws, "edges", [shared_data / "snap/email-eu-core/email-Eu-core.txt"])
+    stats = graph_stats(ws.graph)
+    assert stats["nodes"] == 1005
+    assert stats["edges_with_self_follows"] == 25571
+    assert (stats["largest_wcc_nodes"], stats["largest_wcc_edges_with_self_follows"]) == (986, 25552)
+    assert (stats["largest_scc_nodes"], stats["largest_scc_edges_with_self_follows"]) == (803, 24729)
+    assert stats["triangles"] == 105461
+    assert round(stats["avg_clustering"], 4) == 0.3994
+
+
+def test_reloading_keeps_self_follow_marks(shared_data, tmp_path):
+    ws = Workspace(tmp_path / "ws")
+    load_files(ws, "edges", [shared_data / "snap/email-eu-core/email-Eu-core.txt"])
+    (tmp_path / "more.txt").write_text("ann\n")
+    load_files(ws, "followers", [tmp_path / "more.txt"], of="bob")
+    assert int(Workspace(tmp_path / "ws").graph.accounts["follows_self"].sum()) == 642
