@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import csv
 import gzip
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -36,8 +36,8 @@ from graphkit.handles import normalize_handle
 SEED = 20261126
 DEMO = Path(__file__).resolve().parent.parent / "graphkit" / "data" / "demo"
 BRAND = "acme"
-START = datetime(2026, 6, 1, tzinfo=timezone.utc)
-END = datetime(2026, 11, 1, tzinfo=timezone.utc)
+START = datetime(2026, 6, 1, tzinfo=UTC)
+END = datetime(2026, 11, 1, tzinfo=UTC)
 NICHE_TAGS = {
     "Outdoor & Hiking": ["#hiking", "#camping", "#trailrunning", "#backpacking", "#climbing", "#outdoors"],
     "Fitness": ["#fitness", "#running", "#trailrunning", "#marathon", "#strength"],

@@ -25,13 +25,13 @@ Examples
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import tomllib
 
 from graphkit.errors import ConfigError
 

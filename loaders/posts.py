@@ -59,7 +59,7 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -218,7 +218,7 @@ def parse_time(value: object, *, dayfirst: bool = False) -> datetime | None:
     if _NUMBER.match(text):
         if len(text) == 8 and text.startswith(("19", "20")):  # 20240501
             try:
-                return datetime.strptime(text, "%Y%m%d").replace(tzinfo=timezone.utc)
+                return datetime.strptime(text, "%Y%m%d").replace(tzinfo=UTC)
             except ValueError:
                 pass
         return _from_epoch(float(text), value)
@@ -247,15 +247,15 @@ def _from_epoch(number: float, raw: object) -> datetime:
         raise ValueError(f"not a date or time: {raw!r}")
     seconds = number / 1000.0 if number > _MS_THRESHOLD else number
     try:
-        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+        return datetime.fromtimestamp(seconds, tz=UTC)
     except (OverflowError, OSError, ValueError):
         raise ValueError(f"not a date or time: {raw!r}") from None
 
 
 def _as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def format_time(moment: datetime | None) -> str | None:

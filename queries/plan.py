@@ -59,6 +59,7 @@ Examples
 from __future__ import annotations
 
 import math
+import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -67,7 +68,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-import tomllib
 
 from graphkit.errors import ConfigError, QueryError
 from graphkit.graph import FollowGraph

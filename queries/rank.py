@@ -68,12 +68,12 @@ Examples
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import tomllib
 
 from graphkit.errors import ConfigError, QueryError
 from graphkit.graph import FollowGraph, gather_rows

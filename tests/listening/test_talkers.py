@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -148,7 +148,7 @@ def test_brand_missing_everywhere_or_no_posts(graph):
 
 
 def test_observed_engagement_uses_the_last_window_posts():
-    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
     rows = [_post(str(i), "ann", (start + timedelta(days=i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
                   likes=i, comments=1) for i in range(40)]
     rows.append(_post("x", "ann", None, likes=10_000))  # no time: oldest
