@@ -45,6 +45,8 @@ sampled baseline alike, and the Wilson bounds use Kish's effective sample size
 
 The counts are one gather over the CSR rows of the population and one
 ``bincount`` (weighted when ``weight`` is set): no Python loop over follows.
+With ``top``, the ranking runs on numpy arrays (:func:`top_rows`) and a frame is
+built only for the rows returned; without it, for every candidate.
 
 Examples
 --------
@@ -85,8 +87,10 @@ __all__ = [
     "follower_weights",
     "wilson_bounds",
     "affinity_frame",
+    "observed_in_degree",
     "masked_array",
     "order_rows",
+    "top_rows",
     "SORTS",
     "WEIGHTS",
     "DEFAULT_Z",
@@ -203,9 +207,13 @@ class AffinityScores:
     note: str | None
 
 
-def _weighted(graph: FollowGraph, ids: np.ndarray, weight: str, z: float):
-    """Counts, shares and Wilson bounds of the population ``ids`` (non-empty)."""
-    counts = audience_counts(graph, ids)
+def _weighted(graph: FollowGraph, ids: np.ndarray, weight: str, z: float, counts: np.ndarray | None = None):
+    """Counts, shares and Wilson bounds of the population ``ids`` (non-empty).
+
+    ``counts``, if given, are ``audience_counts(graph, ids)`` computed another way.
+    """
+    if counts is None:
+        counts = audience_counts(graph, ids)
     if weight == "none":
         shares = counts / len(ids)
         n_eff = float(len(ids))
@@ -267,6 +275,7 @@ def affinity_scores(
         raise QueryError(f"--population must be at least 1, not {population}")
     aud = audience(graph, brand, require_observed=True)
     counts, shares, share_low, _ = _weighted(graph, aud.observed, weight, z)
+    brand_count = int(counts[aud.brand_id])
     counts[aud.brand_id] = 0
     shares[aud.brand_id] = 0.0
     share_low[aud.brand_id] = 0.0
@@ -297,19 +306,21 @@ def affinity_scores(
         mask[aud.followers] = False
         mask[aud.brand_id] = False
         members = np.flatnonzero(mask)
-        label = "rest"
+        label = _REST
+        is_rest = True
         why = (
             f"no baseline: every observed account other than {aud.brand!r} follows it, so "
             "nobody is left to compare with (use --baseline ACCOUNT or --population N)"
         )
     else:
         ref_id = graph.id_of(baseline)
-        ref_key = str(graph.keys[ref_id])
+        ref_key = str(graph.keys_of([ref_id])[0])
         if ref_id == aud.brand_id:
             raise QueryError(f"the baseline account {ref_key!r} is the brand itself; name another account")
         followers = np.asarray(graph.followers(ref_id), dtype=np.int64)
         members = followers[graph.observed[followers] & (followers != aud.brand_id)]
         label = ref_key
+        is_rest = False
         why = (
             f"no baseline: none of {ref_key!r}'s {len(followers):,} followers is observed "
             "(no following list loaded for any of them)"
@@ -321,7 +332,10 @@ def affinity_scores(
             **common, baseline=label, baseline_size=0, baseline_counts=None,
             baseline_shares=None, lift=None, lift_lower=None, note=why,
         )
-    base_counts, base_shares, _, base_high = _weighted(graph, members, weight, z)
+    rest = None
+    if weight == "none" and is_rest:
+        rest = _rest_counts(graph, aud, counts, brand_count, members)
+    base_counts, base_shares, _, base_high = _weighted(graph, members, weight, z, rest)
     floor = 0.5 / len(members)
     lift = shares / np.maximum(base_shares, floor)
     lift_lower = share_low / np.maximum(base_high, floor)
@@ -329,6 +343,49 @@ def affinity_scores(
         **common, baseline=label, baseline_size=len(members), baseline_counts=base_counts,
         baseline_shares=base_shares, lift=lift, lift_lower=lift_lower, note=None,
     )
+
+
+def observed_in_degree(graph: FollowGraph) -> np.ndarray:
+    """For every account, how many *observed* accounts follow it.
+
+    The in-degree less the follows of unobserved accounts when these are few
+    (the usual case: following lists are what was loaded), else one ``bincount``
+    over the follows of observed accounts. May build the reverse CSR.
+
+    >>> g = FollowGraph.from_pairs([("a", "c"), ("b", "c")], observed=["a"])
+    >>> dict(zip(g.keys, observed_in_degree(g).tolist()))
+    {'a': 0, 'c': 1, 'b': 0}
+    """
+    observed = graph.observed
+    unobserved = np.flatnonzero(~observed)
+    out_degree = graph.out_degree()
+    if int(out_degree[unobserved].sum()) * 4 < graph.n_follows:
+        from_unobserved = np.bincount(graph.gather_following(unobserved), minlength=graph.n_accounts)
+        return graph.in_degree().astype(np.int64) - from_unobserved
+    from_observed = np.repeat(observed, out_degree)
+    return np.bincount(graph.out_indices[from_observed], minlength=graph.n_accounts)
+
+
+def _rest_counts(
+    graph: FollowGraph, aud: Audience, audience: np.ndarray, brand_count: int, members: np.ndarray
+) -> np.ndarray | None:
+    """``audience_counts(graph, members)`` of the ``rest`` baseline, by subtraction, or ``None``.
+
+    The rest is every observed account but the observed audience and the brand, so
+    its counts are the observed in-degree less ``audience`` (the audience's counts,
+    ``brand_count`` at the brand's id) less the brand's own follows if it is
+    observed: exact integers, and no pass over the rest's follows. ``None`` when
+    that is not cheaper (the follows of unobserved accounts are not few).
+    """
+    out_degree = graph.out_degree()
+    from_unobserved = int(out_degree[~graph.observed].sum())
+    if from_unobserved * 2 >= int(out_degree[members].sum()):
+        return None
+    counts = observed_in_degree(graph) - audience
+    counts[aud.brand_id] -= brand_count
+    if graph.observed[aud.brand_id]:
+        counts[graph.following(aud.brand_id)] -= 1
+    return counts
 
 
 def _sort_columns(sort: str) -> list[str]:
@@ -435,29 +492,46 @@ def affinity(
     candidates = np.flatnonzero(scores.counts >= min_count)
     if exclude_followed:
         candidates = np.setdiff1d(candidates, graph.following(aud.brand_id), assume_unique=True)
-    table = affinity_frame(graph, scores, candidates, scheme)
     notes = [scores.note] if scores.note else []
     if population is not None and scores.baseline_counts is not None:
-        missing = int(table["baseline_share"].isna().sum())
-        too_big = table["baseline_share"].gt(1).fillna(False)
-        if too_big.any():
-            row = table[too_big].iloc[0]
+        base_shares = scores.baseline_shares[candidates]
+        missing = int(np.count_nonzero(np.isnan(base_shares)))
+        too_big = np.flatnonzero(base_shares > 1)
+        if len(too_big):
+            row = affinity_frame(graph, scores, candidates[too_big[:1]], scheme).iloc[0]
             raise QueryError(
                 f"--population {population:,} is smaller than the declared followers_count "
                 f"of {row['account']!r} ({int(row['followers_count']):,}): give the platform's size"
             )
         if missing:
             notes.append(
-                f"{missing:,} of {len(table):,} accounts have no declared followers_count: "
+                f"{missing:,} of {len(candidates):,} accounts have no declared followers_count: "
                 "their baseline columns are empty"
             )
     applied = sort
     if scores.lift is None and sort in ("lift", "lift-lower"):
         applied = "share"
         notes.append("ranked by audience_share instead of the lift")
-    if tiers:
-        table = table[table["tier"].isin(list(tiers))]
-    table = order_rows(table, _sort_columns(applied))
+    if top is None or len(candidates) == 0:
+        table = affinity_frame(graph, scores, candidates, scheme)
+        if tiers:
+            table = table[table["tier"].isin(list(tiers))]
+        table = order_rows(table, _sort_columns(applied))
+    else:
+        # rank in numpy and build rows only for the winners (the frame of every candidate
+        # costs ten times the counting); same rows and order as the full sort above
+        kept = candidates
+        if tiers:
+            tier = scheme.assign(_followers_count(graph, candidates))
+            kept = candidates[np.asarray(tier.isin(list(tiers)), dtype=bool)]
+        columns = {"audience_count": scores.counts, "audience_share": scores.shares,
+                   "affinity": scores.lift, "lift_lower": scores.lift_lower}
+        keys = [columns[name][kept] for name in _sort_columns(applied)]
+        chosen = top_rows(graph, kept, keys, top)
+        if len(chosen):
+            table = affinity_frame(graph, scores, chosen, scheme)
+        else:  # the dtypes a filtered full frame has
+            table = affinity_frame(graph, scores, candidates[:1], scheme).iloc[:0]
     if top is not None:
         table = table.head(top)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
@@ -485,8 +559,7 @@ def affinity_frame(
     graph: FollowGraph, scores: AffinityScores, ids: np.ndarray, scheme: TierScheme
 ) -> pd.DataFrame:
     """The affinity columns (no ``rank``) of accounts ``ids``, in the order given."""
-    followers_count = pd.to_numeric(graph.attribute("followers_count").iloc[ids], errors="coerce")
-    followers_count = pd.array(followers_count.to_numpy(dtype=np.float64, na_value=np.nan), dtype="Int64")
+    followers_count = _followers_count(graph, ids)
 
     def column(values: np.ndarray | None, dtype: str) -> pd.api.extensions.ExtensionArray:
         if values is None:
@@ -504,6 +577,59 @@ def affinity_frame(
         "tier": scheme.assign(followers_count),
         "followers_count": followers_count,
     })
+
+
+def _followers_count(graph: FollowGraph, ids: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """The declared ``followers_count`` of accounts ``ids`` as ``Int64``."""
+    followers_count = pd.to_numeric(graph.attribute("followers_count").iloc[ids], errors="coerce")
+    return pd.array(followers_count.to_numpy(dtype=np.float64, na_value=np.nan), dtype="Int64")
+
+
+def top_rows(graph: FollowGraph, ids: np.ndarray, descending: Sequence[np.ndarray], top: int) -> np.ndarray:
+    """The first ``top`` of ``ids`` in the order of :func:`order_rows`, without a frame.
+
+    ``descending`` are the sort keys aligned with ``ids`` (``NaN`` last), then the
+    account key ascending breaks ties. Only the rows that can be among the first
+    ``top`` — the ``top`` best by the numeric keys and every row tied with the
+    last of them on all of these keys — are ordered, and only their keys read.
+
+    >>> g = FollowGraph.from_pairs([("a", "b"), ("c", "d"), ("e", "f"), ("g", "h")])
+    >>> ids = g.ids_of(["b", "d", "f", "h"])
+    >>> g.keys_of(top_rows(g, ids, [np.array([1.0, 2.0, 2.0, np.nan])], 2)).tolist()
+    ['d', 'f']
+    >>> g.keys_of(top_rows(g, ids, [np.array([1.0, 1.0, 3.0, 1.0]), np.array([0, 5, 0, 5])], 2)).tolist()
+    ['f', 'd']
+    """
+    ids = np.asarray(ids, dtype=np.int64)
+    # NaN sorts last, like -inf; adding 0.0 makes -0.0 equal to 0.0 for partition and sort
+    keys = [np.where(np.isnan(k), -np.inf, np.asarray(k, dtype=np.float64)) + 0.0 for k in descending]
+    if len(ids) > top:
+        keep = _top_with_ties(keys, top)
+        ids = ids[keep]
+        keys = [k[keep] for k in keys]
+    names = graph.keys_of(ids)
+    order = np.argsort(names, kind="stable")  # by key first, so the stable lexsort breaks ties by key
+    order = order[np.lexsort([-k[order] for k in reversed(keys)])]
+    return ids[order[:top]]
+
+
+def _top_with_ties(keys: list[np.ndarray], top: int) -> np.ndarray:
+    """Mask of the ``top`` best rows by ``keys`` (descending, lexicographic) and all their ties."""
+    n = len(keys[0])
+    keep = np.zeros(n, dtype=bool)
+    contenders = np.arange(n)  # rows tied with the cut-off on every key so far
+    left = top  # places still free among the contenders
+    for key in keys:
+        if len(contenders) <= left:
+            break
+        values = key[contenders]
+        cut = np.partition(values, len(values) - left)[len(values) - left]
+        better = values > cut
+        keep[contenders[better]] = True
+        left -= int(np.count_nonzero(better))
+        contenders = contenders[values == cut]
+    keep[contenders] = True
+    return keep
 
 
 def masked_array(values: np.ndarray, dtype: str = "Float64") -> pd.api.extensions.ExtensionArray:

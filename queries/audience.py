@@ -51,7 +51,7 @@ def audience(graph: FollowGraph, brand: str, *, require_observed: bool = False) 
     brand_id = graph.id_of(brand)
     followers = np.asarray(graph.followers(brand_id), dtype=np.int64)
     observed = followers[graph.observed[followers]]
-    key = str(graph.keys[brand_id])
+    key = str(graph.keys_of([brand_id])[0])
     if require_observed and len(observed) == 0:
         if len(followers) == 0:
             raise QueryError(

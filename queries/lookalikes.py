@@ -11,8 +11,10 @@ whom else they follow, so only they can be compared fairly). Then
 * ``cosine = shared / sqrt(|A(S)| |A(C)|)`` — between the two.
 
 ``shared`` for every account at once is one gather of the followees of ``A(S)``
-and a ``bincount``; ``|A(C)|`` is the observed in-degree, one ``bincount`` over
-the follows of observed accounts. No Python loop over accounts.
+and a ``bincount``; ``|A(C)|`` is the observed in-degree: the in-degree less a
+``bincount`` over the follows of unobserved accounts (usually few), or a
+``bincount`` over those of observed accounts. With ``top``, the ranking is done
+in numpy and only the rows shown are built. No Python loop over accounts.
 
 Examples
 --------
@@ -38,23 +40,12 @@ import pandas as pd
 from graphkit.errors import QueryError
 from graphkit.graph import FollowGraph
 from graphkit.tiers import TierScheme
+from queries.affinity import observed_in_degree, top_rows
 from queries.audience import audience
 
 __all__ = ["lookalikes", "observed_in_degree", "similarity", "METRICS"]
 
 METRICS = ("jaccard", "overlap", "cosine")
-
-
-def observed_in_degree(graph: FollowGraph) -> np.ndarray:
-    """For every account, how many *observed* accounts follow it.
-
-    >>> from graphkit.graph import FollowGraph
-    >>> g = FollowGraph.from_pairs([("a", "c"), ("b", "c")], observed=["a"])
-    >>> dict(zip(g.keys, observed_in_degree(g).tolist()))
-    {'a': 0, 'c': 1, 'b': 0}
-    """
-    from_observed = np.repeat(graph.observed, graph.out_degree())
-    return np.bincount(graph.out_indices[from_observed], minlength=graph.n_accounts)
 
 
 def similarity(shared: np.ndarray, size_a: int, size_b: np.ndarray, metric: str) -> np.ndarray:
@@ -143,30 +134,46 @@ def lookalikes(
             f"no account that shares followers with {aud.brand!r} has {min_audience:,} or more "
             "observed followers: lower --min-audience"
         )
-    score = similarity(shared[candidates], aud.n_observed, sizes[candidates], metric)
-    followers_count = graph.attribute("followers_count").iloc[candidates]
-    table = pd.DataFrame({
-        "account": graph.keys_of(candidates),
-        "score": score,
-        "shared": shared[candidates].astype(np.int64),
-        "audience": sizes[candidates].astype(np.int64),
-        "tier": scheme.assign(followers_count.to_numpy()),
-        "followers_count": pd.array(followers_count.to_numpy(), dtype="Int64"),
-    })
-    if tiers:
-        table = table[table["tier"].isin(list(tiers))]
-        if table.empty:
-            raise QueryError(
-                f"no lookalike of {aud.brand!r} is of tier {', '.join(tiers)} "
-                "(is a profiles file with follower counts loaded?)"
-            )
-    table = table.sort_values(
-        ["score", "shared", "account"], ascending=[False, False, True], kind="stable"
-    )
-    if top is not None:
-        table = table.head(top)
+    score = np.zeros(graph.n_accounts, dtype=np.float64)
+    score[candidates] = similarity(shared[candidates], aud.n_observed, sizes[candidates], metric)
+    if top is None:
+        table = _frame(graph, candidates, score, shared, sizes, scheme)
+        if tiers:
+            table = table[table["tier"].isin(list(tiers))]
+    else:
+        # rank in numpy and build rows only for the winners; same rows and order as below
+        if tiers:
+            tier = scheme.assign(graph.attribute("followers_count").iloc[candidates].to_numpy())
+            candidates = candidates[np.asarray(tier.isin(list(tiers)), dtype=bool)]
+        chosen = top_rows(graph, candidates, [score[candidates], shared[candidates]], top)
+        table = _frame(graph, chosen, score, shared, sizes, scheme)
+    if tiers and table.empty:
+        raise QueryError(
+            f"no lookalike of {aud.brand!r} is of tier {', '.join(tiers)} "
+            "(is a profiles file with follower counts loaded?)"
+        )
+    if top is None:
+        table = table.sort_values(
+            ["score", "shared", "account"], ascending=[False, False, True], kind="stable"
+        )
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     table = table.reset_index(drop=True)
     table.attrs.update({"seed": aud.brand, "metric": metric, "seed_audience": aud.n_observed,
                         "seed_followers": aud.n_followers})
     return table
+
+
+def _frame(
+    graph: FollowGraph, ids: np.ndarray, score: np.ndarray, shared: np.ndarray, sizes: np.ndarray,
+    scheme: TierScheme,
+) -> pd.DataFrame:
+    """The lookalike columns (no ``rank``) of accounts ``ids``, in the order given."""
+    followers_count = graph.attribute("followers_count").iloc[ids]
+    return pd.DataFrame({
+        "account": graph.keys_of(ids),
+        "score": score[ids],
+        "shared": shared[ids].astype(np.int64),
+        "audience": sizes[ids].astype(np.int64),
+        "tier": scheme.assign(followers_count.to_numpy()),
+        "followers_count": pd.array(followers_count.to_numpy(), dtype="Int64"),
+    })
