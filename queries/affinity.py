@@ -165,6 +165,10 @@ def follower_weights(graph: FollowGraph, ids: np.ndarray) -> np.ndarray:
     return np.log1p(graph.n_accounts / np.maximum(degree, 1.0))
 
 
+#: z beyond this is a confidence no data can reach (10 is 1 - 1e-23), and its square overflows later
+MAX_Z = 10.0
+
+
 def wilson_bounds(share, n, z: float = DEFAULT_Z) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper Wilson score bounds of ``share`` observed over ``n`` draws.
 
@@ -267,8 +271,8 @@ def affinity_scores(
     """
     if weight not in WEIGHTS:
         raise QueryError(f"unknown weight {weight!r}; choose one of {', '.join(WEIGHTS)}")
-    if not 0 < z < float("inf"):
-        raise QueryError(f"z must be a positive number, not {z}")
+    if not 0 < z <= MAX_Z:
+        raise QueryError(f"z must be above 0 and at most {MAX_Z:g} (1.96 is a 95% interval), not {z}")
     if population is not None and baseline not in (None, _REST):
         raise QueryError("give either a baseline account or --population, not both")
     if population is not None and population < 1:
