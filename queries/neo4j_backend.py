@@ -247,8 +247,8 @@ def affinity(
             f"--weight {weight} is not available with --backend neo4j (its weighted sums are "
             "computed in memory only): use --backend memory"
         )
-    if not z > 0:
-        raise QueryError(f"z must be positive, not {z}")
+    if not 0 < z <= memory.MAX_Z:
+        raise QueryError(f"z must be above 0 and at most {memory.MAX_Z:g} (1.96 is a 95% interval), not {z}")
     if population is not None and baseline not in (None, "rest"):
         raise QueryError("give either a baseline account or --population, not both")
     if population is not None and population < 1:
