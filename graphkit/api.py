@@ -104,8 +104,13 @@ def load_files(
 
 
 def info(workspace: Workspace, tier_scheme: TierScheme | None = None) -> dict:
-    """Accounts, follows, observed accounts, sources and tier counts of a workspace."""
+    """Accounts, follows, observed accounts, sources and tier counts of a workspace.
+
+    Every data file is checked against the checksum recorded when it was
+    written, so damage that keeps a file's size is reported here too.
+    """
     scheme = tier_scheme or TierScheme.default()
+    workspace.verify(deep=True)
     graph = workspace.graph
     tiers = scheme.assign(graph.attribute("followers_count").to_numpy())
     tier_counts = pd.Series(tiers).value_counts().reindex(scheme.all_names, fill_value=0)

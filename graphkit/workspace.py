@@ -208,10 +208,13 @@ class Workspace:
     def is_empty(self) -> bool:
         return not self.manifest.get("data")
 
-    def verify(self) -> None:
+    def verify(self, *, deep: bool = False) -> None:
         """Check that every file the manifest names is there with its recorded size.
 
-        Raises :class:`WorkspaceError` saying what is wrong and how to recover.
+        With ``deep``, also read every file and compare its CRC-32 with the one
+        recorded when it was written (catches damage that keeps a file's size;
+        ``graphkit info`` does this). Raises :class:`WorkspaceError` saying what
+        is wrong and how to recover.
         """
         data = self.manifest.get("data")
         if not data:
@@ -226,6 +229,19 @@ class Workspace:
                 raise WorkspaceError(
                     self._damaged(f"{file} has {actual:,} bytes, the manifest says {size:,}")
                 )
+        if deep:
+            checksums = self.manifest.get("checksums")
+            for name, expected in (checksums.items() if isinstance(checksums, dict) else ()):
+                file = folder / name
+                try:
+                    with open(file, "rb") as handle:
+                        actual_crc = _crc32(handle)
+                except OSError as err:
+                    raise WorkspaceError(self._damaged(f"{file} cannot be read ({err.strerror})")) from err
+                if actual_crc != expected:
+                    raise WorkspaceError(self._damaged(
+                        f"{file} does not match the checksum recorded when it was written"
+                    ))
 
     def _damaged(self, what: str) -> str:
         sources = ", ".join(s["path"] for s in self.manifest.get("sources", [])[:5])
@@ -399,7 +415,7 @@ class Workspace:
             if not (self.path / MANIFEST).exists():  # so that data without a manifest means damage
                 _write_json_atomic(self.path / MANIFEST, _empty_manifest())
             staging.mkdir(parents=True)
-            files = _write_graph_files(graph, tables, staging)
+            files, checksums = _write_graph_files(graph, tables, staging)
             staging.rename(self.path / name)
             _fsync_dir(self.path)
             _fault_point("staged")
@@ -429,6 +445,7 @@ class Workspace:
                 "observed": int(graph.observed.sum()),
             },
             "files": files,
+            "checksums": checksums,
             "tables": sorted(tables),
         })
         tmp = self.path / f"{MANIFEST}.{uuid.uuid4().hex[:8]}.tmp"
@@ -450,8 +467,10 @@ class Workspace:
             shutil.rmtree(self.path / previous, ignore_errors=True)
 
 
-def _write_graph_files(graph: FollowGraph, tables: dict[str, pd.DataFrame], folder: Path) -> dict[str, int]:
-    """Write a generation's files into ``folder``, flushed to disk; return their sizes."""
+def _write_graph_files(
+    graph: FollowGraph, tables: dict[str, pd.DataFrame], folder: Path
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Write a generation's files into ``folder``, flushed to disk; return sizes and CRC-32s."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -480,16 +499,27 @@ def _write_graph_files(graph: FollowGraph, tables: dict[str, pd.DataFrame], fold
         for table_name, frame in tables.items():
             frame.to_parquet(folder / "tables" / f"{table_name}.parquet", index=False)
             written.append(f"tables/{table_name}.parquet")
-    sizes = {}
+    sizes, checksums = {}, {}
     for relative in written:
         file = folder / relative
         with open(file, "rb") as handle:
+            checksums[relative] = _crc32(handle)
             os.fsync(handle.fileno())
         sizes[relative] = file.stat().st_size
     if tables:
         _fsync_dir(folder / "tables")
     _fsync_dir(folder)
-    return sizes
+    return sizes, checksums
+
+
+def _crc32(handle) -> str:
+    """CRC-32 of a binary stream, as 8 hex digits (a damage check, not a security one)."""
+    import zlib
+
+    crc = 0
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        crc = zlib.crc32(block, crc)
+    return f"{crc:08x}"
 
 
 class _Merger:
