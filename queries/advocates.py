@@ -72,6 +72,28 @@ def has_profiles(graph: FollowGraph, ids: np.ndarray) -> bool:
     return False
 
 
+def check_advocates_options(
+    *, sort: str, niche, top: int | None, tiers: Sequence[str] | None, tier_scheme: TierScheme | None,
+) -> TierScheme:
+    """Refuse bad :func:`advocates` options (every backend calls this); return the tier scheme.
+
+    >>> check_advocates_options(sort="niche", niche=None, top=None, tiers=None, tier_scheme=None)
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.QueryError: --sort niche needs the niche terms: --niche "hiking,camping"
+    """
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    if sort == "niche" and not niche:
+        raise QueryError("--sort niche needs the niche terms: --niche \"hiking,camping\"")
+    if top is not None and top < 1:
+        raise QueryError(f"--top must be at least 1, not {top}")
+    scheme = tier_scheme or TierScheme.default()
+    if tiers:
+        scheme.check_names(list(tiers))
+    return scheme
+
+
 def advocates(
     graph: FollowGraph,
     brand: str,
@@ -123,15 +145,7 @@ def advocates(
         ``brand`` has no follower; none is observed and none has a profile
         (nothing to rank by); bad options.
     """
-    if sort not in SORTS:
-        raise QueryError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
-    if sort == "niche" and not niche:
-        raise QueryError("--sort niche needs the niche terms: --niche \"hiking,camping\"")
-    if top is not None and top < 1:
-        raise QueryError(f"--top must be at least 1, not {top}")
-    scheme = tier_scheme or TierScheme.default()
-    if tiers:
-        scheme.check_names(list(tiers))
+    scheme = check_advocates_options(sort=sort, niche=niche, top=top, tiers=tiers, tier_scheme=tier_scheme)
     aud = audience(graph, brand)
     ids = aud.followers if pool is None else np.asarray(pool, dtype=np.int64)
     if len(ids) == 0:

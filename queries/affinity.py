@@ -269,14 +269,7 @@ def affinity_scores(
     >>> s.baseline_size, s.lift[g.id_of("x")]  # (1/1) / (1/2)
     (2, np.float64(2.0))
     """
-    if weight not in WEIGHTS:
-        raise QueryError(f"unknown weight {weight!r}; choose one of {', '.join(WEIGHTS)}")
-    if not 0 < z <= MAX_Z:
-        raise QueryError(f"z must be above 0 and at most {MAX_Z:g} (1.96 is a 95% interval), not {z}")
-    if population is not None and baseline not in (None, _REST):
-        raise QueryError("give either a baseline account or --population, not both")
-    if population is not None and population < 1:
-        raise QueryError(f"--population must be at least 1, not {population}")
+    _check_score_options(weight=weight, z=z, baseline=baseline, population=population)
     aud = audience(graph, brand, require_observed=True)
     counts, shares, share_low, _ = _weighted(graph, aud.observed, weight, z)
     brand_count = int(counts[aud.brand_id])
@@ -415,6 +408,43 @@ def order_rows(table: pd.DataFrame, descending: list[str]) -> pd.DataFrame:
     return table.loc[order]
 
 
+def _check_score_options(*, weight: str, z: float, baseline: str | None, population: int | None) -> None:
+    if weight not in WEIGHTS:
+        raise QueryError(f"unknown weight {weight!r}; choose one of {', '.join(WEIGHTS)}")
+    if not 0 < z <= MAX_Z:
+        raise QueryError(f"z must be above 0 and at most {MAX_Z:g} (1.96 is a 95% interval), not {z}")
+    if population is not None and baseline not in (None, _REST):
+        raise QueryError("give either a baseline account or --population, not both")
+    if population is not None and population < 1:
+        raise QueryError(f"--population must be at least 1, not {population}")
+
+
+def check_affinity_options(
+    *, sort: str, top: int | None, min_count: int, weight: str, z: float,
+    baseline: str | None, population: int | None, tiers: Sequence[str] | None,
+    tier_scheme: TierScheme | None,
+) -> TierScheme:
+    """Refuse bad :func:`affinity` options (every backend calls this); return the tier scheme.
+
+    >>> check_affinity_options(sort="count", top=0, min_count=1, weight="none", z=1.96,
+    ...                        baseline=None, population=None, tiers=None, tier_scheme=None)
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.QueryError: --top must be at least 1, not 0
+    """
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    if top is not None and top < 1:
+        raise QueryError(f"--top must be at least 1, not {top}")
+    if min_count < 1:
+        raise QueryError(f"--min-count must be at least 1, not {min_count}")
+    _check_score_options(weight=weight, z=z, baseline=baseline, population=population)
+    scheme = tier_scheme or TierScheme.default()
+    if tiers:
+        scheme.check_names(list(tiers))
+    return scheme
+
+
 def affinity(
     graph: FollowGraph,
     brand: str,
@@ -482,15 +512,10 @@ def affinity(
     >>> t.attrs["note"].split(",")[0]
     "no baseline: every observed account other than 'brand' follows it"
     """
-    if sort not in SORTS:
-        raise QueryError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
-    if top is not None and top < 1:
-        raise QueryError(f"--top must be at least 1, not {top}")
-    if min_count < 1:
-        raise QueryError(f"--min-count must be at least 1, not {min_count}")
-    scheme = tier_scheme or TierScheme.default()
-    if tiers:
-        scheme.check_names(list(tiers))
+    scheme = check_affinity_options(
+        sort=sort, top=top, min_count=min_count, weight=weight, z=z, baseline=baseline,
+        population=population, tiers=tiers, tier_scheme=tier_scheme,
+    )
     scores = affinity_scores(graph, brand, baseline=baseline, population=population, weight=weight, z=z)
     aud = scores.audience
     candidates = np.flatnonzero(scores.counts >= min_count)

@@ -74,6 +74,22 @@ def neighbour_pairs(
     return codes >> 32, codes & 0xFFFFFFFF
 
 
+def check_expand_options(*, direction: str, hops: int, limit: int | None) -> None:
+    """Refuse bad :func:`expand` options (every backend calls this).
+
+    >>> check_expand_options(direction="both", hops=0, limit=None)
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.QueryError: --hops must be at least 1, not 0
+    """
+    if direction not in DIRECTIONS:
+        raise QueryError(f"unknown direction {direction!r}; choose one of {', '.join(DIRECTIONS)}")
+    if hops < 1:
+        raise QueryError(f"--hops must be at least 1, not {hops}")
+    if limit is not None and limit < 1:
+        raise QueryError(f"--limit must be at least 1, not {limit}")
+
+
 def expand(
     graph: FollowGraph,
     seed: str,
@@ -122,12 +138,7 @@ def expand(
     QueryError
         Empty graph; bad options.
     """
-    if direction not in DIRECTIONS:
-        raise QueryError(f"unknown direction {direction!r}; choose one of {', '.join(DIRECTIONS)}")
-    if hops < 1:
-        raise QueryError(f"--hops must be at least 1, not {hops}")
-    if limit is not None and limit < 1:
-        raise QueryError(f"--limit must be at least 1, not {limit}")
+    check_expand_options(direction=direction, hops=hops, limit=limit)
     if graph.n_accounts == 0:
         raise QueryError("the workspace is empty: load some lists first (graphkit load --help)")
     scheme = tier_scheme or TierScheme.default()

@@ -61,6 +61,31 @@ def similarity(shared: np.ndarray, size_a: int, size_b: np.ndarray, metric: str)
     raise QueryError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
 
 
+def check_lookalikes_options(
+    *, metric: str, min_audience: int, min_shared: int, top: int | None,
+    tiers: Sequence[str] | None, tier_scheme: TierScheme | None,
+) -> TierScheme:
+    """Refuse bad :func:`lookalikes` options (every backend calls this); return the tier scheme.
+
+    >>> check_lookalikes_options(metric="dice", min_audience=5, min_shared=1, top=None,
+    ...                          tiers=None, tier_scheme=None)
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.QueryError: unknown metric 'dice'; choose one of jaccard, overlap, cosine
+    """
+    if metric not in METRICS:
+        raise QueryError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
+    for name, value in (("--min-audience", min_audience), ("--min-shared", min_shared)):
+        if value < 1:
+            raise QueryError(f"{name} must be at least 1, not {value}")
+    if top is not None and top < 1:
+        raise QueryError(f"--top must be at least 1, not {top}")
+    scheme = tier_scheme or TierScheme.default()
+    if tiers:
+        scheme.check_names(list(tiers))
+    return scheme
+
+
 def lookalikes(
     graph: FollowGraph,
     seed: str,
@@ -107,16 +132,10 @@ def lookalikes(
         Bad options; the seed has no followers, or none of them is observed;
         no account is left after the filters (the message says which filter).
     """
-    if metric not in METRICS:
-        raise QueryError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
-    for name, value in (("--min-audience", min_audience), ("--min-shared", min_shared)):
-        if value < 1:
-            raise QueryError(f"{name} must be at least 1, not {value}")
-    if top is not None and top < 1:
-        raise QueryError(f"--top must be at least 1, not {top}")
-    scheme = tier_scheme or TierScheme.default()
-    if tiers:
-        scheme.check_names(list(tiers))
+    scheme = check_lookalikes_options(
+        metric=metric, min_audience=min_audience, min_shared=min_shared, top=top, tiers=tiers,
+        tier_scheme=tier_scheme,
+    )
     aud = audience(graph, seed, require_observed=True)
     shared = np.bincount(graph.gather_following(aud.observed), minlength=graph.n_accounts)
     shared[aud.brand_id] = 0

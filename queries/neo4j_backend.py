@@ -234,28 +234,15 @@ def affinity(
     from queries import affinity as memory
 
     z = memory.DEFAULT_Z if z is None else z
-    if sort not in memory.SORTS:
-        raise QueryError(f"unknown sort {sort!r}; choose one of {', '.join(memory.SORTS)}")
-    if top is not None and top < 1:
-        raise QueryError(f"--top must be at least 1, not {top}")
-    if min_count < 1:
-        raise QueryError(f"--min-count must be at least 1, not {min_count}")
-    if weight not in memory.WEIGHTS:
-        raise QueryError(f"unknown weight {weight!r}; choose one of {', '.join(memory.WEIGHTS)}")
+    scheme = memory.check_affinity_options(
+        sort=sort, top=top, min_count=min_count, weight=weight, z=z, baseline=baseline,
+        population=population, tiers=tiers, tier_scheme=tier_scheme,
+    )
     if weight != "none":
         raise QueryError(
             f"--weight {weight} is not available with --backend neo4j (its weighted sums are "
             "computed in memory only): use --backend memory"
         )
-    if not 0 < z <= memory.MAX_Z:
-        raise QueryError(f"z must be above 0 and at most {memory.MAX_Z:g} (1.96 is a 95% interval), not {z}")
-    if population is not None and baseline not in (None, "rest"):
-        raise QueryError("give either a baseline account or --population, not both")
-    if population is not None and population < 1:
-        raise QueryError(f"--population must be at least 1, not {population}")
-    scheme = tier_scheme or TierScheme.default()
-    if tiers:
-        scheme.check_names(list(tiers))
 
     found = _find(store, brand)
     _require_observed(found)
@@ -442,20 +429,12 @@ def advocates(
     from queries import advocates as memory
     from queries.affinity import masked_array, order_rows
 
-    if sort not in memory.SORTS:
-        raise QueryError(f"unknown sort {sort!r}; choose one of {', '.join(memory.SORTS)}")
-    if sort == "niche" and not niche:
-        raise QueryError("--sort niche needs the niche terms: --niche \"hiking,camping\"")
+    scheme = memory.check_advocates_options(sort=sort, niche=niche, top=top, tiers=tiers, tier_scheme=tier_scheme)
     if niche:
         raise QueryError(
             "--niche is not available with --backend neo4j (niche overlap is computed in "
             "memory only): use --backend memory"
         )
-    if top is not None and top < 1:
-        raise QueryError(f"--top must be at least 1, not {top}")
-    scheme = tier_scheme or TierScheme.default()
-    if tiers:
-        scheme.check_names(list(tiers))
     found = _find(store, brand)
     key = found["key"]
     n_followers = int(found["followers"])
@@ -567,14 +546,9 @@ def expand(
     them; the frontier and the reached keys travel as parameters.
     """
     from queries.affinity import masked_array
-    from queries.expand import DIRECTIONS, expand_table
+    from queries.expand import check_expand_options, expand_table
 
-    if direction not in DIRECTIONS:
-        raise QueryError(f"unknown direction {direction!r}; choose one of {', '.join(DIRECTIONS)}")
-    if hops < 1:
-        raise QueryError(f"--hops must be at least 1, not {hops}")
-    if limit is not None and limit < 1:
-        raise QueryError(f"--limit must be at least 1, not {limit}")
+    check_expand_options(direction=direction, hops=hops, limit=limit)
     scheme = tier_scheme or TierScheme.default()
     found = _find(store, seed)
     seed_key = found["key"]
@@ -669,18 +643,12 @@ def lookalikes(
     tier_scheme: TierScheme | None = None,
 ) -> pd.DataFrame:
     """:func:`queries.lookalikes.lookalikes` as Cypher on the server (same options and result)."""
-    from queries.lookalikes import METRICS, similarity
+    from queries.lookalikes import check_lookalikes_options, similarity
 
-    if metric not in METRICS:
-        raise QueryError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
-    for name, value in (("--min-audience", min_audience), ("--min-shared", min_shared)):
-        if value < 1:
-            raise QueryError(f"{name} must be at least 1, not {value}")
-    if top is not None and top < 1:
-        raise QueryError(f"--top must be at least 1, not {top}")
-    scheme = tier_scheme or TierScheme.default()
-    if tiers:
-        scheme.check_names(list(tiers))
+    scheme = check_lookalikes_options(
+        metric=metric, min_audience=min_audience, min_shared=min_shared, top=top, tiers=tiers,
+        tier_scheme=tier_scheme,
+    )
     found = _find(store, seed)
     _require_observed(found)
     key = found["key"]
