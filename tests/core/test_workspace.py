@@ -1,10 +1,7 @@
 """The workspace: merges, idempotence, atomicity (also under SIGKILL), locking, damage."""
 
 import json
-import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,17 +12,7 @@ from graphkit.api import load_files
 from graphkit.errors import InputError, WorkspaceError, WorkspaceLocked
 from graphkit.tables import SourceTables
 from graphkit.workspace import Workspace
-
-
-def snapshot(path: Path) -> dict:
-    """Everything a reader sees: manifest content, accounts, follows."""
-    ws = Workspace(path)
-    g = ws.graph
-    return {
-        "manifest": {k: v for k, v in ws.manifest.items() if k != "updated"},
-        "accounts": g.accounts.astype(str).values.tolist(),
-        "follows": sorted(zip(g.keys_of(g.sources()), g.keys_of(g.out_indices))),
-    }
+from tests.support import graphkit_process, snapshot, wait_for
 
 
 def test_merge_keeps_ids_and_unions_edges(tmp_path):
@@ -129,20 +116,6 @@ def _big_edge_file(path: Path, n: int = 300_000) -> Path:
     return path
 
 
-def _graphkit(*args: str, env: dict | None = None) -> subprocess.Popen:
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.Popen([sys.executable, "-m", "graphkit.cli.main", *args], env=full_env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
-def _wait_for(condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("the load never reached the expected stage")
-        time.sleep(0.02)
-
-
 @pytest.mark.parametrize("stage", ["early", "staging", "staged", "swapped"])
 def test_load_killed_mid_write_leaves_previous_state(tmp_path, stage):
     ws_path = tmp_path / "ws"
@@ -151,16 +124,16 @@ def test_load_killed_mid_write_leaves_previous_state(tmp_path, stage):
     before = snapshot(ws_path)
     big = _big_edge_file(tmp_path / "big.csv")
     env = {} if stage == "early" else {"GRAPHKIT_FAULT_PAUSE": stage, "GRAPHKIT_FAULT_SECONDS": "60"}
-    process = _graphkit("-w", str(ws_path), "load", "edges", str(big), env=env)
+    process = graphkit_process("-w", str(ws_path), "load", "edges", str(big), env=env)
     if stage == "early":
         time.sleep(0.3)
     elif stage == "staging":
-        _wait_for(lambda: any(p.name.startswith(".tmp-") for p in ws_path.iterdir()) and
+        wait_for(lambda: any(p.name.startswith(".tmp-") for p in ws_path.iterdir()) and
                   any((p / "accounts.parquet").exists() for p in ws_path.glob(".tmp-*")))
     elif stage == "staged":
-        _wait_for(lambda: (ws_path / "data-000002").exists())
+        wait_for(lambda: (ws_path / "data-000002").exists())
     elif stage == "swapped":
-        _wait_for(lambda: json.loads((ws_path / "manifest.json").read_text())["generation"] == 2)
+        wait_for(lambda: json.loads((ws_path / "manifest.json").read_text())["generation"] == 2)
     process.send_signal(signal.SIGKILL)
     process.wait()
     after = snapshot(ws_path)
@@ -170,7 +143,7 @@ def test_load_killed_mid_write_leaves_previous_state(tmp_path, stage):
     else:
         assert after == before
     # running the load again completes it
-    rerun = _graphkit("-w", str(ws_path), "load", "edges", str(big))
+    rerun = graphkit_process("-w", str(ws_path), "load", "edges", str(big))
     out, err = rerun.communicate(timeout=120)
     assert rerun.returncode == 0, err.decode()
     final = Workspace(ws_path)

@@ -118,7 +118,7 @@ READER = textwrap.dedent("""
     path, seconds = sys.argv[1], float(sys.argv[2])
     seen, reads = set(), 0
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline or not reads:
         ws = Workspace(path)
         g = ws.graph
         counts = ws.manifest["counts"]
@@ -129,6 +129,8 @@ READER = textwrap.dedent("""
         assert all(isinstance(k, str) and k for k in keys)
         seen.add(g.n_follows)
         reads += 1
+        if reads == 1:
+            print("reading", flush=True)  # the test starts the writers once it sees this
     print(json.dumps({"seen": sorted(seen), "reads": reads}))
 """)
 
@@ -138,7 +140,7 @@ def test_readers_see_only_complete_states_while_loads_are_killed_and_rerun(base_
     before = Workspace(base_ws).graph.n_follows
     reader = subprocess.Popen([sys.executable, "-c", READER, str(base_ws), "6"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)
+    assert reader.stdout.readline() == "reading\n"  # blocks until the reader has read once
     killed = graphkit_process("-w", str(base_ws), "load", "edges", str(big),
                               env={"GRAPHKIT_FAULT_PAUSE": "staged", "GRAPHKIT_FAULT_SECONDS": "60"})
     wait_for(lambda: (base_ws / "data-000002").exists(), what="staged")
