@@ -25,7 +25,6 @@ Examples
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -33,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from graphkit.config import parse_toml, read_config_text
 from graphkit.errors import ConfigError
 
 __all__ = ["TierScheme", "UNKNOWN_TIER", "load_tier_scheme"]
@@ -68,11 +68,7 @@ class TierScheme:
 
     @classmethod
     def from_toml_text(cls, text: str, source: str) -> TierScheme:
-        try:
-            table = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as err:
-            raise ConfigError(f"{source}: not valid TOML: {err}") from err
-        tiers = table.get("tiers")
+        tiers = parse_toml(text, source).get("tiers")
         if not isinstance(tiers, dict) or not tiers:
             raise ConfigError(f"{source}: needs a [tiers] table of name = lower bound")
         for name, bound in tiers.items():
@@ -86,11 +82,7 @@ class TierScheme:
 
     @classmethod
     def from_toml(cls, path: str | Path) -> TierScheme:
-        try:
-            text = Path(path).read_text("utf-8")
-        except OSError as err:
-            raise ConfigError(f"{path}: cannot read the tier file: {err.strerror}") from err
-        return cls.from_toml_text(text, str(path))
+        return cls.from_toml_text(read_config_text(path, "tier file"), str(path))
 
     @property
     def all_names(self) -> tuple[str, ...]:

@@ -59,7 +59,6 @@ Examples
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -69,6 +68,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from graphkit.config import parse_toml, read_config_text
 from graphkit.errors import ConfigError, QueryError
 from graphkit.graph import FollowGraph
 from graphkit.handles import normalize_handle
@@ -156,14 +156,8 @@ def load_costs(path: str | Path | None = None, *, tier_scheme: TierScheme | None
         source = "graphkit's placeholder costs"
     else:
         source = str(path)
-        try:
-            text = Path(path).read_text("utf-8")
-        except OSError as err:
-            raise ConfigError(f"{path}: cannot read the cost file: {err.strerror}") from err
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{source}: not valid TOML: {err}") from err
+        text = read_config_text(path, "cost file")
+    data = parse_toml(text, source)
     unknown = sorted(set(data) - {"cost", "account_cost"})
     if unknown:
         raise ConfigError(f"{source}: unknown table [{unknown[0]}]; expected [cost] and [account_cost]")

@@ -68,13 +68,13 @@ Examples
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from graphkit.config import parse_toml, read_config_text
 from graphkit.errors import ConfigError, QueryError
 from graphkit.graph import FollowGraph, gather_rows
 from graphkit.tiers import TierScheme
@@ -139,14 +139,7 @@ def load_weights(path: str | Path) -> dict[str, float]:
         Unreadable file, bad TOML, no ``[weights]`` table, an unknown
         component or a negative weight.
     """
-    try:
-        text = Path(path).read_text("utf-8")
-    except OSError as err:
-        raise ConfigError(f"{path}: cannot read the weights file: {err.strerror}") from err
-    try:
-        table = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: not valid TOML: {err}") from err
+    table = parse_toml(read_config_text(path, "weights file"), str(path))
     weights = table.get("weights")
     if not isinstance(weights, dict) or not weights:
         raise ConfigError(
