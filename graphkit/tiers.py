@@ -35,7 +35,7 @@ import pandas as pd
 from graphkit.config import parse_toml, read_config_text
 from graphkit.errors import ConfigError
 
-__all__ = ["TierScheme", "UNKNOWN_TIER", "load_tier_scheme"]
+__all__ = ["TierScheme", "UNKNOWN_TIER", "load_tier_scheme", "resolve_tiers"]
 
 UNKNOWN_TIER = "unknown"
 
@@ -107,6 +107,22 @@ class TierScheme:
                 f"unknown tier {unknown[0]!r}; tiers are: {', '.join(self.all_names)}"
             )
         return names
+
+
+def resolve_tiers(tier_scheme: TierScheme | None, tiers=None) -> TierScheme:
+    """The scheme a query uses (the given one, else the default), with the wanted tier names checked.
+
+    >>> resolve_tiers(None, ["nano"]).names[:2]
+    ('regular', 'nano')
+    >>> resolve_tiers(None, ["giant"])
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.ConfigError: unknown tier 'giant'; tiers are: unknown, regular, nano, micro, mid, macro, mega
+    """
+    scheme = tier_scheme or TierScheme.default()
+    if tiers:
+        scheme.check_names(list(tiers))
+    return scheme
 
 
 def load_tier_scheme(path: str | Path | None = None) -> TierScheme:

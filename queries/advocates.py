@@ -38,7 +38,7 @@ import pandas as pd
 
 from graphkit.errors import QueryError
 from graphkit.graph import FollowGraph
-from graphkit.tiers import TierScheme
+from graphkit.tiers import TierScheme, resolve_tiers
 from queries.affinity import audience_counts, masked_array, order_rows
 from queries.audience import audience
 
@@ -88,9 +88,7 @@ def check_advocates_options(
         raise QueryError("--sort niche needs the niche terms: --niche \"hiking,camping\"")
     if top is not None and top < 1:
         raise QueryError(f"--top must be at least 1, not {top}")
-    scheme = tier_scheme or TierScheme.default()
-    if tiers:
-        scheme.check_names(list(tiers))
+    scheme = resolve_tiers(tier_scheme, tiers)
     return scheme
 
 

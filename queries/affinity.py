@@ -76,7 +76,7 @@ import pandas as pd
 
 from graphkit.errors import QueryError
 from graphkit.graph import FollowGraph
-from graphkit.tiers import TierScheme
+from graphkit.tiers import TierScheme, resolve_tiers
 from queries.audience import Audience, audience
 
 __all__ = [
@@ -439,9 +439,7 @@ def check_affinity_options(
     if min_count < 1:
         raise QueryError(f"--min-count must be at least 1, not {min_count}")
     _check_score_options(weight=weight, z=z, baseline=baseline, population=population)
-    scheme = tier_scheme or TierScheme.default()
-    if tiers:
-        scheme.check_names(list(tiers))
+    scheme = resolve_tiers(tier_scheme, tiers)
     return scheme
 
 

@@ -40,7 +40,7 @@ import pandas as pd
 from graphkit.algorithms import centrality as algo
 from graphkit.errors import QueryError
 from graphkit.graph import FollowGraph, gather_rows
-from graphkit.tiers import TierScheme
+from graphkit.tiers import TierScheme, resolve_tiers
 from queries.audience import audience
 
 __all__ = ["centrality", "MEASURES"]
@@ -112,9 +112,7 @@ def centrality(
         raise QueryError(f"--seed applies to ppr and betweenness, not {measure}")
     if audience_of is not None and measure != "ppr":
         raise QueryError(f"--audience-of applies to ppr, not {measure}")
-    scheme = tier_scheme or TierScheme.default()
-    if tiers:
-        scheme.check_names(list(tiers))
+    scheme = resolve_tiers(tier_scheme, tiers)
     seed_ids = np.unique(graph.ids_of(seeds)) if seeds else np.zeros(0, dtype=np.int64)
     note = ""
     extra: dict[str, np.ndarray] = {}

@@ -39,7 +39,7 @@ import pandas as pd
 
 from graphkit.errors import QueryError
 from graphkit.graph import FollowGraph
-from graphkit.tiers import TierScheme
+from graphkit.tiers import TierScheme, resolve_tiers
 from queries.affinity import observed_in_degree, top_rows
 from queries.audience import audience
 
@@ -80,9 +80,7 @@ def check_lookalikes_options(
             raise QueryError(f"{name} must be at least 1, not {value}")
     if top is not None and top < 1:
         raise QueryError(f"--top must be at least 1, not {top}")
-    scheme = tier_scheme or TierScheme.default()
-    if tiers:
-        scheme.check_names(list(tiers))
+    scheme = resolve_tiers(tier_scheme, tiers)
     return scheme
 
 

@@ -77,7 +77,7 @@ import pandas as pd
 from graphkit.config import parse_toml, read_config_text
 from graphkit.errors import ConfigError, QueryError
 from graphkit.graph import FollowGraph, gather_rows
-from graphkit.tiers import TierScheme
+from graphkit.tiers import TierScheme, resolve_tiers
 from queries.advocates import profile_numbers
 from queries.affinity import (
     DEFAULT_Z,
@@ -323,9 +323,7 @@ def rank(
         raise QueryError(f"explain_count must be at least 1, not {explain_count}")
     if strict_tier and not tiers:
         raise QueryError("--strict-tier needs the wanted tiers: --tier nano,micro")
-    scheme = tier_scheme or TierScheme.default()
-    if tiers:
-        scheme.check_names(list(tiers))
+    scheme = resolve_tiers(tier_scheme, tiers)
     chosen = dict(DEFAULT_WEIGHTS)
     chosen.update(_check_weights(dict(weights or {}), "weights"))
     niche_query = None

@@ -72,7 +72,7 @@ from graphkit.errors import AccountNotFound, QueryError
 from graphkit.graph import FollowGraph
 from graphkit.handles import normalize_handle
 from graphkit.schema import join_tags, split_tags
-from graphkit.tiers import TierScheme
+from graphkit.tiers import TierScheme, resolve_tiers
 from queries.affinity import audience_counts, masked_array, order_rows
 from queries.audience import audience
 
@@ -392,9 +392,7 @@ def talkers(
         raise QueryError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     if top is not None and top < 1:
         raise QueryError(f"--top must be at least 1, not {top}")
-    scheme = tier_scheme or TierScheme.default()
-    if tiers:
-        scheme.check_names(list(tiers))
+    scheme = resolve_tiers(tier_scheme, tiers)
     key = normalize_handle(brand)
     if key is None:
         raise QueryError("the brand is empty")
