@@ -143,8 +143,7 @@ def expand(
         raise QueryError("the workspace is empty: load some lists first (graphkit load --help)")
     scheme = tier_scheme or TierScheme.default()
     seed_id = graph.id_of(seed)
-    seed_key = str(graph.keys[seed_id])
-    keys = graph.keys
+    seed_key = str(graph.keys_of([seed_id])[0])
 
     visited = np.zeros(graph.n_accounts, dtype=bool)
     visited[seed_id] = True
@@ -166,7 +165,7 @@ def expand(
             break
         links = np.bincount(dst, minlength=graph.n_accounts)
         found = np.flatnonzero(links)
-        order = np.lexsort((keys[found], -links[found]))
+        order = np.lexsort((graph.keys_of(found), -links[found]))
         found = found[order]
         # via: the linked previous-hop account with the best rank position
         pair_order = np.lexsort((position[src], dst))
@@ -192,10 +191,10 @@ def expand(
     kept = len(all_ids)
     followers_count = pd.to_numeric(graph.attribute("followers_count").iloc[all_ids], errors="coerce")
     followers_count = masked_array(followers_count.to_numpy(dtype=np.float64, na_value=np.nan), "Int64")
-    via_keys = pd.Series(keys[np.maximum(via_ids, 0)], dtype="string").mask(via_ids < 0).array
+    via_keys = pd.Series(graph.keys_of(np.maximum(via_ids, 0)), dtype="string").mask(via_ids < 0).array
     return expand_table(
         {
-            "account": keys[all_ids],
+            "account": graph.keys_of(all_ids),
             "hops": np.concatenate(hop_of)[:kept],
             "links": np.concatenate(links_of)[:kept],
             "via": via_keys,

@@ -142,7 +142,6 @@ def segments(
             "lower --min-size"
         )
     member_ids = sub.accounts["graph_id"].to_numpy(dtype=np.int64)
-    keys = graph.keys
 
     # follows of every member (whole graph), grouped by (segment, followee)
     rows = np.repeat(labels, np.diff(graph.out_indptr)[member_ids])
@@ -165,15 +164,15 @@ def segments(
     records = []
     for number in kept:
         pick = code_segment == number
-        followed = _top(code_followee[pick], counts[pick], keys, top_followed)
+        followed = _top(code_followee[pick], counts[pick], graph, top_followed)
         seg_counts = counts[pick]
         lift = (seg_counts / sizes[number]) / (
             audience_counts[position.ravel()[pick]] / aud.n_observed
         )
         enough = seg_counts >= max(2, int(np.ceil(_DISTINCTIVE_SHARE * sizes[number])))
-        distinctive = _top(code_followee[pick][enough], lift[enough], keys, 3, fmt="{:.1f}x")
+        distinctive = _top(code_followee[pick][enough], lift[enough], graph, 3, fmt="{:.1f}x")
         inside = np.flatnonzero(labels == number)
-        central = _top(inside, inner_in[inside], sub.keys, 3, with_counts=False)
+        central = _top(inside, inner_in[inside], sub, 3, with_counts=False)
         records.append({
             "segment": number,
             "size": int(sizes[number]),
@@ -193,13 +192,13 @@ def segments(
 
 
 def _top(
-    ids: np.ndarray, values: np.ndarray, keys: np.ndarray, k: int, *,
+    ids: np.ndarray, values: np.ndarray, graph: FollowGraph, k: int, *,
     with_counts: bool = True, fmt: str = "{:d}",
 ) -> str:
     """``"key (value), ..."`` of the ``k`` largest values, ties by key; ``...`` when more exist."""
     if len(ids) == 0:
         return ""
-    names = keys[ids].astype(str)
+    names = graph.keys_of(ids).astype(str)
     values = np.asarray(values)
     order = np.lexsort((names, -values))[:k]
     if values.dtype.kind in "iu":
