@@ -7,6 +7,12 @@ Every loader, whatever the input format, returns a :class:`SourceTables`:
 * ``accounts`` — one row per account key with the attributes the file carries
   (names from :mod:`graphkit.schema`);
 * ``observed`` — the keys whose *whole* following list this source gives;
+* ``complete_following`` / ``complete_followers`` — keys whose whole following
+  (followers) list this source holds *and* should replace what earlier loads
+  said: a follow of such a list that the source no longer contains is ended
+  (a "full list" load; other loads never end follows);
+* ``seen_at`` — when the data was observed (ISO-8601 UTC; ``None``: at load
+  time, see :func:`graphkit.clock.now_iso`);
 * ``extra_tables`` — other named tables (e.g. ego-network circles) appended to
   the workspace's table of the same name.
 
@@ -62,6 +68,12 @@ class SourceTables:
     rejected: list[Rejected] = field(default_factory=list)
     extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     fingerprint: dict = field(default_factory=dict)
+    #: keys whose whole following list this source holds (a full-list load: ends missing follows)
+    complete_following: set[str] = field(default_factory=set)
+    #: keys whose whole followers list this source holds (ends follows of lost followers)
+    complete_followers: set[str] = field(default_factory=set)
+    #: when the data was observed, ISO-8601 UTC (``None``: the load's time)
+    seen_at: str | None = None
     #: called with the workspace's graph after the load; its sentence is added to the report
     #: (e.g. how many customers matched an account of the follow graph)
     summarize: Callable[[object], str] | None = None

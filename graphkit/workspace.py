@@ -38,12 +38,12 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from graphkit.clock import now_iso
 from graphkit.errors import GraphkitError, WorkspaceError, WorkspaceLocked
 from graphkit.graph import FollowGraph
 from graphkit.progress import Progress
@@ -81,7 +81,7 @@ def _fault_point(stage: str) -> None:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return now_iso()
 
 
 def _fsync_dir(path: Path) -> None:
@@ -118,6 +118,8 @@ def _manifest_problem(manifest: object) -> str | None:
         return "its list of files is missing"
     if not isinstance(manifest.get("sources", []), list) or not isinstance(manifest.get("tables", []), list):
         return "its sources or tables are not lists"
+    if not isinstance(manifest.get("meta", {}), dict):
+        return "its meta documents are not an object"
     return None
 
 
@@ -308,6 +310,15 @@ class Workspace:
                 self._tables[name] = pd.DataFrame()
         return self._tables[name]
 
+    def meta(self, name: str) -> dict | None:
+        """A small JSON document stored with the data by :meth:`commit` (``None``: none).
+
+        Crawlers keep their state here so that what was fetched and the record
+        of having fetched it land in the same atomic commit.
+        """
+        document = self.manifest.get("meta", {}).get(name)
+        return dict(document) if isinstance(document, dict) else None
+
     def is_loaded(self, fingerprint: dict) -> bool:
         """Whether a source with this fingerprint (hash, kind, options) was loaded."""
         return any(s.get("fingerprint") == fingerprint for s in self.manifest.get("sources", []))
@@ -348,11 +359,14 @@ class Workspace:
         sources: Sequence[SourceTables],
         *,
         progress: Progress | None = None,
+        meta: dict[str, dict | None] | None = None,
     ) -> list[LoadReport]:
         """Merge ``sources`` into the workspace as one atomic update.
 
         Sources whose fingerprint is already in the manifest are skipped (loading
-        the same file twice changes nothing). Returns one report per source.
+        the same file twice changes nothing). ``meta`` names small JSON documents
+        to store (or, with ``None``, remove) in the same update; see :meth:`meta`.
+        Returns one report per source.
         """
         with self.lock():
             self._manifest = None  # re-read under the lock
@@ -369,13 +383,13 @@ class Workspace:
                     continue
                 todo.append(source)
                 reports.append(merger.add(source, progress))
-            if not todo:
+            if not todo and not meta:
                 return reports
             graph = merger.finish()
             tables = self._merged_tables(todo)
             if merger.resolved_aliases is not None:  # later pairs win; chains resolved
                 tables["aliases"] = merger.resolved_aliases
-            self._write_generation(graph, tables, todo, reports)
+            self._write_generation(graph, tables, todo, reports, meta or {})
             self._graph = None
             self._tables = {}
             return reports
@@ -406,8 +420,16 @@ class Workspace:
         tables: dict[str, pd.DataFrame],
         sources: Sequence[SourceTables],
         reports: list[LoadReport],
+        meta: dict[str, dict | None],
     ) -> None:
         manifest = dict(self.manifest)
+        documents = dict(manifest.get("meta", {}))
+        for name, document in meta.items():
+            if document is None:
+                documents.pop(name, None)
+            else:
+                documents[name] = json.loads(json.dumps(document))  # a copy; fails early if not JSON
+        manifest["meta"] = documents
         generation = int(manifest.get("generation", 0)) + 1
         name = f"data-{generation:06d}"
         staging = self.path / f".tmp-{uuid.uuid4().hex[:8]}"

@@ -149,3 +149,27 @@ def test_load_killed_mid_write_leaves_previous_state(tmp_path, stage):
     final = Workspace(ws_path)
     assert final.graph.n_follows > before["manifest"]["counts"]["follows"]
     assert [p.name for p in ws_path.iterdir() if p.is_dir()] == [final.manifest["data"]]
+
+
+def test_meta_documents_are_committed_with_the_data_and_can_be_removed(tmp_path):
+    from graphkit.tables import SourceTables
+    from graphkit.workspace import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    ws.commit([SourceTables.from_pairs("x.csv", [("a", "b")])], meta={"crawl/x": {"done": ["a"]}})
+    assert Workspace(ws.path).meta("crawl/x") == {"done": ["a"]}
+    ws.commit([], meta={"crawl/x": {"done": ["a", "b"]}})  # state alone is a commit too
+    reopened = Workspace(ws.path)
+    assert reopened.meta("crawl/x") == {"done": ["a", "b"]} and reopened.graph.n_follows == 1
+    reopened.commit([], meta={"crawl/x": None})
+    assert Workspace(ws.path).meta("crawl/x") is None
+
+
+def test_the_clock_can_be_fixed_for_reproducible_loads(tmp_path, monkeypatch):
+    from graphkit.tables import SourceTables
+    from graphkit.workspace import Workspace
+
+    monkeypatch.setenv("GRAPHKIT_NOW", "2026-02-03T04:05:06Z")
+    ws = Workspace(tmp_path / "ws")
+    ws.commit([SourceTables.from_pairs("x.csv", [("a", "b")])])
+    assert Workspace(ws.path).manifest["sources"][0]["loaded_at"] == "2026-02-03T04:05:06+00:00"
