@@ -8,9 +8,12 @@ Every loader, whatever the input format, returns a :class:`SourceTables`:
   (names from :mod:`graphkit.schema`);
 * ``observed`` — the keys whose *whole* following list this source gives;
 * ``complete_following`` / ``complete_followers`` — keys whose whole following
-  (followers) list this source holds *and* should replace what earlier loads
-  said: a follow of such a list that the source no longer contains is ended
-  (a "full list" load; other loads never end follows);
+  (followers) list has now been seen, each mapped to the time that sighting
+  began (``None``: this source's ``seen_at``, i.e. the source holds the whole
+  list). A follow of such a list not seen at or after that time is ended (a
+  "full list" load; other loads never end follows). A crawler that commits a
+  long list page by page marks it complete on its last page with the time its
+  first page was fetched;
 * ``seen_at`` — when the data was observed (ISO-8601 UTC; ``None``: at load
   time, see :func:`graphkit.clock.now_iso`);
 * ``extra_tables`` — other named tables (e.g. ego-network circles) appended to
@@ -68,10 +71,11 @@ class SourceTables:
     rejected: list[Rejected] = field(default_factory=list)
     extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     fingerprint: dict = field(default_factory=dict)
-    #: keys whose whole following list this source holds (a full-list load: ends missing follows)
-    complete_following: set[str] = field(default_factory=set)
-    #: keys whose whole followers list this source holds (ends follows of lost followers)
-    complete_followers: set[str] = field(default_factory=set)
+    #: key -> when the sighting of its whole following list began (``None``: ``seen_at``);
+    #: follows of that key not seen since then are ended (a full-list load)
+    complete_following: dict[str, str | None] = field(default_factory=dict)
+    #: key -> when the sighting of its whole followers list began (ends lost followers)
+    complete_followers: dict[str, str | None] = field(default_factory=dict)
     #: when the data was observed, ISO-8601 UTC (``None``: the load's time)
     seen_at: str | None = None
     #: called with the workspace's graph after the load; its sentence is added to the report
