@@ -1,0 +1,235 @@
+"""Account ids: looking keys up, giving new keys the next ids, and aliases.
+
+Account ids are dense and stable: the base holds ids ``0..n-1`` (row ``i`` of
+``accounts.parquet``) and every segment appends the next ones. A commit looks
+up the keys its sources name (:class:`KeyIndex`), gives the new ones the next
+ids in the order the sources first name them, and applies **aliases**: pairs
+``alias -> key`` (an X id and its handle, a Bluesky DID and its current
+handle). The rules (:func:`resolve_aliases`): a later pair wins; the key the
+alias pointed to before becomes an alias of the new one (a renamed handle);
+chains are resolved to the final key. An account keyed by an alias takes the
+canonical key (same id: a rename); if the canonical key has an account too,
+the two are one account, and the **older id survives** with the follows of
+both. When both were stored by earlier commits, every later id shifts, so
+that commit rewrites the base (see :mod:`graphkit.workspace.compaction`).
+
+Examples
+--------
+>>> index = KeyIndex(pa.array(["ann", "bob"]), {1: "rob"}, pa.array(["cat"]))
+>>> index.lookup(pa.array(["cat", "bob", "rob", "dan"])).tolist()
+[2, -1, 1, -1]
+>>> sorted(resolve_aliases({"1": "jack_old"}, [("1", "jack"), ("2", "1")]).items())
+[('1', 'jack'), ('2', 'jack'), ('jack_old', 'jack')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["as_arrow", "KeyIndex", "resolve_aliases", "alias_frame", "Identity", "assign_ids"]
+
+
+def as_arrow(values) -> pa.Array:
+    """A pyarrow string array of keys from a Series, array or list (zero-copy when arrow-backed).
+
+    >>> as_arrow(pd.Series(["a", "b"], dtype="string")).to_pylist()
+    ['a', 'b']
+    """
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array):
+        return values if values.type == pa.string() else values.cast(pa.string())
+    if isinstance(values, pd.Series):
+        values = values.array
+    array = getattr(values, "_pa_array", None)
+    if array is not None:
+        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+        return array.cast(pa.string())
+    if not isinstance(values, list):
+        values = [None if v is pd.NA else v for v in values]
+    return pa.array(values, type=pa.string())
+
+
+def _positions(found: pa.Array) -> np.ndarray:
+    """An ``index_in`` result as int64 with -1 for "not found"."""
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+class KeyIndex:
+    """The current accounts' keys: the base's, renamed and extended by the segments.
+
+    Parameters
+    ----------
+    base_keys : pyarrow string array
+        Key of every base id (row order).
+    renamed : dict
+        ``id -> key`` for accounts whose key a segment changed (base or segment ids).
+    added_keys : pyarrow string array
+        Keys of the accounts the segments added, ids ``len(base_keys)...``, as first stored.
+    """
+
+    def __init__(self, base_keys: pa.Array, renamed: dict[int, str], added_keys: pa.Array) -> None:
+        self.base_keys = as_arrow(base_keys)
+        self.n_base = len(self.base_keys)
+        self.n = self.n_base + len(added_keys)
+        current = dict(zip(range(self.n_base, self.n), as_arrow(added_keys).to_pylist()))
+        current.update(renamed)
+        self._delta_ids = np.fromiter(current, dtype=np.int64, count=len(current))
+        self._delta_keys = pa.array(list(current.values()), type=pa.string())
+        self._renamed_base = np.array([i for i in renamed if i < self.n_base], dtype=np.int64)
+
+    def lookup(self, keys: pa.Array) -> np.ndarray:
+        """The id of each key (``-1``: no account has it); ``keys`` must be distinct."""
+        keys = as_arrow(keys)
+        out = np.full(len(keys), -1, dtype=np.int64)
+        if self.n_base and len(keys):
+            if len(keys) <= self.n_base:  # hash the smaller side, scan the other
+                where = _positions(pc.index_in(self.base_keys, value_set=keys))
+                hits = np.flatnonzero(where >= 0)
+                out[where[hits]] = hits
+            else:
+                out = _positions(pc.index_in(keys, value_set=self.base_keys))
+            if len(self._renamed_base):  # a renamed base account no longer answers to its old key
+                out[np.isin(out, self._renamed_base)] = -1
+        if len(self._delta_ids) and len(keys):
+            where = _positions(pc.index_in(keys, value_set=self._delta_keys))
+            hits = where >= 0
+            out[hits] = self._delta_ids[where[hits]]
+        return out
+
+    def keys_of(self, ids: Sequence[int]) -> list[str]:
+        """The current keys of some ids."""
+        delta = dict(zip(self._delta_ids.tolist(), self._delta_keys.to_pylist()))
+        base = [i for i in ids if i not in delta]
+        found = dict(zip(base, self.base_keys.take(pa.array(base, type=pa.int64())).to_pylist())) if base else {}
+        return [delta.get(i, found.get(i)) for i in ids]
+
+
+def resolve_aliases(table: dict[str, str], pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """``alias -> key`` after the new ``pairs``, chains resolved to the final key.
+
+    ``table`` is the resolved map before (not modified). A later pair wins:
+    the key the alias pointed to before becomes an alias of the new one, and a
+    pair that would close a loop makes its key canonical again, so no cycle
+    can form.
+
+    >>> resolve_aliases({}, [("1", "jack"), ("jack", "1")])
+    {'jack': '1'}
+    """
+    table = dict(table)
+
+    def link(alias: str, key: str) -> None:
+        table[alias] = key
+        step, seen = key, 0
+        while step in table and seen <= len(table):  # did the new pair close a loop?
+            step, seen = table[step], seen + 1
+            if step == alias:
+                table.pop(key)  # the newer pair wins: its key is canonical again
+                break
+
+    for alias, key in pairs:
+        if alias == key:
+            continue
+        previous = table.get(alias)
+        if previous is not None and previous != key:
+            link(previous, key)
+        link(alias, key)
+    resolved: dict[str, str] = {}
+    for alias in table:
+        chain = [alias]
+        while chain[-1] in table and chain[-1] not in resolved and len(chain) <= len(table):
+            chain.append(table[chain[-1]])
+        final = resolved.get(chain[-1], chain[-1])
+        for step in chain[:-1]:
+            resolved[step] = final
+    return {alias: key for alias, key in resolved.items() if alias != key}
+
+
+def alias_frame(table: dict[str, str]) -> pd.DataFrame:
+    """The resolved alias map as the ``aliases`` table (sorted by alias).
+
+    >>> alias_frame({"2": "b", "1": "a"}).values.tolist()
+    [['1', 'a'], ['2', 'b']]
+    """
+    pairs = sorted(table.items())
+    return pd.DataFrame({
+        "alias": pd.array([a for a, _ in pairs], dtype="string"),
+        "key": pd.array([k for _, k in pairs], dtype="string"),
+    })
+
+
+@dataclass
+class Identity:
+    """What :func:`assign_ids` decided for a commit's keys.
+
+    ``ids`` gives the final id of each named key; ``new_keys`` the keys of the
+    new ids ``n_before...`` in order; ``renamed`` the stored accounts taking a
+    new key; ``merged`` the stored accounts folded into an older one
+    (``id -> surviving id``), which needs a rewrite of the base.
+    """
+
+    ids: np.ndarray
+    new_keys: pa.Array
+    renamed: dict[int, str] = field(default_factory=dict)
+    merged: dict[int, int] = field(default_factory=dict)
+
+
+def assign_ids(
+    named: pa.Array, index: KeyIndex, before: dict[str, str], after: dict[str, str]
+) -> Identity:
+    """Ids of the distinct keys ``named`` (in first-appearance order), with aliases applied.
+
+    ``before``/``after`` are the resolved alias maps before and after this
+    commit's pairs.
+
+    >>> index = KeyIndex(pa.array(["jack_old", "ann"]), {}, pa.array([], pa.string()))
+    >>> who = assign_ids(pa.array(["1", "bob", "jack"]), index, {}, {"1": "jack", "jack_old": "jack"})
+    >>> who.ids.tolist(), who.new_keys.to_pylist(), who.renamed
+    ([0, 2, 0], ['bob'], {0: 'jack'})
+    """
+    named = as_arrow(named)
+    existing = index.lookup(named)
+    n_before = index.n
+    if not after:
+        new = np.flatnonzero(existing < 0)
+        existing[new] = n_before + np.arange(len(new))
+        return Identity(existing, named.take(pa.array(new, type=pa.int64())))
+    keys = named.to_pylist()
+    changed = [a for a, k in after.items() if before.get(a) != k]
+    canon = [after.get(k, k) for k in keys]
+    # stored accounts whose key is an alias learned (or changed) now, and stored canonical keys
+    extra_keys = sorted((set(changed) | set(canon)) - set(keys))
+    extra_ids = index.lookup(pa.array(extra_keys, type=pa.string())) if extra_keys else np.empty(0, np.int64)
+    members: dict[str, list[int]] = {}  # canonical key -> stored ids in its group
+    for key, account in zip(keys + extra_keys, existing.tolist() + extra_ids.tolist()):
+        if account >= 0:
+            members.setdefault(after.get(key, key), []).append(account)
+    ids = np.empty(len(keys), dtype=np.int64)
+    new_keys: list[str] = []
+    new_ids: dict[str, int] = {}
+    renamed: dict[int, str] = {}
+    merged: dict[int, int] = {}
+    for position, key in enumerate(canon):
+        stored = members.get(key)
+        if stored:
+            survivor = min(stored)
+            ids[position] = survivor
+            continue
+        if key not in new_ids:
+            new_ids[key] = n_before + len(new_keys)
+            new_keys.append(key)
+        ids[position] = new_ids[key]
+    survivors = {key: min(stored) for key, stored in members.items()}
+    current = dict(zip(survivors.values(), index.keys_of(list(survivors.values()))))
+    for key, stored in members.items():
+        for account in set(stored) - {survivors[key]}:
+            merged[account] = survivors[key]
+        if current[survivors[key]] != key:
+            renamed[survivors[key]] = key
+    return Identity(ids, pa.array(new_keys, type=pa.string()), renamed, merged)

@@ -1,0 +1,588 @@
+"""One generation of a workspace as a reader sees it: the base with its segments applied.
+
+A :class:`Snapshot` reads only what it is asked for, once: the graph (base
+CSR, memory-mapped, with the segments' follow changes spliced in; accounts
+with the segments' account events applied), an extra table, a meta document,
+the source log. Writers use the same object for the lookups a commit needs
+(ids of keys, whether follows exist, when they were last seen) without
+building the whole graph.
+
+The rules that combine base and segments are those of
+:mod:`graphkit.workspace.datafiles` (which other engines follow):
+
+* **accounts** — base row ``i`` is id ``i``; each account event sets, for its
+  ``id``, every column it gives (a non-empty value); later events win. Ids
+  past the base are the accounts the segments added, each with its ``key``.
+* **follows** — the base's follows, then each follow's events in order: a
+  follow whose last event is a sighting is current, an end removes it.
+
+Examples
+--------
+>>> accounts = pd.DataFrame({"key": pd.array(["a", "b"], dtype="string"), "observed": [True, False]})
+>>> events = pd.DataFrame({"id": [2, 1], "key": ["c", None],
+...                        "followers_count": pd.array([None, 5], dtype="Int64")})
+>>> apply_account_events(accounts, events)[["key", "observed", "followers_count"]].values.tolist()
+[['a', True, <NA>], ['b', False, 5], ['c', False, <NA>]]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from graphkit.errors import WorkspaceError
+from graphkit.graph import FollowGraph
+from graphkit.workspace.follows import (
+    END,
+    SIGHT,
+    Spells,
+    contains,
+    decode,
+    encode,
+    find_in_rows,
+    last_events,
+    splice,
+    swap,
+)
+from graphkit.workspace.keys import KeyIndex, as_arrow, resolve_aliases
+from graphkit.workspace.manifest import live_files
+from graphkit.workspace.segments import ACCOUNT_EVENT_COLUMNS, concat_tables, follow_arrays
+from graphkit.workspace.storage import (
+    NO_SECONDS,
+    crc32_of,
+    one_line,
+    read_json,
+    read_table,
+    seconds_of,
+    to_seconds,
+)
+
+__all__ = ["Snapshot", "apply_account_events", "events_frame", "CSR_FILES", "source_key", "SOURCE_COLUMNS"]
+
+CSR_FILES = ("out_indptr", "out_indices", "in_indptr", "in_indices")
+
+
+def source_key(path: str, kind: str | None, owner: str | None) -> str:
+    """The identity of a source for reloads: its path, kind and owner, as one string.
+
+    >>> source_key("p.csv", "profiles", None)
+    '["p.csv", "profiles", null]'
+    """
+    import json
+
+    return json.dumps([str(path), kind, owner])
+
+
+_NULLABLE = {pa.int8(): pd.Int64Dtype(), pa.int16(): pd.Int64Dtype(), pa.int32(): pd.Int64Dtype(),
+             pa.int64(): pd.Int64Dtype(), pa.float32(): pd.Float64Dtype(), pa.float64(): pd.Float64Dtype(),
+             pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}
+
+
+def events_frame(table: pa.Table) -> pd.DataFrame:
+    """Account events as a DataFrame with graphkit's nullable attribute types (``Int64``,
+    ``Float64``, ``boolean``, ``string``), whatever segments they were concatenated from."""
+    return table.to_pandas(types_mapper=_NULLABLE.get)
+
+
+def apply_account_events(accounts: pd.DataFrame, events: pd.DataFrame | None) -> pd.DataFrame:
+    """``accounts`` (row = id) with account events applied: new ids appended, later values win.
+
+    Missing values in an event keep the value before (a source that does not
+    give a column leaves it alone).
+    """
+    if events is None or not len(events):
+        return accounts
+    ids = events["id"].to_numpy(dtype=np.int64)
+    n_before, n_after = len(accounts), max(len(accounts), int(ids.max()) + 1)
+    accounts = accounts.copy()
+    if n_after > n_before:
+        added = pd.DataFrame({"key": pd.array([None] * (n_after - n_before), dtype="string"),
+                              "observed": np.zeros(n_after - n_before, dtype=bool)})
+        accounts = pd.concat([accounts, added], ignore_index=True)
+    for column in events.columns:
+        if column in ("id", "loaded_at", "gen"):
+            continue
+        values = events[column]
+        present = values.notna().to_numpy(dtype=bool)
+        if column not in accounts.columns:
+            accounts[column] = pd.Series(None, index=accounts.index, dtype=values.dtype)
+        if not present.any():
+            continue
+        update = pd.Series(values[present].to_numpy(), index=ids[present], dtype=values.dtype)
+        update = update[~update.index.duplicated(keep="last")]
+        if accounts[column].dtype != update.dtype:
+            try:
+                update = update.astype(accounts[column].dtype)
+            except (TypeError, ValueError):
+                accounts[column] = accounts[column].astype("string")
+                update = update.astype("string")
+        accounts.loc[update.index, column] = update.to_numpy()
+    accounts["observed"] = accounts["observed"].fillna(False).astype(bool)
+    if "follows_self" in accounts.columns:
+        accounts["follows_self"] = accounts["follows_self"].fillna(False).astype(bool)
+    accounts["key"] = accounts["key"].astype("string")
+    return accounts
+
+
+class Snapshot:
+    """The generation a manifest describes, read lazily."""
+
+    def __init__(self, path: Path, manifest: dict) -> None:
+        self.path = path
+        self.manifest = manifest
+        self.base = manifest.get("base")
+        self.segments = list(manifest.get("segments", []))
+        self.legacy = manifest.get("legacy")
+        self._cache: dict = {}
+
+    @property
+    def generation(self) -> int:
+        return int(self.manifest.get("generation", 0))
+
+    @property
+    def is_empty(self) -> bool:
+        return self.base is None
+
+    @property
+    def n_base(self) -> int:
+        return int(self.base.get("accounts", 0)) if self.base else 0
+
+    def damaged(self, what: str) -> WorkspaceError:
+        """The error for damage found: what is wrong, that nothing was rebuilt, the way out."""
+        paths = []
+        if not self._cache.get("reporting"):  # the source log may be the damaged part
+            self._cache["reporting"] = True
+            try:
+                paths = self.sources(["path"])["path"].astype(str).tolist()
+            except WorkspaceError:
+                pass
+            finally:
+                self._cache["reporting"] = False
+        shown = ", ".join(paths[:5]) + (", ..." if len(paths) > 5 else "")
+        return WorkspaceError(
+            f"workspace {self.path} is damaged: {what}. Nothing was rebuilt from partial data. "
+            f"Restore the folder from a backup, or delete it and load the sources again"
+            + (f" ({shown})" if shown else "")
+        )
+
+    # -- files --------------------------------------------------------------------------
+    def verify(self, *, deep: bool = False) -> None:
+        """Check every file the manifest names: present, its size, and with ``deep`` its CRC-32."""
+        for relative, record in live_files(self.manifest):
+            file = self.path / relative
+            try:
+                actual = file.stat().st_size
+            except FileNotFoundError:
+                raise self.damaged(f"{file} is missing") from None
+            except OSError as err:
+                raise self.damaged(f"{file} cannot be read ({err.strerror})") from err
+            if actual != record["bytes"]:
+                raise self.damaged(f"{file} has {actual:,} bytes, the manifest says {record['bytes']:,}")
+            if deep and record.get("crc32"):
+                try:
+                    crc = crc32_of(file)
+                except OSError as err:
+                    raise self.damaged(f"{file} cannot be read ({err.strerror})") from err
+                if crc != record["crc32"]:
+                    raise self.damaged(f"{file} does not match the checksum recorded when it was written")
+
+    def _read(self, folder: str, name: str, columns: list[str] | None = None) -> pa.Table:
+        file = self.path / folder / name
+        try:
+            return read_table(file, columns)
+        except Exception as err:  # OSError, or pyarrow's own error types for corrupt files
+            raise self.damaged(f"{file} cannot be read ({one_line(err)})") from err
+
+    def read_base(self, name: str, columns: list[str] | None = None) -> pa.Table:
+        """A Parquet file of the base (a damaged one raises the "damaged" error)."""
+        return self._read(self.base["name"], name, columns)
+
+    def _has_base_file(self, name: str) -> bool:
+        return bool(self.base) and name in (self.base.get("files") or {})
+
+    def _segment_part(self, name: str) -> pa.Table | None:
+        """One file of every segment (``accounts.parquet``, ...), one after the other."""
+        if name not in self._cache:
+            parts = [self._read(s["name"], name) for s in self.segments if name in s["files"]]
+            self._cache[name] = concat_tables(parts)
+        return self._cache[name]
+
+    # -- accounts -----------------------------------------------------------------------
+    def base_accounts(self) -> pd.DataFrame:
+        if "base_accounts" not in self._cache:
+            if self.is_empty:
+                accounts = pd.DataFrame({"key": pd.array([], dtype="string"), "observed": np.array([], dtype=bool)})
+            else:
+                accounts = self._read(self.base["name"], "accounts.parquet").to_pandas()
+                accounts["key"] = accounts["key"].astype("string")
+                pa.default_memory_pool().release_unused()  # parquet decoding buffers
+            self._cache["base_accounts"] = accounts
+        return self._cache["base_accounts"]
+
+    def base_keys(self) -> pa.Array:
+        """The base's keys (only that column is read unless the accounts are already)."""
+        if "base_accounts" in self._cache:
+            return as_arrow(self._cache["base_accounts"]["key"])
+        if "base_keys" not in self._cache:
+            if self.is_empty:
+                self._cache["base_keys"] = pa.array([], pa.string())
+            else:
+                table = self._read(self.base["name"], "accounts.parquet", ["key"])
+                self._cache["base_keys"] = as_arrow(table.column("key"))
+        return self._cache["base_keys"]
+
+    def account_events(self) -> pd.DataFrame | None:
+        """Every segment's account events, in order."""
+        if "account_events" not in self._cache:
+            table = self._segment_part("accounts.parquet")
+            self._cache["account_events"] = None if table is None else events_frame(table)
+        return self._cache["account_events"]
+
+    def accounts(self) -> pd.DataFrame:
+        """The current accounts (row = id)."""
+        return apply_account_events(self.base_accounts(), self.account_events())
+
+    def key_index(self) -> KeyIndex:
+        if "key_index" not in self._cache:
+            events = self.account_events()
+            renamed: dict[int, str] = {}
+            added: list[str] = []
+            if events is not None and "key" in events.columns:
+                keyed = events[events["key"].notna()]
+                for account, key in zip(keyed["id"].tolist(), keyed["key"].tolist()):
+                    if account >= self.n_base + len(added) and account == self.n_base + len(added):
+                        added.append(key)
+                    else:
+                        renamed[account] = key
+            self._cache["key_index"] = KeyIndex(self.base_keys(), renamed, pa.array(added, pa.string()))
+        return self._cache["key_index"]
+
+    def observed(self, ids: np.ndarray) -> np.ndarray:
+        """Whether each id is observed now."""
+        ids = np.asarray(ids, dtype=np.int64)
+        out = np.zeros(len(ids), dtype=bool)
+        in_base = ids < self.n_base
+        if in_base.any():
+            if "base_accounts" in self._cache:
+                flags = self._cache["base_accounts"]["observed"].to_numpy(dtype=bool)
+            else:
+                if "base_observed" not in self._cache:
+                    table = self._read(self.base["name"], "accounts.parquet", ["observed"])
+                    self._cache["base_observed"] = table.column("observed").to_numpy(zero_copy_only=False).astype(bool)
+                flags = self._cache["base_observed"]
+            out[in_base] = flags[ids[in_base]]
+        events = self.account_events()
+        if events is not None and "observed" in events.columns:
+            marked = events.loc[events["observed"].fillna(False).astype(bool), "id"].to_numpy(dtype=np.int64)
+            out |= np.isin(ids, marked)
+        return out
+
+    # -- follows ------------------------------------------------------------------------
+    def base_csr(self, direction: str) -> tuple[np.ndarray, np.ndarray]:
+        key = f"base_csr_{direction}"
+        if key not in self._cache:
+            if self.is_empty:
+                self._cache[key] = (np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int32))
+            else:
+                folder = self.path / self.base["name"]
+                try:
+                    arrays = tuple(np.load(folder / f"{direction}_{part}.npy", mmap_mode="r")
+                                   for part in ("indptr", "indices"))
+                except (OSError, ValueError) as err:
+                    raise self.damaged(f"a data file cannot be read ({one_line(err)})") from err
+                if len(arrays[0]) != self.n_base + 1 or int(arrays[0][-1]) != len(arrays[1]):
+                    raise self.damaged(f"the {direction} arrays of {self.base['name']} do not match its counts")
+                self._cache[key] = arrays
+        return self._cache[key]
+
+    def follow_events(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every segment's follow events, in order: ``(codes, kinds, seconds, gen)``."""
+        if "follow_events" not in self._cache:
+            self._cache["follow_events"] = follow_arrays(self._segment_part("follows.parquet"))
+        return self._cache["follow_events"]
+
+    def base_contains(self, codes: np.ndarray) -> np.ndarray:
+        """Whether each follow code is in the base."""
+        codes = np.asarray(codes, dtype=np.int64)
+        out = np.zeros(len(codes), dtype=bool)
+        if self.is_empty or not len(codes):
+            return out
+        src, dst = decode(codes)
+        inside = src < self.n_base
+        if inside.all():
+            return contains(*self.base_csr("out"), src, dst)
+        if inside.any():
+            out[inside] = contains(*self.base_csr("out"), src[inside], dst[inside])
+        return out
+
+    def net_follows(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(added, removed)``: codes the segments add to the base's follows, and take out."""
+        if "net_follows" not in self._cache:
+            codes, kinds, _, _ = self.follow_events()
+            touched, last = last_events(codes, kinds)
+            in_base = self.base_contains(touched)
+            current = last == SIGHT
+            self._cache["net_follows"] = (touched[current & ~in_base], touched[~current & in_base])
+        return self._cache["net_follows"]
+
+    def contains(self, codes: np.ndarray) -> np.ndarray:
+        """Whether each follow code is current."""
+        codes = np.asarray(codes, dtype=np.int64)
+        present = self.base_contains(codes)
+        added, removed = self.net_follows()
+        if len(added):
+            present |= np.isin(codes, added)
+        if len(removed):
+            present &= ~np.isin(codes, removed)
+        return present
+
+    def csr(self, direction: str) -> tuple[np.ndarray, np.ndarray]:
+        """The current CSR of one direction (the base's memory-mapped arrays when unchanged)."""
+        indptr, indices = self.base_csr(direction)
+        added, removed = self.net_follows()
+        n = self.n_accounts
+        if n > len(indptr) - 1:  # accounts added by segments: empty rows at the end
+            indptr = np.concatenate([np.asarray(indptr), np.full(n - len(indptr) + 1, indptr[-1], dtype=np.int64)])
+        if direction == "in":
+            added, removed = swap(added), swap(removed)
+        try:
+            return splice(indptr, indices, added, removed)
+        except ValueError as err:
+            raise self.damaged(f"the segments do not fit the base ({err})") from err
+
+    @property
+    def n_accounts(self) -> int:
+        return int(self.manifest["counts"]["accounts"])
+
+    def row(self, account: int, direction: str) -> np.ndarray:
+        """The current ids ``account`` follows (``out``) or is followed by (``in``), sorted."""
+        indptr, indices = self.base_csr(direction)
+        ids = np.asarray(indices[indptr[account]: indptr[account + 1]], dtype=np.int64) if account < self.n_base else np.empty(0, np.int64)
+        added, removed = self.net_follows()
+        if direction == "in":
+            added, removed = swap(added), swap(removed)
+        lo, hi = np.int64(account) << 32, (np.int64(account) + 1) << 32
+        plus = added[(added >= lo) & (added < hi)] & 0xFFFFFFFF
+        minus = removed[(removed >= lo) & (removed < hi)] & 0xFFFFFFFF
+        return np.union1d(np.setdiff1d(ids, minus), plus)
+
+    def base_seen(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``first_seen``/``last_seen`` seconds of base follows (codes the base holds)."""
+        codes = np.asarray(codes, dtype=np.int64)
+        if self.legacy or not len(codes):
+            when = to_seconds(self.legacy["loaded_at"]) if self.legacy and self.legacy.get("loaded_at") else 0
+            return np.full(len(codes), when, np.int64), np.full(len(codes), when, np.int64)
+        src, dst = decode(codes)
+        positions, found = find_in_rows(*self.base_csr("out"), src, dst)
+        if not found.all():
+            raise ValueError("base_seen asked about a follow the base does not hold")
+        import pyarrow.parquet as pq
+
+        file = self.path / self.base["name"] / "follows.parquet"
+        try:
+            reader = pq.ParquetFile(file)
+            sizes = [reader.metadata.row_group(i).num_rows for i in range(reader.metadata.num_row_groups)]
+            starts = np.cumsum([0, *sizes])
+            groups = np.unique(np.searchsorted(starts, positions, side="right") - 1)
+            table = reader.read_row_groups(groups.tolist(), columns=["first_seen", "last_seen"], use_threads=False)
+        except Exception as err:
+            raise self.damaged(f"{file} cannot be read ({one_line(err)})") from err
+        offsets = np.concatenate([[0], np.cumsum([sizes[g] for g in groups])])
+        group_of = np.searchsorted(starts, positions, side="right") - 1
+        local = positions - starts[group_of] + offsets[np.searchsorted(groups, group_of)]
+        take = pa.array(local, pa.int64())
+        return seconds_of(table.column("first_seen").take(take)), seconds_of(table.column("last_seen").take(take))
+
+    def last_seen(self, codes: np.ndarray) -> np.ndarray:
+        """When each current follow was last seen (seconds)."""
+        codes = np.asarray(codes, dtype=np.int64)
+        out = np.full(len(codes), np.iinfo(np.int64).min, dtype=np.int64)
+        in_base = self.base_contains(codes)
+        if in_base.any():
+            out[in_base] = self.base_seen(codes[in_base])[1]
+        event_codes, kinds, times, _ = self.follow_events()
+        sightings = kinds == SIGHT
+        if sightings.any():
+            seen = event_codes[sightings]
+            hit = np.isin(seen, codes)
+            if hit.any():
+                order = np.argsort(codes)
+                where = order[np.searchsorted(codes[order], seen[hit])]
+                np.maximum.at(out, where, times[sightings][hit])
+        return out
+
+    def graph(self) -> FollowGraph:
+        """The current :class:`FollowGraph` (checked against the manifest's counts)."""
+        if self.is_empty:
+            return FollowGraph(self.base_accounts(), np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int32))
+        self.verify()
+        accounts = self.accounts()
+        counts = self.manifest["counts"]
+        if len(accounts) != counts["accounts"]:
+            raise self.damaged("the data files do not match the manifest's counts")
+        out_indptr, out_indices = self.csr("out")
+        if int(out_indptr[-1]) != counts["follows"]:
+            raise self.damaged("the data files do not match the manifest's counts")
+        if not self.segments:
+            return FollowGraph(accounts, out_indptr, out_indices, *self.csr("in"))
+        return FollowGraph(accounts, out_indptr, out_indices, reverse=lambda: self.csr("in"))
+
+    # -- history --------------------------------------------------------------------------
+    def spells(self) -> tuple[Spells, Spells]:
+        """``(current, closed)`` spells of every follow (reads every history file: not for hot paths)."""
+        from graphkit.workspace.follows import replay
+
+        indptr, indices = self.base_csr("out")
+        codes = encode(np.repeat(np.arange(self.n_base, dtype=np.int64), np.diff(np.asarray(indptr))), np.asarray(indices))
+        if self.legacy or self.is_empty:
+            first, last = self.base_seen(codes)
+        else:
+            table = self._read(self.base["name"], "follows.parquet", ["first_seen", "last_seen"])
+            first, last = seconds_of(table.column("first_seen")), seconds_of(table.column("last_seen"))
+        current = Spells(codes, first, last, np.full(len(codes), NO_SECONDS, dtype=np.int64))
+        closed = self.base_closed_spells()
+        event_codes, kinds, times, _ = self.follow_events()
+        current, more = replay(current, event_codes, kinds, times)
+        return current, Spells(*(np.concatenate([a, b]) for a, b in zip(
+            (closed.codes, closed.first_seen, closed.last_seen, closed.ended),
+            (more.codes, more.first_seen, more.last_seen, more.ended))))
+
+    def base_closed_spells(self) -> Spells:
+        if not self._has_base_file("spells.parquet"):
+            return Spells.empty()
+        table = self._read(self.base["name"], "spells.parquet")
+
+        codes = encode(table.column("follower").to_numpy(), table.column("followee").to_numpy())
+        return Spells(codes, *(seconds_of(table.column(c)) for c in ("first_seen", "last_seen", "ended")))
+
+    def account_history(self) -> pd.DataFrame:
+        """Every attribute event (``id``, ``loaded_at``, attributes), oldest first."""
+        parts = []
+        if self._has_base_file("account_updates.parquet"):
+            parts.append(self._read(self.base["name"], "account_updates.parquet"))
+        events = self._segment_part("accounts.parquet")
+        if events is not None:
+            parts.append(events.drop_columns([c for c in ("key", "gen") if c in events.column_names]))
+        table = concat_tables(parts)
+        return pd.DataFrame({"id": [], "loaded_at": []}) if table is None else events_frame(table)
+
+    # -- aliases, tables, meta, sources ---------------------------------------------------------
+    def aliases(self) -> dict[str, str]:
+        """The resolved alias map (``alias -> key``)."""
+        if "aliases" not in self._cache:
+            base = self.base_table("aliases")
+            table = dict(zip(base["alias"].astype(str), base["key"].astype(str))) if len(base.columns) else {}
+            pairs = self._segment_part("aliases.parquet")
+            if pairs is not None:
+                frame = pairs.to_pandas()
+                for _, batch in frame.groupby("gen", sort=True):  # resolved commit by commit
+                    table = resolve_aliases(table, zip(batch["alias"].astype(str), batch["key"].astype(str)))
+            self._cache["aliases"] = table
+        return self._cache["aliases"]
+
+    def table_names(self) -> list[str]:
+        return list(self.manifest.get("tables", []))
+
+    def base_table(self, name: str) -> pd.DataFrame:
+        if self._has_base_file(f"tables/{name}.parquet"):
+            return self._read(self.base["name"], f"tables/{name}.parquet").to_pandas()
+        return pd.DataFrame()
+
+    def table(self, name: str) -> pd.DataFrame:
+        """An extra table: the base's rows and every segment's, duplicates dropped."""
+        if name == "aliases" and any("aliases.parquet" in s["files"] for s in self.segments):
+            from graphkit.workspace.keys import alias_frame
+
+            return alias_frame(self.aliases())
+        parts = [self.base_table(name)] if self.base else []
+        parts += [self._read(s["name"], f"tables/{name}.parquet").to_pandas()
+                  for s in self.segments if f"tables/{name}.parquet" in s["files"]]
+        parts = [p for p in parts if len(p.columns)]
+        if not parts:
+            return pd.DataFrame()
+        if len(parts) == 1 and not self.segments:
+            return parts[0]
+        return pd.concat(parts, ignore_index=True).drop_duplicates(ignore_index=True)
+
+    def meta_documents(self) -> dict[str, dict]:
+        """Every meta document (later commits win; ``None`` removes)."""
+        if "meta" not in self._cache:
+            documents: dict = {}
+            if self.legacy:
+                documents.update(self.legacy.get("meta") or {})
+            elif self._has_base_file("meta.json"):
+                documents.update(self._read_json(self.base["name"], "meta.json"))
+            for segment in self.segments:
+                if "meta.json" in segment["files"]:
+                    documents.update(self._read_json(segment["name"], "meta.json"))
+            self._cache["meta"] = {k: v for k, v in documents.items() if v is not None}
+        return self._cache["meta"]
+
+    def _read_json(self, folder: str, name: str) -> dict:
+        file = self.path / folder / name
+        try:
+            content = read_json(file)
+        except (OSError, ValueError) as err:
+            raise self.damaged(f"{file} cannot be read ({one_line(err)})") from err
+        if not isinstance(content, dict):
+            raise self.damaged(f"{file} is not a JSON object")
+        return content
+
+    def sources(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """The source log: one row per source loaded, oldest first (``columns``: only those)."""
+        cache = ("sources", tuple(columns or ()))
+        if cache not in self._cache:
+            parts = []
+            if self.legacy:
+                parts.append(legacy_sources(self.legacy.get("sources") or []).select(columns or SOURCE_COLUMNS))
+            elif self._has_base_file("sources.parquet"):
+                parts.append(self._read(self.base["name"], "sources.parquet", columns))
+            parts += [self._read(s["name"], "sources.parquet", columns)
+                      for s in self.segments if "sources.parquet" in s["files"]]
+            table = concat_tables(parts)
+            frame = empty_sources() if table is None else table.to_pandas()
+            self._cache[cache] = frame if columns is None else frame.reindex(columns=columns)
+        return self._cache[cache]
+
+    def check_counts(self) -> None:
+        """The manifest's records agree with each other and with the base's arrays (cheap)."""
+        if self.is_empty:
+            return
+        counts = self.manifest["counts"]
+        last = self.segments[-1] if self.segments else self.base
+        if counts["accounts"] != last.get("accounts") or counts["follows"] != last.get("follows", counts["follows"]):
+            raise self.damaged("the data files do not match the manifest's counts")
+        indptr, _ = self.base_csr("out")
+        if self.base.get("follows") is not None and int(indptr[-1]) != self.base["follows"]:
+            raise self.damaged("the data files do not match the manifest's counts")
+
+
+SOURCE_COLUMNS = ("path", "format", "kind", "owner", "key", "fingerprint", "loaded_at", "report", "gen")
+
+
+def empty_sources() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype="object") for c in SOURCE_COLUMNS})
+
+
+def legacy_sources(entries: list[dict]) -> pa.Table:
+    """A version-1 manifest's list of sources as a source log."""
+    import json
+
+    rows = []
+    for entry in entries:
+        fingerprint = entry.get("fingerprint") or {}
+        rows.append({
+            "path": str(entry.get("path")), "format": entry.get("format"), "kind": fingerprint.get("kind"),
+            "owner": fingerprint.get("owner"),
+            "key": source_key(entry.get("path"), fingerprint.get("kind"), fingerprint.get("owner")) if fingerprint else None,
+            "fingerprint": json.dumps(fingerprint, sort_keys=True) if fingerprint else None,
+            "loaded_at": entry.get("loaded_at"), "report": json.dumps(entry.get("report") or {}), "gen": 0,
+        })
+    schema = pa.schema([(c, pa.int32() if c == "gen" else pa.string()) for c in SOURCE_COLUMNS])
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+_ = (END, ACCOUNT_EVENT_COLUMNS)  # re-used names documented in the module docstring
