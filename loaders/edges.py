@@ -7,7 +7,11 @@
   comment lines (SNAP's layout: ``Wiki-Vote.txt``, ``email-Eu-core.txt``); extra
   columns after the first two (ratings, times) are ignored.
 
-Every follower of an edge list is *observed*: the list is taken as complete.
+Every follower of an edge list is *observed*: the list is taken as complete
+for the audience counts. It is not a *full-list* load, though: loading another
+edge list never ends follows the first one held (an edge file is often a
+sample or one of several parts; ``load following`` and platform downloads are
+the loads that end follows).
 
 Large files are streamed with pyarrow in blocks; if anything in a file is off
 (a bad row, an empty name, bad UTF-8), the file is read again line by line so

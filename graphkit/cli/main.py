@@ -18,6 +18,7 @@ __all__ = ["main", "cli", "COMMANDS"]
 COMMANDS: dict[str, str] = {
     "load": "graphkit.cli.load:load",
     "info": "graphkit.cli.info:info",
+    "compact": "graphkit.cli.compact:compact",
     "affinity": "graphkit.cli.affinity:affinity",
     "advocates": "graphkit.cli.advocates:advocates",
     "talkers": "graphkit.cli.talkers:talkers",

@@ -6,10 +6,11 @@ A base folder holds the whole state, with ids ``0..n-1``:
     row ``i`` = account id ``i``: ``key``, ``observed``, attributes.
 ``follows.parquet``
     the current follows in CSR order: ``follower``, ``followee`` (int32 ids),
-    ``first_seen``, ``last_seen`` (the current spell: first and latest sighting).
+    ``first_seen``, ``last_seen`` (the current spell: first and latest
+    sighting) and ``listed`` (bits: the follower's / followee's whole list held it).
 ``spells.parquet``
     past spells of follows that ended: ``follower``, ``followee``,
-    ``first_seen``, ``last_seen``, ``ended``.
+    ``first_seen``, ``last_seen``, ``ended``, ``listed``.
 ``account_updates.parquet``
     every attribute value ever loaded: ``id``, ``loaded_at``, attributes (the
     history that "as last loaded by a date" reads).
@@ -43,18 +44,12 @@ import pyarrow as pa
 from graphkit.graph import FollowGraph
 from graphkit.progress import Progress
 from graphkit.workspace.delta import Delta
-from graphkit.workspace.follows import (
-    NO_TIME,
-    Spells,
-    csr_from_sorted_codes,
-    decode,
-    encode,
-    replay,
-)
+from graphkit.workspace.follows import Spells, csr_from_sorted_codes, decode, encode, replay
+from graphkit.workspace.history import account_history, base_spells
 from graphkit.workspace.keys import alias_frame
 from graphkit.workspace.segments import concat_tables, frame_to_table
 from graphkit.workspace.snapshot import Snapshot, apply_account_events
-from graphkit.workspace.storage import TIMESTAMP, fault_point, seconds_of, write_table
+from graphkit.workspace.storage import TIMESTAMP, fault_point, write_table
 
 __all__ = ["compact_into", "should_compact", "FOLLOW_SHARE", "ACCOUNT_SHARE", "MAX_SEGMENTS"]
 
@@ -81,6 +76,14 @@ def should_compact(base: dict, pending: dict, n_segments: int) -> bool:
     )
 
 
+def _small(values: np.ndarray) -> pa.Array:
+    """Small ints (``listed`` bits); a constant column as a one-value dictionary."""
+    values = np.asarray(values, dtype=np.int8)
+    if len(values) and values.min() == values.max():
+        return pa.DictionaryArray.from_arrays(pa.array(np.zeros(len(values), dtype=np.int8)), pa.array(values[:1]))
+    return pa.array(values)
+
+
 def _times(values: np.ndarray) -> pa.Array:
     """Seconds as a timestamp column; a constant one is written as a one-value dictionary."""
     values = np.asarray(values, dtype=np.int64)
@@ -90,37 +93,20 @@ def _times(values: np.ndarray) -> pa.Array:
     return pa.array(values).cast(TIMESTAMP)
 
 
-def _current_spells(snapshot: Snapshot) -> tuple[Spells, Spells]:
-    """The base's open and closed spells."""
-    if snapshot.is_empty:
-        return Spells.empty(), Spells.empty()
-    indptr, indices = snapshot.base_csr("out")
-    src = np.repeat(np.arange(snapshot.n_base, dtype=np.int64), np.diff(np.asarray(indptr)))
-    codes = encode(src, np.asarray(indices))
-    del src
-    if snapshot.legacy:
-        first, last = snapshot.base_seen(codes)
-    else:
-        table = snapshot.read_base("follows.parquet", ["first_seen", "last_seen"])
-        first, last = seconds_of(table.column("first_seen")), seconds_of(table.column("last_seen"))
-    current = Spells(codes, first, last, np.full(len(codes), NO_TIME, dtype=np.int64))
-    return current, snapshot.base_closed_spells()
-
-
 def _remap_spells(spells: Spells, remap: np.ndarray, combine: bool) -> Spells:
     """Spells with ids renumbered; self-follows dropped; with ``combine``, one spell per follow."""
     src, dst = decode(spells.codes)
     src, dst = remap[src], remap[dst]
     keep = src != dst
-    codes = encode(src[keep], dst[keep])
-    spells = Spells(codes, spells.first_seen[keep], spells.last_seen[keep], spells.ended[keep])
-    order = np.argsort(codes, kind="stable")
-    spells = spells.take(order)
+    spells = spells.take(keep)
+    spells.codes = encode(src[keep], dst[keep])
+    spells = spells.take(np.argsort(spells.codes, kind="stable"))
     if not combine or not len(spells):
         return spells
     bounds = np.flatnonzero(np.r_[True, spells.codes[1:] != spells.codes[:-1]])
     return Spells(spells.codes[bounds], np.minimum.reduceat(spells.first_seen, bounds),
-                  np.maximum.reduceat(spells.last_seen, bounds), spells.ended[bounds])
+                  np.maximum.reduceat(spells.last_seen, bounds), spells.ended[bounds],
+                  np.bitwise_or.reduceat(spells.listed, bounds))
 
 
 def _merge_accounts(accounts: pd.DataFrame, merged: dict[int, int]) -> tuple[pd.DataFrame, np.ndarray]:
@@ -166,13 +152,12 @@ def compact_into(snapshot: Snapshot, delta: Delta | None, folder: Path, progress
         accounts, remap = _merge_accounts(accounts, merged)
     bar.advance(1)
     # follows: base spells, then the segments' events, then the delta's
-    current, closed = _current_spells(snapshot)
-    for codes, kinds, times in _event_batches(snapshot, delta):
-        current, ended = replay(current, codes, kinds, times)
+    current, closed = base_spells(snapshot)
+    batches = [snapshot.follow_events()] + ([delta.follows] if delta is not None else [])
+    for batch in batches:
+        current, ended = replay(current, batch)
         if len(ended):
-            closed = Spells(*(np.concatenate([a, b]) for a, b in zip(
-                (closed.codes, closed.first_seen, closed.last_seen, closed.ended),
-                (ended.codes, ended.first_seen, ended.last_seen, ended.ended))))
+            closed = Spells.concat([closed, ended])
     if remap is not None:
         current = _remap_spells(current, remap, combine=True)
         closed = _remap_spells(closed, remap, combine=False)
@@ -189,6 +174,7 @@ def compact_into(snapshot: Snapshot, delta: Delta | None, folder: Path, progress
     write_table(pa.table({
         "follower": pa.array(src, pa.int32()), "followee": pa.array(dst, pa.int32()),
         "first_seen": _times(current.first_seen), "last_seen": _times(current.last_seen),
+        "listed": _small(current.listed),
     }), folder / "follows.parquet")
     written.append("follows.parquet")
     del src, dst, current
@@ -198,7 +184,7 @@ def compact_into(snapshot: Snapshot, delta: Delta | None, folder: Path, progress
         write_table(pa.table({
             "follower": pa.array(src, pa.int32()), "followee": pa.array(dst, pa.int32()),
             "first_seen": _times(closed.first_seen), "last_seen": _times(closed.last_seen),
-            "ended": _times(closed.ended),
+            "ended": _times(closed.ended), "listed": _small(closed.listed),
         }), folder / "spells.parquet")
         written.append("spells.parquet")
     for name, array in (("out_indptr", graph.out_indptr), ("out_indices", graph.out_indices),
@@ -238,17 +224,9 @@ def compact_into(snapshot: Snapshot, delta: Delta | None, folder: Path, progress
             "observed": int(graph.observed.sum()), "tables": sorted(tables)}
 
 
-def _event_batches(snapshot: Snapshot, delta: Delta | None):
-    codes, kinds, times, _ = snapshot.follow_events()
-    if len(codes):
-        yield codes, kinds, times
-    if delta is not None and len(delta.follow_codes):
-        yield delta.follow_codes, delta.follow_kinds, delta.follow_times
-
-
 def _history(snapshot: Snapshot, events: pd.DataFrame | None, remap: np.ndarray | None) -> pa.Table | None:
     """The attribute history: the base's, the segments', the delta's (rows with a value only)."""
-    parts = [snapshot.account_history()]
+    parts = [account_history(snapshot)]
     if events is not None and len(events):
         parts.append(events.drop(columns=[c for c in ("key", "gen") if c in events.columns]))
     frames = [p for p in parts if len(p)]

@@ -9,10 +9,15 @@ without building the whole graph:
 * **account events**: new accounts, renames, attribute values (with the time
   the source was loaded), accounts becoming observed, dropped self-follows;
 * **follow events**: a sighting of every follow the sources hold (at the
-  source's ``seen_at``, else the load time), and an **end** for every current
-  follow of a full list (``complete_following`` / ``complete_followers``) that
-  this commit did not see — if the list's sighting began at a given time, only
-  follows not seen since then end;
+  source's ``seen_at``, else the load time), marked as *held* when the source
+  is its follower's whole following list or its followee's whole followers list
+  (``complete_following`` / ``complete_followers``); and an **end** for every
+  current follow of such a list's owner that this commit did not see and that
+  an earlier whole list of the owner, on the same side, held. A list only
+  retracts what a list of its kind said: a brand's followers list and a
+  follower's scraped following list do not cancel each other. If the list's
+  sighting began at a given time (a crawl committed page by page), the follows
+  seen since then are the list's;
 * the **reports** (accounts and follows added, duplicates, self-follows) and
   the counts after the commit.
 
@@ -47,7 +52,17 @@ import pyarrow.compute as pc
 from graphkit.errors import GraphkitError
 from graphkit.progress import Progress
 from graphkit.tables import LoadReport, SourceTables
-from graphkit.workspace.follows import END, SIGHT, encode, sorted_unique
+from graphkit.workspace.follows import (
+    BY_FOLLOWEE,
+    BY_FOLLOWER,
+    END,
+    NO_TIME,
+    SIGHT,
+    Events,
+    decode,
+    encode,
+    sorted_unique,
+)
 from graphkit.workspace.keys import Identity, as_arrow, assign_ids, resolve_aliases
 from graphkit.workspace.segments import SegmentData, frame_to_table
 from graphkit.workspace.snapshot import SOURCE_COLUMNS, Snapshot, source_key
@@ -68,9 +83,7 @@ class Delta:
     n_before: int
     identity: Identity
     account_events: pd.DataFrame | None
-    follow_codes: np.ndarray
-    follow_kinds: np.ndarray
-    follow_times: np.ndarray
+    follows: Events
     sources: pa.Table | None
     tables: dict[str, pd.DataFrame]
     alias_pairs: pd.DataFrame | None
@@ -87,7 +100,7 @@ class Delta:
     @property
     def size(self) -> dict[str, int]:
         return {"account_events": 0 if self.account_events is None else len(self.account_events),
-                "follow_events": len(self.follow_codes)}
+                "follow_events": len(self.follows)}
 
     def as_segment(self) -> SegmentData:
         """The delta as a segment's tables (every row tagged with this generation)."""
@@ -97,9 +110,7 @@ class Delta:
             frame = self.account_events.copy()
             frame["gen"] = np.int32(gen)
             accounts = frame_to_table(frame)
-        follows = None
-        if len(self.follow_codes):
-            follows = SegmentData.follow_events(self.follow_codes, self.follow_kinds, self.follow_times, gen)
+        follows = SegmentData.follow_events(self.follows, gen) if len(self.follows) else None
         aliases = None
         if self.alias_pairs is not None and len(self.alias_pairs):
             frame = self.alias_pairs.copy()
@@ -240,12 +251,19 @@ class DeltaBuilder:
         ids_of_keys = identity.ids
 
         n_sources = len(self.reports)
+        # the full lists each source holds, by side (their sightings are marked as held by them)
+        complete: list[tuple[int, str, np.ndarray, list]] = []
+        lists: dict[int, dict[str, np.ndarray]] = {}
+        for entry in self.plan:
+            if entry[1] == "complete":
+                ids = self._ids(ids_of_keys, codes, entry[2])
+                complete.append((entry[0], entry[3], ids, entry[4]))
+                lists.setdefault(entry[0], {})[entry[3]] = np.sort(ids)
         seen_max = n_before - 1
         observed: list[np.ndarray] = []
         self_follows: list[np.ndarray] = []
-        follow_codes: list[np.ndarray] = []
+        sightings: list[Events] = []
         follow_tags: list[np.ndarray] = []
-        complete: list[tuple[np.ndarray, str, list, int]] = []
         kept_rows = np.zeros(n_sources, dtype=np.int64)
         for entry in self.plan:
             index, role = entry[0], entry[1]
@@ -257,37 +275,39 @@ class DeltaBuilder:
                 report.self_follows += int(self_follow.sum())
                 if self_follow.any():
                     self_follows.append(src[self_follow])
-                keep = ~self_follow
-                chunk = encode(src[keep], dst[keep]) if not keep.all() else encode(src, dst)
-                follow_codes.append(chunk)
+                    src, dst = src[~self_follow], dst[~self_follow]
+                chunk = encode(src, dst)
+                sightings.append(Events(chunk, np.zeros(len(chunk), np.int8), np.full(len(chunk), self.times[index]),
+                                        _listed(src, dst, lists.get(index))))
                 follow_tags.append(np.full(len(chunk), index, dtype=np.int32))
                 kept_rows[index] += len(chunk)
                 if entry[4]:
                     observed.append(src)
-                del src, dst, keep, self_follow
+                del src, dst, self_follow
+            elif role == "complete":
+                continue
             else:
                 ids = self._ids(ids_of_keys, codes, entry[2])
                 named_max = int(ids.max(initial=-1))
                 if role == "observed":
                     observed.append(ids)
-                elif role == "complete":
-                    complete.append((ids, entry[3], entry[4], index))
             if named_max > seen_max:
                 report.accounts_added += named_max - seen_max
                 seen_max = named_max
 
-        sights, sight_times, added = self._sightings(follow_codes, follow_tags, n_sources)
+        seen, added = self._sightings(sightings, follow_tags, n_sources)
         for index, report in enumerate(self.reports):
             report.follows_added = int(added[index])
             report.duplicates = int(kept_rows[index]) - report.follows_added
-        end_codes, end_times = self._ends(complete, sights, sight_times)
+        lists_events = self._lists(complete, seen)
+        n_ended = int((lists_events.kinds == END).sum())
         observed_ids = sorted_unique(np.concatenate(observed)) if observed else np.empty(0, np.int64)
         newly_observed = int((~snapshot.observed(observed_ids[observed_ids < n_before])).sum()) + int((observed_ids >= n_before).sum())
 
         counts = snapshot.manifest["counts"]
         after_counts = {
             "accounts": n_before + len(identity.new_keys),
-            "follows": int(counts["follows"]) + int(added.sum()) - len(end_codes),
+            "follows": int(counts["follows"]) + int(added.sum()) - n_ended,
             "observed": int(counts.get("observed", 0)) + newly_observed,
         }
         for index, report in enumerate(self.reports):
@@ -297,9 +317,7 @@ class DeltaBuilder:
         return Delta(
             generation=self.generation, n_before=n_before, identity=identity,
             account_events=self._account_events(identity, ids_of_keys, codes, observed_ids, self_follows, n_before),
-            follow_codes=np.concatenate([sights, end_codes]),
-            follow_kinds=np.concatenate([np.full(len(sights), SIGHT, np.int8), np.full(len(end_codes), END, np.int8)]),
-            follow_times=np.concatenate([sight_times, end_times]),
+            follows=Events.concat([seen, lists_events]),
             sources=sources,
             tables={name: pd.concat(frames, ignore_index=True).drop_duplicates(ignore_index=True)
                     for name, frames in self.extra.items()},
@@ -307,61 +325,73 @@ class DeltaBuilder:
             counts=after_counts, reports=self.reports,
         )
 
-    def _sightings(self, chunks: list[np.ndarray], tags: list[np.ndarray], n_sources: int):
-        """Distinct sightings ``(codes, times)`` and how many follows each source added."""
+    def _sightings(self, chunks: list[Events], tags: list[np.ndarray], n_sources: int) -> tuple[Events, np.ndarray]:
+        """Distinct sightings (one per follow and time, list marks combined), and how many
+        follows each source added (a follow is added by the first source naming it)."""
         added = np.zeros(n_sources, dtype=np.int64)
-        if not chunks:
-            return np.empty(0, np.int64), np.empty(0, np.int64), added
-        all_codes = np.concatenate(chunks)
-        times = np.asarray(self.times, dtype=np.int64)
-        naming = {int(t[0]) for t in tags if len(t)}
-        if len(naming) <= 1:
-            # one source names follows: whatever is new after de-duplication is its own
-            if not naming:
-                return np.empty(0, np.int64), np.empty(0, np.int64), added
-            source = naming.pop()
-            codes = sorted_unique(all_codes)
-            new = ~self.snapshot.contains(codes)
-            added[source] = int(new.sum())
-            return codes, np.full(len(codes), times[source], np.int64), added
+        naming = sorted({int(t[0]) for t in tags if len(t)})
+        if not naming:
+            return Events.empty(), added
+        events = Events.concat(chunks)
+        if len(naming) == 1 and not events.listed.any():
+            # one source names follows (an edge list, say): whatever is new after de-duplication is its own
+            codes = sorted_unique(events.codes)
+            added[naming[0]] = int((~self.snapshot.contains(codes)).sum())
+            return Events(codes, np.zeros(len(codes), np.int8), np.full(len(codes), self.times[naming[0]]),
+                          np.zeros(len(codes), np.int8)), added
         all_tags = np.concatenate(tags)
-        all_times = times[all_tags]
-        order = np.lexsort((all_times, all_codes))  # by code, then time: one sighting per (code, time)
-        all_codes, all_tags, all_times = all_codes[order], all_tags[order], all_times[order]
-        head = np.ones(len(all_codes), dtype=bool)
-        head[1:] = all_codes[1:] != all_codes[:-1]
-        distinct = head.copy()
-        distinct[1:] |= all_times[1:] != all_times[:-1]
-        # a follow is added by the first source (in commit order) that names it
+        order = np.lexsort((events.times, events.codes))  # by follow, then time: one sighting per (follow, time)
+        events, all_tags = events.take(order), all_tags[order]
+        head = np.r_[True, events.codes[1:] != events.codes[:-1]]
+        distinct = head | np.r_[True, events.times[1:] != events.times[:-1]]
         first = np.flatnonzero(head)
-        run = np.cumsum(head) - 1
-        earliest = np.full(len(first), n_sources, dtype=np.int64)
-        np.minimum.at(earliest, run, all_tags)
-        new = ~self.snapshot.contains(all_codes[first])
+        earliest = np.minimum.reduceat(all_tags, first)
+        new = ~self.snapshot.contains(events.codes[first])
         added += np.bincount(earliest[new], minlength=n_sources)[:n_sources]
-        return all_codes[distinct], all_times[distinct], added
+        bounds = np.flatnonzero(distinct)
+        kept = events.take(bounds)
+        kept.listed = np.bitwise_or.reduceat(events.listed, bounds).astype(np.int8)
+        return kept, added
 
-    def _ends(self, complete, sights: np.ndarray, sight_times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """End events of the full lists: current follows this commit did not see."""
-        ends: dict[int, int] = {}
-        for ids, direction, starts, index in complete:
-            for account, start in zip(ids.tolist(), starts):
-                candidates = self.snapshot.row(account, direction)
-                if not len(candidates):
-                    continue
-                codes = encode(np.full(len(candidates), account), candidates) if direction == "out" else \
-                    encode(candidates, np.full(len(candidates), account))
-                unseen = codes[~np.isin(codes, sights)]
-                if start is not None and len(unseen):
-                    unseen = unseen[self.snapshot.last_seen(unseen) < start]
-                when = start if start is not None else self.times[index]
-                for code in unseen.tolist():
-                    ends.setdefault(code, when)
-        if not ends:
-            return np.empty(0, np.int64), np.empty(0, np.int64)
-        codes = np.fromiter(ends, dtype=np.int64, count=len(ends))
-        order = np.argsort(codes)
-        return codes[order], np.fromiter(ends.values(), dtype=np.int64, count=len(ends))[order]
+    def _lists(self, complete: list, seen: Events) -> Events:
+        """What the full lists of this commit change besides their sightings.
+
+        A current follow of a list's owner that this commit did not see, and
+        that an earlier full list of the owner (on the same side) held, ends
+        (at the time the list's sighting began, or the source's time). A list
+        whose sighting began earlier (a crawl committed page by page) also
+        marks as held the follows seen since it began.
+        """
+        marks: list[Events] = []
+        ends: list[Events] = []
+        for side, bit in (("out", BY_FOLLOWER), ("in", BY_FOLLOWEE)):
+            owners: dict[int, tuple[int, int]] = {}  # owner -> (start or NO_TIME, time of the end)
+            for index, direction, ids, starts in complete:
+                if direction == side:
+                    for account, start in zip(ids.tolist(), starts):
+                        owners[account] = (NO_TIME if start is None else start, start if start is not None else self.times[index])
+            if not owners:
+                continue
+            accounts = np.fromiter(owners, dtype=np.int64, count=len(owners))
+            order = np.argsort(accounts)
+            accounts = accounts[order]
+            starts = np.array([owners[a][0] for a in accounts.tolist()], dtype=np.int64)
+            whens = np.array([owners[a][1] for a in accounts.tolist()], dtype=np.int64)
+            codes = self.snapshot.current_codes(accounts, side)
+            codes = codes[~np.isin(codes, seen.codes)]
+            if not len(codes):
+                continue
+            where = np.searchsorted(accounts, decode(codes)[0 if side == "out" else 1])
+            state = self.snapshot.current_spells(codes)  # all current, sorted like codes
+            held = (state.listed & bit) != 0
+            recent = (starts[where] != NO_TIME) & (state.last_seen >= starts[where])
+            end = held & ~recent
+            mark = recent & ~held
+            marks.append(Events(codes[mark], np.full(int(mark.sum()), SIGHT, np.int8), state.last_seen[mark],
+                                np.full(int(mark.sum()), bit, np.int8)))
+            ends.append(Events(codes[end], np.full(int(end.sum()), END, np.int8), whens[where][end],
+                               np.zeros(int(end.sum()), np.int8)))
+        return Events.concat(marks + ends)  # marks first: a mark after an end would reopen the follow
 
     def _account_events(self, identity: Identity, ids_of_keys, codes, observed_ids, self_follows, n_before):
         frames = []
@@ -394,6 +424,22 @@ class DeltaBuilder:
             if events[column].dtype == object:
                 events[column] = events[column].astype("string")
         return events
+
+
+def _listed(src: np.ndarray, dst: np.ndarray, lists: dict[str, np.ndarray] | None) -> np.ndarray:
+    """The ``listed`` bits of sightings by a source holding the full lists ``lists``
+    (``{"out": owners of following lists, "in": owners of followers lists}``).
+
+    >>> _listed(np.array([1, 2]), np.array([3, 4]), {"out": np.array([1])}).tolist()
+    [1, 0]
+    """
+    bits = np.zeros(len(src), dtype=np.int8)
+    if lists:
+        if "out" in lists:
+            bits[np.isin(src, lists["out"])] |= BY_FOLLOWER
+        if "in" in lists:
+            bits[np.isin(dst, lists["in"])] |= BY_FOLLOWEE
+    return bits
 
 
 def _first_appearance_order(codes: np.ndarray, n_keys: int) -> bool:

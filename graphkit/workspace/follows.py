@@ -32,7 +32,8 @@ from graphkit.workspace.storage import NO_SECONDS
 
 __all__ = [
     "encode", "decode", "swap", "find_in_rows", "contains", "splice", "last_events", "sorted_unique",
-    "csr_from_sorted_codes", "Spells", "replay", "from_sightings", "SIGHT", "END", "NO_TIME",
+    "csr_from_sorted_codes", "Events", "Spells", "replay", "from_sightings", "SIGHT", "END", "NO_TIME",
+    "BY_FOLLOWER", "BY_FOLLOWEE",
 ]
 
 #: Event kinds of a segment's ``follows.parquet`` rows.
@@ -172,78 +173,119 @@ def last_events(codes: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray, np.nd
     return ordered[last], np.asarray(kinds)[order][last]
 
 
+#: ``listed`` bits of a spell: a full list of the follower (its following list) or of the
+#: followee (its followers list) held the follow. Only such a list can end it later.
+BY_FOLLOWER, BY_FOLLOWEE = 1, 2
+
+
+@dataclass
+class Events:
+    """Follow events in order: ``codes``, ``kinds`` (:data:`SIGHT`/:data:`END`), ``times``
+    (seconds: when seen, or when ended) and ``listed`` bits of sightings."""
+
+    codes: np.ndarray
+    kinds: np.ndarray
+    times: np.ndarray
+    listed: np.ndarray
+
+    @classmethod
+    def empty(cls) -> Events:
+        return cls(np.empty(0, np.int64), np.empty(0, np.int8), np.empty(0, np.int64), np.empty(0, np.int8))
+
+    @classmethod
+    def concat(cls, parts: list[Events]) -> Events:
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return cls.empty()
+        return cls(*(np.concatenate([getattr(p, name) for p in parts]) for name in ("codes", "kinds", "times", "listed")))
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def take(self, mask_or_index) -> Events:
+        return Events(self.codes[mask_or_index], self.kinds[mask_or_index], self.times[mask_or_index],
+                      self.listed[mask_or_index])
+
+
 @dataclass
 class Spells:
     """Follow spells as parallel arrays: ``codes``, ``first_seen``, ``last_seen``, ``ended``
-    (seconds since 1970; ``ended`` is :data:`numpy.iinfo(int64).min` while the spell lasts)."""
+    (seconds since 1970; ``ended`` is :data:`NO_TIME` while the spell lasts) and ``listed``
+    (:data:`BY_FOLLOWER`/:data:`BY_FOLLOWEE` bits)."""
 
     codes: np.ndarray
     first_seen: np.ndarray
     last_seen: np.ndarray
     ended: np.ndarray
+    listed: np.ndarray
+
+    _FIELDS = ("codes", "first_seen", "last_seen", "ended", "listed")
 
     @classmethod
     def empty(cls) -> Spells:
         zero = np.empty(0, dtype=np.int64)
-        return cls(zero, zero.copy(), zero.copy(), zero.copy())
+        return cls(zero, zero.copy(), zero.copy(), zero.copy(), np.empty(0, np.int8))
+
+    @classmethod
+    def concat(cls, parts: list[Spells]) -> Spells:
+        return cls(*(np.concatenate([getattr(p, name) for p in parts]) for name in cls._FIELDS))
 
     def __len__(self) -> int:
         return len(self.codes)
 
     def take(self, mask_or_index) -> Spells:
-        return Spells(self.codes[mask_or_index], self.first_seen[mask_or_index],
-                      self.last_seen[mask_or_index], self.ended[mask_or_index])
+        return Spells(*(getattr(self, name)[mask_or_index] for name in self._FIELDS))
 
     @property
     def is_open(self) -> np.ndarray:
         return self.ended == NO_TIME
 
 
-def from_sightings(codes: np.ndarray, times: np.ndarray) -> Spells:
+def from_sightings(events: Events) -> Spells:
     """Open spells of follows seen for the first time (``first_seen``/``last_seen``: the
-    earliest and latest sighting of each).
+    earliest and latest sighting of each; ``listed``: every list that held it).
 
-    >>> spells = from_sightings(np.array([5, 3, 5]), np.array([20, 10, 10]))
-    >>> spells.codes.tolist(), spells.first_seen.tolist(), spells.last_seen.tolist()
-    ([3, 5], [10, 10], [10, 20])
+    >>> spells = from_sightings(Events(np.array([5, 3, 5]), np.zeros(3, np.int8), np.array([20, 10, 10]),
+    ...                                np.array([0, 0, BY_FOLLOWER], np.int8)))
+    >>> spells.codes.tolist(), spells.first_seen.tolist(), spells.last_seen.tolist(), spells.listed.tolist()
+    ([3, 5], [10, 10], [10, 20], [0, 1])
     """
-    codes = np.asarray(codes, dtype=np.int64)
-    times = np.asarray(times, dtype=np.int64)
+    codes, times, listed = events.codes, events.times, events.listed
     if len(codes) and (codes[1:] > codes[:-1]).all():  # sorted and distinct: nothing to combine
         no_end = np.full(len(codes), NO_TIME, dtype=np.int64)
-        return Spells(codes, times, times.copy(), no_end)
+        return Spells(codes, times, times.copy(), no_end, listed.astype(np.int8))
     order = np.lexsort((times, codes))
-    codes, times = codes[order], times[order]
+    codes, times, listed = codes[order], times[order], listed[order]
     bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.empty(0, np.int64)
-    first = times[bounds]
-    last = np.maximum.reduceat(times, bounds) if len(bounds) else times[:0]
-    return Spells(codes[bounds], first, last, np.full(len(bounds), NO_TIME, dtype=np.int64))
+    if not len(bounds):
+        return Spells.empty()
+    return Spells(codes[bounds], times[bounds], np.maximum.reduceat(times, bounds),
+                  np.full(len(bounds), NO_TIME, dtype=np.int64),
+                  np.bitwise_or.reduceat(listed.astype(np.int8), bounds))
 
 
-def replay(current: Spells, codes: np.ndarray, kinds: np.ndarray, times: np.ndarray) -> tuple[Spells, Spells]:
+def replay(current: Spells, events: Events) -> tuple[Spells, Spells]:
     """Apply follow events (in order) to the current spells; ``(current, closed)`` spells after.
 
-    ``current`` are the open spells before the events (sorted by code); the
-    events are sightings (``time`` = when seen) and ends (``time`` = when
-    ended). A sighting of a follow that is not current opens a spell; an end
-    closes the open one; an end of a follow that is not current is ignored.
+    ``current`` are the open spells before the events (sorted by code). A
+    sighting of a follow that is not current opens a spell; a sighting of a
+    current one widens its ``first_seen``/``last_seen`` and adds its
+    ``listed`` bits; an end closes the open spell; an end of a follow that is
+    not current is ignored.
 
-    >>> before = Spells(encode([0], [1]), np.array([10]), np.array([10]), np.array([NO_TIME]))
-    >>> now, closed = replay(before, encode([0, 0, 0], [1, 1, 2]), np.array([SIGHT, END, SIGHT]),
-    ...                      np.array([20, 30, 30]))
+    >>> before = Spells(encode([0], [1]), np.array([10]), np.array([10]), np.array([NO_TIME]), np.array([1], np.int8))
+    >>> now, closed = replay(before, Events(encode([0, 0, 0], [1, 1, 2]), np.array([SIGHT, END, SIGHT], np.int8),
+    ...                                     np.array([20, 30, 30]), np.zeros(3, np.int8)))
     >>> decode(now.codes)[1].tolist(), now.first_seen.tolist()
     ([2], [30])
-    >>> closed.first_seen.tolist(), closed.last_seen.tolist(), closed.ended.tolist()
-    ([10], [20], [30])
+    >>> closed.first_seen.tolist(), closed.last_seen.tolist(), closed.ended.tolist(), closed.listed.tolist()
+    ([10], [20], [30], [1])
     """
-    codes = np.asarray(codes, dtype=np.int64)
-    if len(codes) == 0:
+    if len(events) == 0:
         return current, Spells.empty()
-    kinds = np.asarray(kinds, dtype=np.int8)
-    times = np.asarray(times, dtype=np.int64)
-    if len(current) == 0 and (kinds == SIGHT).all():
-        return from_sightings(codes, times), Spells.empty()
-    touched = sorted_unique(codes.copy())
+    if len(current) == 0 and (events.kinds == SIGHT).all():
+        return from_sightings(events), Spells.empty()
+    touched = sorted_unique(events.codes.copy())
     position = np.searchsorted(current.codes, touched)  # current.codes is sorted
     hit = position < len(current)
     hit[hit] = current.codes[position[hit]] == touched[hit]
@@ -251,41 +293,36 @@ def replay(current: Spells, codes: np.ndarray, kinds: np.ndarray, times: np.ndar
     involved[position[hit]] = True
     untouched, start = current.take(~involved), current.take(involved)
     # one sequence: the open spell each touched follow had (kind 2), then its events in order
-    all_codes = np.concatenate([start.codes, codes])
-    all_kinds = np.concatenate([np.full(len(start), 2, dtype=np.int8), np.asarray(kinds, dtype=np.int8)])
-    low = np.concatenate([start.first_seen, np.asarray(times, dtype=np.int64)])
-    high = np.concatenate([start.last_seen, np.asarray(times, dtype=np.int64)])
+    all_codes = np.concatenate([start.codes, events.codes])
+    all_kinds = np.concatenate([np.full(len(start), 2, dtype=np.int8), events.kinds.astype(np.int8)])
+    low = np.concatenate([start.first_seen, events.times])
+    high = np.concatenate([start.last_seen, events.times])
+    listed = np.concatenate([start.listed, events.listed]).astype(np.int8)
     order = np.argsort(all_codes, kind="stable")  # the open spells come first: they are first in the input
-    all_codes, all_kinds, low, high = all_codes[order], all_kinds[order], low[order], high[order]
+    all_codes, all_kinds, low, high, listed = all_codes[order], all_kinds[order], low[order], high[order], listed[order]
     head = np.ones(len(all_codes), dtype=bool)
     head[1:] = all_codes[1:] != all_codes[:-1]
     # the state before an event is "current" unless the previous event of the follow was an end
     # (or there is none); so a sighting starts a spell exactly when that state is "not current"
     prev_kind = np.empty(len(all_codes), dtype=np.int8)
     prev_kind[1:] = all_kinds[:-1]
-    prev_kind[head] = 1
-    was_current = prev_kind != 1
-    sight = all_kinds != 1
+    prev_kind[head] = END
+    was_current = prev_kind != END
+    sight = all_kinds != END
     starts = (sight & ~was_current) | (all_kinds == 2)
-    valid_end = (all_kinds == 1) & was_current
+    valid_end = (all_kinds == END) & was_current
     spell = np.cumsum(starts) - 1
     keep = sight | valid_end  # ignored ends belong to no spell
-    spell, kinds_kept = spell[keep], all_kinds[keep]
-    low = np.where(kinds_kept == 1, np.iinfo(np.int64).max, low[keep])
-    ended_at = np.where(kinds_kept == 1, high[keep], NO_TIME)
-    high = np.where(kinds_kept == 1, NO_TIME, high[keep])
+    spell, kinds_kept, listed = spell[keep], all_kinds[keep], listed[keep]
+    is_end = kinds_kept == END
+    low = np.where(is_end, np.iinfo(np.int64).max, low[keep])
+    ended_at = np.where(is_end, high[keep], NO_TIME)
+    high = np.where(is_end, NO_TIME, high[keep])
+    listed = np.where(is_end, 0, listed).astype(np.int8)
     spell_codes = all_codes[keep]
-    bounds = np.flatnonzero(np.r_[True, spell[1:] != spell[:-1]]) if len(spell) else np.empty(0, dtype=np.int64)
-    spells = Spells(
-        spell_codes[bounds],
-        np.minimum.reduceat(low, bounds) if len(bounds) else low[:0],
-        np.maximum.reduceat(high, bounds) if len(bounds) else high[:0],
-        np.maximum.reduceat(ended_at, bounds) if len(bounds) else ended_at[:0],
-    )
+    bounds = np.flatnonzero(np.r_[True, spell[1:] != spell[:-1]])
+    spells = Spells(spell_codes[bounds], np.minimum.reduceat(low, bounds), np.maximum.reduceat(high, bounds),
+                    np.maximum.reduceat(ended_at, bounds), np.bitwise_or.reduceat(listed, bounds))
     open_now = spells.is_open
-    merged = Spells(*(np.concatenate([a, b]) for a, b in zip(
-        (untouched.codes, untouched.first_seen, untouched.last_seen, untouched.ended),
-        (spells.codes[open_now], spells.first_seen[open_now], spells.last_seen[open_now], spells.ended[open_now]),
-    )))
-    order = np.argsort(merged.codes, kind="stable")
-    return merged.take(order), spells.take(~open_now)
+    merged = Spells.concat([untouched, spells.take(open_now)])
+    return merged.take(np.argsort(merged.codes, kind="stable")), spells.take(~open_now)

@@ -37,9 +37,59 @@ import pandas as pd
 
 from graphkit.clock import parse_instant
 from graphkit.graph import FollowGraph
-from graphkit.workspace.follows import NO_TIME, decode
+from graphkit.workspace.follows import NO_TIME, Spells, decode, encode, replay
+from graphkit.workspace.segments import concat_tables
+from graphkit.workspace.snapshot import HISTORY_COLUMNS, Snapshot, events_frame
+from graphkit.workspace.storage import seconds_of
 
-__all__ = ["follow_spells", "follows_at", "accounts_at", "graph_at"]
+__all__ = ["follow_spells", "follows_at", "accounts_at", "graph_at", "base_spells", "all_spells", "account_history"]
+
+
+# -- one snapshot's history (the workspace's own files) ------------------------------------------
+def base_spells(snapshot: Snapshot) -> tuple[Spells, Spells]:
+    """The base's open spells (every follow it holds, sorted) and its closed ones."""
+    if snapshot.is_empty:
+        return Spells.empty(), Spells.empty()
+    indptr, indices = snapshot.base_csr("out")
+    codes = encode(np.repeat(np.arange(snapshot.n_base, dtype=np.int64), np.diff(np.asarray(indptr))),
+                   np.asarray(indices))
+    if snapshot.legacy:
+        current = snapshot.base_spells_of(codes)
+    else:
+        table = snapshot.read_base("follows.parquet", list(HISTORY_COLUMNS))
+        current = Spells(codes, seconds_of(table.column("first_seen")), seconds_of(table.column("last_seen")),
+                         np.full(len(codes), NO_TIME, np.int64), _bits(table.column("listed")))
+    closed = Spells.empty()
+    if "spells.parquet" in (snapshot.base.get("files") or {}):
+        table = snapshot.read_base("spells.parquet")
+        closed = Spells(encode(table.column("follower").to_numpy(), table.column("followee").to_numpy()),
+                        *(seconds_of(table.column(c)) for c in ("first_seen", "last_seen", "ended")),
+                        _bits(table.column("listed")))
+    return current, closed
+
+
+def _bits(column) -> np.ndarray:
+    return np.asarray(column.cast("int8").fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int8)
+
+
+def all_spells(snapshot: Snapshot) -> tuple[Spells, Spells]:
+    """``(current, closed)`` spells of every follow (reads every history file: not for hot paths)."""
+    current, closed = base_spells(snapshot)
+    current, more = replay(current, snapshot.follow_events())
+    return current, Spells.concat([closed, more])
+
+
+def account_history(snapshot: Snapshot) -> pd.DataFrame:
+    """Every attribute event (``id``, ``loaded_at``, attributes), oldest first."""
+    parts = []
+    if "account_updates.parquet" in ((snapshot.base or {}).get("files") or {}):
+        parts.append(snapshot.read_base("account_updates.parquet"))
+    for segment in snapshot.segments:
+        if "accounts.parquet" in segment["files"]:
+            events = snapshot.read_segment_file(segment, "accounts.parquet")
+            parts.append(events.drop_columns([c for c in ("key", "gen") if c in events.column_names]))
+    table = concat_tables(parts)
+    return pd.DataFrame({"id": [], "loaded_at": []}) if table is None else events_frame(table)
 
 
 def _seconds(when: str | datetime) -> int:
@@ -63,7 +113,7 @@ def follow_spells(workspace, *, ids: bool = False) -> pd.DataFrame:
 
     Accounts are keys, or ids of :attr:`Workspace.graph` with ``ids=True``.
     """
-    current, closed = workspace.snapshot.spells()
+    current, closed = all_spells(workspace.snapshot)
     codes = np.concatenate([current.codes, closed.codes])
     src, dst = decode(codes)
     frame = pd.DataFrame({
@@ -94,7 +144,7 @@ def accounts_at(workspace, when: str | datetime) -> pd.DataFrame:
     at = pd.Timestamp(_seconds(when), unit="s", tz="UTC")
     accounts = workspace.graph.accounts
     out = pd.DataFrame({"key": accounts["key"], "observed": np.zeros(len(accounts), dtype=bool)})
-    history = workspace.snapshot.account_history()
+    history = account_history(workspace.snapshot)
     if not len(history):
         return out
     history = history[pd.to_datetime(history["loaded_at"], utc=True) <= at]

@@ -12,7 +12,9 @@ that wrote the row; rows are in commit order):
 ``follows.parquet``
     follow events: ``follower``, ``followee`` (int32 ids), ``seen_at`` (a
     sighting: a load saw the follow then) or ``ended`` (a full-list load no
-    longer contained it, from then on).
+    longer contained it, from then on), and ``listed`` (bits: 1 = the
+    follower's whole following list held it, 2 = the followee's whole
+    followers list did; only such a list can end it later).
 ``sources.parquet``
     the source log: ``path``, ``format``, ``kind``, ``owner``,
     ``fingerprint`` (JSON), ``loaded_at``, ``report`` (JSON).
@@ -50,11 +52,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graphkit.workspace.follows import END, SIGHT, decode, encode
+from graphkit.workspace.follows import END, SIGHT, Events, decode, encode
 from graphkit.workspace.storage import TIMESTAMP, read_json, read_table, seconds_of, write_table
 
 __all__ = ["FANOUT", "SegmentData", "plan_merge", "concat_tables", "read_segment", "write_segment",
-           "ACCOUNT_EVENT_COLUMNS"]
+           "follow_arrays", "frame_to_table", "ACCOUNT_EVENT_COLUMNS"]
 
 #: Segments of one level merged into one of the next level (see :func:`plan_merge`).
 FANOUT = 8
@@ -116,16 +118,17 @@ class SegmentData:
     meta: dict[str, dict | None] = field(default_factory=dict)
 
     @staticmethod
-    def follow_events(codes: np.ndarray, kinds: np.ndarray, times: np.ndarray, gen: int) -> pa.Table:
-        """The ``follows.parquet`` table of events (codes, kinds, seconds)."""
-        src, dst = decode(codes)
-        sight = np.asarray(kinds) == SIGHT
-        seconds = pa.array(np.asarray(times, dtype=np.int64)).cast(TIMESTAMP)
+    def follow_events(events: Events, gen: int) -> pa.Table:
+        """The ``follows.parquet`` table of :class:`~graphkit.workspace.follows.Events`."""
+        src, dst = decode(events.codes)
+        sight = events.kinds == SIGHT
+        seconds = pa.array(events.times).cast(TIMESTAMP)
         return pa.table({
             "follower": pa.array(src, pa.int32()),
             "followee": pa.array(dst, pa.int32()),
             "seen_at": pc.if_else(pa.array(sight), seconds, pa.scalar(None, TIMESTAMP)),
             "ended": pc.if_else(pa.array(~sight), seconds, pa.scalar(None, TIMESTAMP)),
+            "listed": pa.array(events.listed.astype(np.int8)),
             "gen": pa.array(np.full(len(src), gen, dtype=np.int32)),
         })
 
@@ -153,16 +156,16 @@ class SegmentData:
                 "sources": rows(self.sources)}
 
 
-def follow_arrays(table: pa.Table | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``(codes, kinds, seconds, gen)`` of a ``follows.parquet`` table of events."""
+def follow_arrays(table: pa.Table | None) -> Events:
+    """The :class:`~graphkit.workspace.follows.Events` of a ``follows.parquet`` table."""
     if table is None or table.num_rows == 0:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty.astype(np.int8), empty, empty.astype(np.int32)
+        return Events.empty()
     codes = encode(table.column("follower").to_numpy(), table.column("followee").to_numpy())
     ended = table.column("ended")
     kinds = np.where(ended.is_valid().to_numpy(zero_copy_only=False), END, SIGHT).astype(np.int8)
     seconds = seconds_of(pc.coalesce(table.column("seen_at").cast(TIMESTAMP), ended.cast(TIMESTAMP)))
-    return codes, kinds, seconds, table.column("gen").to_numpy().astype(np.int32)
+    listed = table.column("listed").fill_null(0).to_numpy(zero_copy_only=False).astype(np.int8)
+    return Events(codes, kinds, seconds, listed)
 
 
 def write_segment(data: SegmentData, folder: Path) -> list[str]:

@@ -34,22 +34,23 @@ import pandas as pd
 import pyarrow as pa
 
 from graphkit.errors import WorkspaceError
-from graphkit.graph import FollowGraph
+from graphkit.graph import FollowGraph, gather_rows
 from graphkit.workspace.follows import (
-    END,
     SIGHT,
+    Events,
     Spells,
     contains,
     decode,
     encode,
     find_in_rows,
     last_events,
+    replay,
     splice,
     swap,
 )
 from graphkit.workspace.keys import KeyIndex, as_arrow, resolve_aliases
 from graphkit.workspace.manifest import live_files
-from graphkit.workspace.segments import ACCOUNT_EVENT_COLUMNS, concat_tables, follow_arrays
+from graphkit.workspace.segments import concat_tables, follow_arrays
 from graphkit.workspace.storage import (
     NO_SECONDS,
     crc32_of,
@@ -60,9 +61,12 @@ from graphkit.workspace.storage import (
     to_seconds,
 )
 
-__all__ = ["Snapshot", "apply_account_events", "events_frame", "CSR_FILES", "source_key", "SOURCE_COLUMNS"]
+__all__ = ["Snapshot", "apply_account_events", "events_frame", "CSR_FILES", "HISTORY_COLUMNS", "source_key",
+           "SOURCE_COLUMNS"]
 
 CSR_FILES = ("out_indptr", "out_indices", "in_indptr", "in_indices")
+#: The history columns of a base's ``follows.parquet`` (beside ``follower``, ``followee``).
+HISTORY_COLUMNS = ("first_seen", "last_seen", "listed")
 
 
 def source_key(path: str, kind: str | None, owner: str | None) -> str:
@@ -200,6 +204,10 @@ class Snapshot:
         """A Parquet file of the base (a damaged one raises the "damaged" error)."""
         return self._read(self.base["name"], name, columns)
 
+    def read_segment_file(self, segment: dict, name: str) -> pa.Table:
+        """A Parquet file of one segment (its manifest record)."""
+        return self._read(segment["name"], name)
+
     def _has_base_file(self, name: str) -> bool:
         return bool(self.base) and name in (self.base.get("files") or {})
 
@@ -298,8 +306,8 @@ class Snapshot:
                 self._cache[key] = arrays
         return self._cache[key]
 
-    def follow_events(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Every segment's follow events, in order: ``(codes, kinds, seconds, gen)``."""
+    def follow_events(self) -> Events:
+        """Every segment's follow events, in order."""
         if "follow_events" not in self._cache:
             self._cache["follow_events"] = follow_arrays(self._segment_part("follows.parquet"))
         return self._cache["follow_events"]
@@ -321,8 +329,8 @@ class Snapshot:
     def net_follows(self) -> tuple[np.ndarray, np.ndarray]:
         """``(added, removed)``: codes the segments add to the base's follows, and take out."""
         if "net_follows" not in self._cache:
-            codes, kinds, _, _ = self.follow_events()
-            touched, last = last_events(codes, kinds)
+            events = self.follow_events()
+            touched, last = last_events(events.codes, events.kinds)
             in_base = self.base_contains(touched)
             current = last == SIGHT
             self._cache["net_follows"] = (touched[current & ~in_base], touched[~current & in_base])
@@ -357,62 +365,58 @@ class Snapshot:
     def n_accounts(self) -> int:
         return int(self.manifest["counts"]["accounts"])
 
-    def row(self, account: int, direction: str) -> np.ndarray:
-        """The current ids ``account`` follows (``out``) or is followed by (``in``), sorted."""
+    def current_codes(self, ids: np.ndarray, direction: str) -> np.ndarray:
+        """Codes of the current follows of ``ids``: those they follow (``out``) or that follow
+        them (``in``), sorted."""
+        ids = np.unique(np.asarray(ids, dtype=np.int64))
         indptr, indices = self.base_csr(direction)
-        ids = np.asarray(indices[indptr[account]: indptr[account + 1]], dtype=np.int64) if account < self.n_base else np.empty(0, np.int64)
+        inside = ids[ids < self.n_base]
+        others = gather_rows(indptr, indices, inside).astype(np.int64)
+        owners = np.repeat(inside, np.asarray(indptr[inside + 1]) - np.asarray(indptr[inside]))
+        codes = encode(owners, others) if direction == "out" else encode(others, owners)
         added, removed = self.net_follows()
-        if direction == "in":
-            added, removed = swap(added), swap(removed)
-        lo, hi = np.int64(account) << 32, (np.int64(account) + 1) << 32
-        plus = added[(added >= lo) & (added < hi)] & 0xFFFFFFFF
-        minus = removed[(removed >= lo) & (removed < hi)] & 0xFFFFFFFF
-        return np.union1d(np.setdiff1d(ids, minus), plus)
+        side = 0 if direction == "out" else 1
+        plus = added[np.isin(decode(added)[side], ids)]
+        minus = removed[np.isin(decode(removed)[side], ids)]
+        return np.union1d(np.setdiff1d(codes, minus), plus)
 
-    def base_seen(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``first_seen``/``last_seen`` seconds of base follows (codes the base holds)."""
+    def base_spells_of(self, codes: np.ndarray) -> Spells:
+        """The open spells of base follows (``codes``: sorted, all held by the base)."""
         codes = np.asarray(codes, dtype=np.int64)
-        if self.legacy or not len(codes):
+        no_end = np.full(len(codes), NO_SECONDS, np.int64)
+        if self.legacy or not len(codes):  # a version-1 base knows only when it was written
             when = to_seconds(self.legacy["loaded_at"]) if self.legacy and self.legacy.get("loaded_at") else 0
-            return np.full(len(codes), when, np.int64), np.full(len(codes), when, np.int64)
+            seen = np.full(len(codes), when, np.int64)
+            return Spells(codes, seen, seen.copy(), no_end, np.zeros(len(codes), np.int8))
         src, dst = decode(codes)
         positions, found = find_in_rows(*self.base_csr("out"), src, dst)
         if not found.all():
-            raise ValueError("base_seen asked about a follow the base does not hold")
+            raise ValueError("base_spells_of asked about a follow the base does not hold")
         import pyarrow.parquet as pq
 
         file = self.path / self.base["name"] / "follows.parquet"
-        try:
+        try:  # only the row groups holding the wanted follows
             reader = pq.ParquetFile(file)
             sizes = [reader.metadata.row_group(i).num_rows for i in range(reader.metadata.num_row_groups)]
             starts = np.cumsum([0, *sizes])
-            groups = np.unique(np.searchsorted(starts, positions, side="right") - 1)
-            table = reader.read_row_groups(groups.tolist(), columns=["first_seen", "last_seen"], use_threads=False)
+            group_of = np.searchsorted(starts, positions, side="right") - 1
+            groups = np.unique(group_of)
+            table = reader.read_row_groups(groups.tolist(), columns=list(HISTORY_COLUMNS), use_threads=False)
         except Exception as err:
             raise self.damaged(f"{file} cannot be read ({one_line(err)})") from err
         offsets = np.concatenate([[0], np.cumsum([sizes[g] for g in groups])])
-        group_of = np.searchsorted(starts, positions, side="right") - 1
-        local = positions - starts[group_of] + offsets[np.searchsorted(groups, group_of)]
-        take = pa.array(local, pa.int64())
-        return seconds_of(table.column("first_seen").take(take)), seconds_of(table.column("last_seen").take(take))
+        local = pa.array(positions - starts[group_of] + offsets[np.searchsorted(groups, group_of)], pa.int64())
+        listed = table.column("listed").take(local).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int8)
+        return Spells(codes, seconds_of(table.column("first_seen").take(local)),
+                      seconds_of(table.column("last_seen").take(local)), no_end, listed)
 
-    def last_seen(self, codes: np.ndarray) -> np.ndarray:
-        """When each current follow was last seen (seconds)."""
-        codes = np.asarray(codes, dtype=np.int64)
-        out = np.full(len(codes), np.iinfo(np.int64).min, dtype=np.int64)
-        in_base = self.base_contains(codes)
-        if in_base.any():
-            out[in_base] = self.base_seen(codes[in_base])[1]
-        event_codes, kinds, times, _ = self.follow_events()
-        sightings = kinds == SIGHT
-        if sightings.any():
-            seen = event_codes[sightings]
-            hit = np.isin(seen, codes)
-            if hit.any():
-                order = np.argsort(codes)
-                where = order[np.searchsorted(codes[order], seen[hit])]
-                np.maximum.at(out, where, times[sightings][hit])
-        return out
+    def current_spells(self, codes: np.ndarray) -> Spells:
+        """The open spells of those of ``codes`` that are current, sorted by code."""
+        codes = np.unique(np.asarray(codes, dtype=np.int64))
+        start = self.base_spells_of(codes[self.base_contains(codes)])
+        events = self.follow_events()
+        current, _ = replay(start, events.take(np.isin(events.codes, codes)))
+        return current
 
     def graph(self) -> FollowGraph:
         """The current :class:`FollowGraph` (checked against the manifest's counts)."""
@@ -429,45 +433,6 @@ class Snapshot:
         if not self.segments:
             return FollowGraph(accounts, out_indptr, out_indices, *self.csr("in"))
         return FollowGraph(accounts, out_indptr, out_indices, reverse=lambda: self.csr("in"))
-
-    # -- history --------------------------------------------------------------------------
-    def spells(self) -> tuple[Spells, Spells]:
-        """``(current, closed)`` spells of every follow (reads every history file: not for hot paths)."""
-        from graphkit.workspace.follows import replay
-
-        indptr, indices = self.base_csr("out")
-        codes = encode(np.repeat(np.arange(self.n_base, dtype=np.int64), np.diff(np.asarray(indptr))), np.asarray(indices))
-        if self.legacy or self.is_empty:
-            first, last = self.base_seen(codes)
-        else:
-            table = self._read(self.base["name"], "follows.parquet", ["first_seen", "last_seen"])
-            first, last = seconds_of(table.column("first_seen")), seconds_of(table.column("last_seen"))
-        current = Spells(codes, first, last, np.full(len(codes), NO_SECONDS, dtype=np.int64))
-        closed = self.base_closed_spells()
-        event_codes, kinds, times, _ = self.follow_events()
-        current, more = replay(current, event_codes, kinds, times)
-        return current, Spells(*(np.concatenate([a, b]) for a, b in zip(
-            (closed.codes, closed.first_seen, closed.last_seen, closed.ended),
-            (more.codes, more.first_seen, more.last_seen, more.ended))))
-
-    def base_closed_spells(self) -> Spells:
-        if not self._has_base_file("spells.parquet"):
-            return Spells.empty()
-        table = self._read(self.base["name"], "spells.parquet")
-
-        codes = encode(table.column("follower").to_numpy(), table.column("followee").to_numpy())
-        return Spells(codes, *(seconds_of(table.column(c)) for c in ("first_seen", "last_seen", "ended")))
-
-    def account_history(self) -> pd.DataFrame:
-        """Every attribute event (``id``, ``loaded_at``, attributes), oldest first."""
-        parts = []
-        if self._has_base_file("account_updates.parquet"):
-            parts.append(self._read(self.base["name"], "account_updates.parquet"))
-        events = self._segment_part("accounts.parquet")
-        if events is not None:
-            parts.append(events.drop_columns([c for c in ("key", "gen") if c in events.column_names]))
-        table = concat_tables(parts)
-        return pd.DataFrame({"id": [], "loaded_at": []}) if table is None else events_frame(table)
 
     # -- aliases, tables, meta, sources ---------------------------------------------------------
     def aliases(self) -> dict[str, str]:
@@ -585,4 +550,3 @@ def legacy_sources(entries: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-_ = (END, ACCOUNT_EVENT_COLUMNS)  # re-used names documented in the module docstring
