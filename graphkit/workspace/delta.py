@@ -70,6 +70,9 @@ from graphkit.workspace.storage import TIMESTAMP, to_seconds
 
 __all__ = ["Delta", "DeltaBuilder"]
 
+#: The type keys are encoded in (what pandas' ``string`` columns hold: no conversion per source).
+_KEY_TYPE = pa.large_string()
+
 #: Columns of account events that are not attributes: an attribute of that name becomes ``extra_NAME``
 #: (as the loaders do with ``key`` and ``observed``).
 _BOOKKEEPING = {"id", "loaded_at", "gen", "graph_id"}
@@ -140,7 +143,7 @@ class DeltaBuilder:
         self.log: list[dict] = []
 
     def _part(self, values) -> int:
-        self.key_parts.append(as_arrow(values))
+        self.key_parts.append(as_arrow(values, _KEY_TYPE))
         return len(self.key_parts) - 1
 
     # -- reading sources ----------------------------------------------------------------------
@@ -157,12 +160,13 @@ class DeltaBuilder:
         for name, frame in source.extra_tables.items():
             if name != "aliases" and len(frame.columns):
                 self.extra.setdefault(name, []).append(frame)
-        if len(source.accounts):
-            part = self._part(source.accounts["key"])
+        accounts = source.accounts
+        if len(accounts):
+            part = self._part(accounts["key"])
             self.plan.append((index, "accounts", part))
-            update = source.accounts.drop(columns=["key"]).reset_index(drop=True)
-            update = update.rename(columns={c: f"extra_{c}" for c in update.columns if c in _BOOKKEEPING})
-            if len(update.columns):
+            if len(accounts.columns) > 1:  # attributes beside the key
+                update = accounts.drop(columns=["key"]).reset_index(drop=True)
+                update = update.rename(columns={c: f"extra_{c}" for c in update.columns if c in _BOOKKEEPING})
                 self.updates.append((part, update, when))
         if source.observed:
             self.plan.append((index, "observed", self._part(sorted(source.observed))))
@@ -197,9 +201,10 @@ class DeltaBuilder:
         encoding, and the follows keep their int32 codes: a follow costs 8
         bytes until :meth:`finish` instead of two strings.
         """
+        columns = (chunk["follower"].array, chunk["followee"].array)  # each column looked up once
         arrays = []
-        for column in ("follower", "followee"):
-            array = getattr(chunk[column].array, "_pa_array", None)
+        for column in columns:
+            array = getattr(column, "_pa_array", None)
             if array is None or not pa.types.is_dictionary(array.type):
                 break
             arrays.append(array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array)
@@ -208,24 +213,25 @@ class DeltaBuilder:
             codes = [np.asarray(a.indices.to_numpy(zero_copy_only=False)) for a in arrays]
             if _first_appearance_order(np.concatenate(codes), len(keys)) and not arrays[0].null_count + arrays[1].null_count:
                 shared = self._part(keys)
-                empty = pa.array([], type=pa.string())
+                empty = pa.array([], type=_KEY_TYPE)
                 follower, followee = self._part(empty), self._part(empty)
                 self.mapped[follower] = (shared, codes[0])
                 self.mapped[followee] = (shared, codes[1])
                 return follower, followee
-        return self._part(chunk["follower"]), self._part(chunk["followee"])
+        return self._part(columns[0]), self._part(columns[1])
 
     # -- ids -------------------------------------------------------------------------------
     def _encode(self) -> tuple[pa.Array, list[np.ndarray]]:
         """All keys dictionary-encoded together: the distinct keys and each part's codes."""
         if not self.key_parts:
-            return pa.array([], pa.string()), []
-        encoded = pc.dictionary_encode(pa.chunked_array(self.key_parts, type=pa.string()))
-        dictionary = encoded.chunks[0].dictionary if encoded.num_chunks else pa.array([], pa.string())
-        if any(chunk.indices.null_count for chunk in encoded.chunks):
+            return pa.array([], _KEY_TYPE), []
+        encoded = pc.dictionary_encode(pa.chunked_array(self.key_parts, type=_KEY_TYPE))
+        dictionary = encoded.chunks[0].dictionary if encoded.num_chunks else pa.array([], _KEY_TYPE)
+        indices = pa.concat_arrays([chunk.indices for chunk in encoded.chunks]) if encoded.num_chunks else pa.array([], pa.int32())
+        if indices.null_count:
             raise GraphkitError("internal: an empty account key reached the workspace")
-        flat = [np.asarray(chunk.indices.to_numpy(zero_copy_only=False), dtype=np.int32) for chunk in encoded.chunks]
-        flat = np.concatenate(flat) if flat else np.empty(0, dtype=np.int32)
+        flat = np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+        del indices
         bounds = np.cumsum([0, *(len(part) for part in self.key_parts)])  # empty parts are dropped: use lengths
         codes = [flat[bounds[i]: bounds[i + 1]] for i in range(len(self.key_parts))]
         self.key_parts = []
@@ -251,51 +257,50 @@ class DeltaBuilder:
         ids_of_keys = identity.ids
 
         n_sources = len(self.reports)
-        # the full lists each source holds, by side (their sightings are marked as held by them)
+        # every entry's ids; the largest id each source names (for "accounts added")
+        named = np.full(n_sources, n_before - 1, dtype=np.int64)
         complete: list[tuple[int, str, np.ndarray, list]] = []
-        lists: dict[int, dict[str, np.ndarray]] = {}
-        for entry in self.plan:
-            if entry[1] == "complete":
-                ids = self._ids(ids_of_keys, codes, entry[2])
-                complete.append((entry[0], entry[3], ids, entry[4]))
-                lists.setdefault(entry[0], {})[entry[3]] = np.sort(ids)
-        seen_max = n_before - 1
         observed: list[np.ndarray] = []
-        self_follows: list[np.ndarray] = []
-        sightings: list[Events] = []
-        follow_tags: list[np.ndarray] = []
-        kept_rows = np.zeros(n_sources, dtype=np.int64)
+        src_parts, dst_parts, chunk_sources, observing = [], [], [], np.zeros(n_sources, dtype=bool)
         for entry in self.plan:
             index, role = entry[0], entry[1]
-            report = self.reports[index]
             if role == "follows":
-                src, dst = self._ids(ids_of_keys, codes, entry[2]), self._ids(ids_of_keys, codes, entry[3])
-                named_max = max(int(src.max(initial=-1)), int(dst.max(initial=-1)))
-                self_follow = src == dst
-                report.self_follows += int(self_follow.sum())
-                if self_follow.any():
-                    self_follows.append(src[self_follow])
-                    src, dst = src[~self_follow], dst[~self_follow]
-                chunk = encode(src, dst)
-                sightings.append(Events(chunk, np.zeros(len(chunk), np.int8), np.full(len(chunk), self.times[index]),
-                                        _listed(src, dst, lists.get(index))))
-                follow_tags.append(np.full(len(chunk), index, dtype=np.int32))
-                kept_rows[index] += len(chunk)
-                if entry[4]:
-                    observed.append(src)
-                del src, dst, self_follow
-            elif role == "complete":
+                src_parts.append(self._ids(ids_of_keys, codes, entry[2]))
+                dst_parts.append(self._ids(ids_of_keys, codes, entry[3]))
+                chunk_sources.append(index)
+                observing[index] |= entry[4]
                 continue
-            else:
-                ids = self._ids(ids_of_keys, codes, entry[2])
-                named_max = int(ids.max(initial=-1))
-                if role == "observed":
-                    observed.append(ids)
-            if named_max > seen_max:
-                report.accounts_added += named_max - seen_max
-                seen_max = named_max
+            ids = self._ids(ids_of_keys, codes, entry[2])
+            if len(ids):
+                named[index] = max(named[index], int(ids.max()))
+            if role == "observed":
+                observed.append(ids)
+            elif role == "complete":
+                complete.append((index, entry[3], ids, entry[4]))
+        src = np.concatenate(src_parts) if src_parts else np.empty(0, np.int64)
+        dst = np.concatenate(dst_parts) if dst_parts else np.empty(0, np.int64)
+        tags = np.repeat(np.array(chunk_sources, dtype=np.int64), [len(p) for p in src_parts])
+        del src_parts, dst_parts
+        if len(src):
+            np.maximum.at(named, tags, np.maximum(src, dst))
+            observed.append(src[observing[tags]])
+        # accounts added: the new ids a source names first (sources in order)
+        reached = np.maximum.accumulate(named)
+        previous = np.r_[n_before - 1, reached[:-1]]
+        self_follow = src == dst
+        self_counts = np.bincount(tags[self_follow], minlength=n_sources)
+        self_follows = [src[self_follow]] if self_follow.any() else []
+        if self_follow.any():
+            src, dst, tags = src[~self_follow], dst[~self_follow], tags[~self_follow]
+        kept_rows = np.bincount(tags, minlength=n_sources)
+        times = np.asarray(self.times, dtype=np.int64)
+        rows = Events(encode(src, dst), np.zeros(len(src), np.int8), times[tags], _listed(src, dst, tags, complete))
+        del src, dst
+        for index, report in enumerate(self.reports):
+            report.accounts_added = int(max(0, reached[index] - previous[index]))
+            report.self_follows = int(self_counts[index])
 
-        seen, added = self._sightings(sightings, follow_tags, n_sources)
+        seen, added = self._sightings(rows, tags, n_sources)
         for index, report in enumerate(self.reports):
             report.follows_added = int(added[index])
             report.duplicates = int(kept_rows[index]) - report.follows_added
@@ -325,27 +330,24 @@ class DeltaBuilder:
             counts=after_counts, reports=self.reports,
         )
 
-    def _sightings(self, chunks: list[Events], tags: list[np.ndarray], n_sources: int) -> tuple[Events, np.ndarray]:
+    def _sightings(self, events: Events, tags: np.ndarray, n_sources: int) -> tuple[Events, np.ndarray]:
         """Distinct sightings (one per follow and time, list marks combined), and how many
         follows each source added (a follow is added by the first source naming it)."""
         added = np.zeros(n_sources, dtype=np.int64)
-        naming = sorted({int(t[0]) for t in tags if len(t)})
-        if not naming:
+        if not len(events):
             return Events.empty(), added
-        events = Events.concat(chunks)
-        if len(naming) == 1 and not events.listed.any():
+        if tags[0] == tags[-1] and (tags == tags[0]).all() and not events.listed.any():
             # one source names follows (an edge list, say): whatever is new after de-duplication is its own
             codes = sorted_unique(events.codes)
-            added[naming[0]] = int((~self.snapshot.contains(codes)).sum())
-            return Events(codes, np.zeros(len(codes), np.int8), np.full(len(codes), self.times[naming[0]]),
+            added[tags[0]] = int((~self.snapshot.contains(codes)).sum())
+            return Events(codes, np.zeros(len(codes), np.int8), np.full(len(codes), self.times[tags[0]]),
                           np.zeros(len(codes), np.int8)), added
-        all_tags = np.concatenate(tags)
         order = np.lexsort((events.times, events.codes))  # by follow, then time: one sighting per (follow, time)
-        events, all_tags = events.take(order), all_tags[order]
+        events, tags = events.take(order), tags[order]
         head = np.r_[True, events.codes[1:] != events.codes[:-1]]
         distinct = head | np.r_[True, events.times[1:] != events.times[:-1]]
         first = np.flatnonzero(head)
-        earliest = np.minimum.reduceat(all_tags, first)
+        earliest = np.minimum.reduceat(tags, first)
         new = ~self.snapshot.contains(events.codes[first])
         added += np.bincount(earliest[new], minlength=n_sources)[:n_sources]
         bounds = np.flatnonzero(distinct)
@@ -426,19 +428,19 @@ class DeltaBuilder:
         return events
 
 
-def _listed(src: np.ndarray, dst: np.ndarray, lists: dict[str, np.ndarray] | None) -> np.ndarray:
-    """The ``listed`` bits of sightings by a source holding the full lists ``lists``
-    (``{"out": owners of following lists, "in": owners of followers lists}``).
+def _listed(src: np.ndarray, dst: np.ndarray, sources: np.ndarray, complete: list) -> np.ndarray:
+    """The ``listed`` bits of sightings: a follow seen by a source that holds its follower's
+    whole following list (``complete`` entries ``(source, "out", ids, ...)``) or its
+    followee's whole followers list (``"in"``).
 
-    >>> _listed(np.array([1, 2]), np.array([3, 4]), {"out": np.array([1])}).tolist()
+    >>> _listed(np.array([1, 2]), np.array([3, 4]), np.array([0, 0]), [(0, "out", np.array([1]), [None])]).tolist()
     [1, 0]
     """
     bits = np.zeros(len(src), dtype=np.int8)
-    if lists:
-        if "out" in lists:
-            bits[np.isin(src, lists["out"])] |= BY_FOLLOWER
-        if "in" in lists:
-            bits[np.isin(dst, lists["in"])] |= BY_FOLLOWEE
+    for side, bit, ends in (("out", BY_FOLLOWER, src), ("in", BY_FOLLOWEE, dst)):
+        owners = [encode(np.full(len(ids), index), ids) for index, direction, ids, _ in complete if direction == side]
+        if owners:
+            bits[np.isin(encode(sources, ends), np.concatenate(owners))] |= bit
     return bits
 
 

@@ -35,25 +35,25 @@ import pyarrow.compute as pc
 __all__ = ["as_arrow", "KeyIndex", "resolve_aliases", "alias_frame", "Identity", "assign_ids"]
 
 
-def as_arrow(values) -> pa.Array:
-    """A pyarrow string array of keys from a Series, array or list (zero-copy when arrow-backed).
+def as_arrow(values, kind: pa.DataType | None = None) -> pa.Array:
+    """A pyarrow array of keys (``kind``: string, the default, or large_string) from a Series,
+    array or list; zero-copy when arrow-backed with that type (pandas' ``string`` dtype is
+    large_string).
 
     >>> as_arrow(pd.Series(["a", "b"], dtype="string")).to_pylist()
     ['a', 'b']
     """
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    if isinstance(values, pa.Array):
-        return values if values.type == pa.string() else values.cast(pa.string())
+    kind = kind or pa.string()
     if isinstance(values, pd.Series):
         values = values.array
-    array = getattr(values, "_pa_array", None)
+    array = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else getattr(values, "_pa_array", None)
     if array is not None:
-        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-        return array.cast(pa.string())
+        if isinstance(array, pa.ChunkedArray):
+            array = array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()
+        return array if array.type == kind else array.cast(kind)
     if not isinstance(values, list):
         values = [None if v is pd.NA else v for v in values]
-    return pa.array(values, type=pa.string())
+    return pa.array(values, type=kind)
 
 
 def _positions(found: pa.Array) -> np.ndarray:
@@ -203,8 +203,8 @@ def assign_ids(
     keys = named.to_pylist()
     changed = [a for a, k in after.items() if before.get(a) != k]
     canon = [after.get(k, k) for k in keys]
-    # stored accounts whose key is an alias learned (or changed) now, and stored canonical keys
-    extra_keys = sorted((set(changed) | set(canon)) - set(keys))
+    # stored accounts keyed by an alias learned (or changed) now, and those holding canonical keys
+    extra_keys = sorted((set(changed) | {after[a] for a in changed} | set(canon)) - set(keys))
     extra_ids = index.lookup(pa.array(extra_keys, type=pa.string())) if extra_keys else np.empty(0, np.int64)
     members: dict[str, list[int]] = {}  # canonical key -> stored ids in its group
     for key, account in zip(keys + extra_keys, existing.tolist() + extra_ids.tolist()):

@@ -68,10 +68,10 @@ class Model:
             self.observed |= set(source.observed)
             for chunk in source.follows:
                 for a, b in zip(chunk["follower"], chunk["followee"]):
+                    if source.observe_followers:  # a follower of an edge list, even of a dropped self-follow
+                        self.observed.add(a)
                     if a == b:
                         continue
-                    if source.observe_followers:
-                        self.observed.add(a)
                     bits = (BY_FOLLOWER if a in source.complete_following else 0) | \
                            (BY_FOLLOWEE if b in source.complete_followers else 0)
                     spells = self.spells.setdefault((a, b), [])
