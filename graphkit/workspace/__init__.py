@@ -8,6 +8,7 @@ needs. The package's modules, each one concept:
 * :mod:`~graphkit.workspace.locking` — the write lock and the readers' generation pins;
 * :mod:`~graphkit.workspace.keys` — account ids and aliases;
 * :mod:`~graphkit.workspace.delta` — a commit's changes computed from its sources;
+* :mod:`~graphkit.workspace.accounts` — account events (new accounts, renames, values) applied in order;
 * :mod:`~graphkit.workspace.follows` — follows as codes: membership, splicing, spells;
 * :mod:`~graphkit.workspace.segments` — writing, reading and merging segments;
 * :mod:`~graphkit.workspace.compaction` — rewriting one base;

@@ -4,6 +4,9 @@ A base folder holds the whole state, with ids ``0..n-1``:
 
 ``accounts.parquet``
     row ``i`` = account id ``i``: ``key``, ``observed``, attributes.
+``keys.arrow``
+    the keys again, as an uncompressed Arrow file that readers memory-map (a
+    commit looking up a few keys, and a cold query, decode no key column).
 ``follows.parquet``
     the current follows in CSR order: ``follower``, ``followee`` (int32 ids),
     ``first_seen``, ``last_seen`` (the current spell: first and latest
@@ -43,12 +46,13 @@ import pyarrow as pa
 
 from graphkit.graph import FollowGraph
 from graphkit.progress import Progress
+from graphkit.workspace.accounts import apply_account_events
 from graphkit.workspace.delta import Delta
 from graphkit.workspace.follows import Spells, csr_from_sorted_codes, decode, encode, replay
 from graphkit.workspace.history import account_history, base_spells
-from graphkit.workspace.keys import alias_frame
+from graphkit.workspace.keys import alias_frame, as_arrow
 from graphkit.workspace.segments import concat_tables, frame_to_table
-from graphkit.workspace.snapshot import Snapshot, apply_account_events
+from graphkit.workspace.snapshot import KEYS_FILE, Snapshot
 from graphkit.workspace.storage import TIMESTAMP, fault_point, write_table
 
 __all__ = ["compact_into", "should_compact", "FOLLOW_SHARE", "ACCOUNT_SHARE", "MAX_SEGMENTS"]
@@ -168,6 +172,10 @@ def compact_into(snapshot: Snapshot, delta: Delta | None, folder: Path, progress
     written = []
     accounts.drop(columns=["graph_id"], errors="ignore").to_parquet(folder / "accounts.parquet", index=False)
     written.append("accounts.parquet")
+    keys = pa.table({"key": as_arrow(accounts["key"], pa.large_string())})
+    with pa.OSFile(str(folder / KEYS_FILE), "wb") as sink, pa.ipc.new_file(sink, keys.schema) as writer:
+        writer.write_table(keys)
+    written.append(KEYS_FILE)
     fault_point("staging")
     fault_point("compacting")
     src, dst = decode(current.codes)

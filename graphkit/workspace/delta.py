@@ -367,11 +367,12 @@ class DeltaBuilder:
         marks: list[Events] = []
         ends: list[Events] = []
         for side, bit in (("out", BY_FOLLOWER), ("in", BY_FOLLOWEE)):
-            owners: dict[int, tuple[int, int]] = {}  # owner -> (start or NO_TIME, time of the end)
+            owners: dict[int, tuple[int, int, int]] = {}  # owner -> (start or NO_TIME, time of the end, source)
             for index, direction, ids, starts in complete:
                 if direction == side:
                     for account, start in zip(ids.tolist(), starts):
-                        owners[account] = (NO_TIME if start is None else start, start if start is not None else self.times[index])
+                        owners[account] = (NO_TIME if start is None else start,
+                                           start if start is not None else self.times[index], index)
             if not owners:
                 continue
             accounts = np.fromiter(owners, dtype=np.int64, count=len(owners))
@@ -379,6 +380,7 @@ class DeltaBuilder:
             accounts = accounts[order]
             starts = np.array([owners[a][0] for a in accounts.tolist()], dtype=np.int64)
             whens = np.array([owners[a][1] for a in accounts.tolist()], dtype=np.int64)
+            by = np.array([owners[a][2] for a in accounts.tolist()], dtype=np.int64)
             codes = self.snapshot.current_codes(accounts, side)
             codes = codes[~np.isin(codes, seen.codes)]
             if not len(codes):
@@ -388,11 +390,15 @@ class DeltaBuilder:
             held = (state.listed & bit) != 0
             recent = (starts[where] != NO_TIME) & (state.last_seen >= starts[where])
             end = held & ~recent
+            if ends:  # ended by the other side's list already: once is enough
+                end &= ~np.isin(codes, ends[0].codes)
             mark = recent & ~held
             marks.append(Events(codes[mark], np.full(int(mark.sum()), SIGHT, np.int8), state.last_seen[mark],
                                 np.full(int(mark.sum()), bit, np.int8)))
             ends.append(Events(codes[end], np.full(int(end.sum()), END, np.int8), whens[where][end],
                                np.zeros(int(end.sum()), np.int8)))
+            for index, count in zip(*np.unique(by[where][end], return_counts=True)):
+                self.reports[int(index)].follows_ended += int(count)
         return Events.concat(marks + ends)  # marks first: a mark after an end would reopen the follow
 
     def _account_events(self, identity: Identity, ids_of_keys, codes, observed_ids, self_follows, n_before):

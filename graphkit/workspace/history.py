@@ -37,9 +37,10 @@ import pandas as pd
 
 from graphkit.clock import parse_instant
 from graphkit.graph import FollowGraph
+from graphkit.workspace.accounts import events_frame
 from graphkit.workspace.follows import NO_TIME, Spells, decode, encode, replay
 from graphkit.workspace.segments import concat_tables
-from graphkit.workspace.snapshot import HISTORY_COLUMNS, Snapshot, events_frame
+from graphkit.workspace.snapshot import HISTORY_COLUMNS, Snapshot
 from graphkit.workspace.storage import seconds_of
 
 __all__ = ["follow_spells", "follows_at", "accounts_at", "graph_at", "base_spells", "all_spells", "account_history"]

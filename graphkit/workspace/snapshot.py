@@ -18,11 +18,17 @@ The rules that combine base and segments are those of
 
 Examples
 --------
->>> accounts = pd.DataFrame({"key": pd.array(["a", "b"], dtype="string"), "observed": [True, False]})
->>> events = pd.DataFrame({"id": [2, 1], "key": ["c", None],
-...                        "followers_count": pd.array([None, 5], dtype="Int64")})
->>> apply_account_events(accounts, events)[["key", "observed", "followers_count"]].values.tolist()
-[['a', True, <NA>], ['b', False, 5], ['c', False, <NA>]]
+>>> import tempfile
+>>> from graphkit.tables import SourceTables
+>>> from graphkit.workspace import Workspace
+>>> ws = Workspace(tempfile.mkdtemp() + "/ws")
+>>> _ = ws.commit([SourceTables.from_pairs("a.csv", [("a", "b"), ("b", "a")])])  # the base
+>>> _ = ws.commit([SourceTables.from_pairs("b.csv", [("b", "c")])])              # a segment
+>>> snapshot = ws.snapshot
+>>> [decode(codes)[1].tolist() for codes in snapshot.net_follows()]  # followees added, removed
+[[2], []]
+>>> snapshot.csr("out")[1].tolist(), snapshot.n_base, snapshot.n_accounts
+([1, 0, 2], 2, 3)
 """
 
 from __future__ import annotations
@@ -32,9 +38,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from graphkit.errors import WorkspaceError
 from graphkit.graph import FollowGraph, gather_rows
+from graphkit.workspace.accounts import apply_account_events, events_frame
 from graphkit.workspace.follows import (
     SIGHT,
     Events,
@@ -61,10 +69,12 @@ from graphkit.workspace.storage import (
     to_seconds,
 )
 
-__all__ = ["Snapshot", "apply_account_events", "events_frame", "CSR_FILES", "HISTORY_COLUMNS", "source_key",
+__all__ = ["Snapshot", "CSR_FILES", "HISTORY_COLUMNS", "KEYS_FILE", "source_key",
            "SOURCE_COLUMNS"]
 
 CSR_FILES = ("out_indptr", "out_indices", "in_indptr", "in_indices")
+#: The base's keys as an uncompressed Arrow file (large_string), opened memory-mapped.
+KEYS_FILE = "keys.arrow"
 #: The history columns of a base's ``follows.parquet`` (beside ``follower``, ``followee``).
 HISTORY_COLUMNS = ("first_seen", "last_seen", "listed")
 
@@ -78,57 +88,6 @@ def source_key(path: str, kind: str | None, owner: str | None) -> str:
     import json
 
     return json.dumps([str(path), kind, owner])
-
-
-_NULLABLE = {pa.int8(): pd.Int64Dtype(), pa.int16(): pd.Int64Dtype(), pa.int32(): pd.Int64Dtype(),
-             pa.int64(): pd.Int64Dtype(), pa.float32(): pd.Float64Dtype(), pa.float64(): pd.Float64Dtype(),
-             pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}
-
-
-def events_frame(table: pa.Table) -> pd.DataFrame:
-    """Account events as a DataFrame with graphkit's nullable attribute types (``Int64``,
-    ``Float64``, ``boolean``, ``string``), whatever segments they were concatenated from."""
-    return table.to_pandas(types_mapper=_NULLABLE.get)
-
-
-def apply_account_events(accounts: pd.DataFrame, events: pd.DataFrame | None) -> pd.DataFrame:
-    """``accounts`` (row = id) with account events applied: new ids appended, later values win.
-
-    Missing values in an event keep the value before (a source that does not
-    give a column leaves it alone).
-    """
-    if events is None or not len(events):
-        return accounts
-    ids = events["id"].to_numpy(dtype=np.int64)
-    n_before, n_after = len(accounts), max(len(accounts), int(ids.max()) + 1)
-    accounts = accounts.copy()
-    if n_after > n_before:
-        added = pd.DataFrame({"key": pd.array([None] * (n_after - n_before), dtype="string"),
-                              "observed": np.zeros(n_after - n_before, dtype=bool)})
-        accounts = pd.concat([accounts, added], ignore_index=True)
-    for column in events.columns:
-        if column in ("id", "loaded_at", "gen"):
-            continue
-        values = events[column]
-        present = values.notna().to_numpy(dtype=bool)
-        if column not in accounts.columns:
-            accounts[column] = pd.Series(None, index=accounts.index, dtype=values.dtype)
-        if not present.any():
-            continue
-        update = pd.Series(values[present].to_numpy(), index=ids[present], dtype=values.dtype)
-        update = update[~update.index.duplicated(keep="last")]
-        if accounts[column].dtype != update.dtype:
-            try:
-                update = update.astype(accounts[column].dtype)
-            except (TypeError, ValueError):
-                accounts[column] = accounts[column].astype("string")
-                update = update.astype("string")
-        accounts.loc[update.index, column] = update.to_numpy()
-    accounts["observed"] = accounts["observed"].fillna(False).astype(bool)
-    if "follows_self" in accounts.columns:
-        accounts["follows_self"] = accounts["follows_self"].fillna(False).astype(bool)
-    accounts["key"] = accounts["key"].astype("string")
-    return accounts
 
 
 class Snapshot:
@@ -223,20 +182,36 @@ class Snapshot:
         if "base_accounts" not in self._cache:
             if self.is_empty:
                 accounts = pd.DataFrame({"key": pd.array([], dtype="string"), "observed": np.array([], dtype=bool)})
+            elif self._has_base_file(KEYS_FILE):  # keys memory-mapped; the other columns decoded
+                names = pq.ParquetFile(self.path / self.base["name"] / "accounts.parquet").schema_arrow.names
+                accounts = self._read(self.base["name"], "accounts.parquet", [n for n in names if n != "key"]).to_pandas()
+                accounts.insert(0, "key", pd.Series(pd.arrays.ArrowStringArray(self.base_keys()), index=accounts.index))
             else:
                 accounts = self._read(self.base["name"], "accounts.parquet").to_pandas()
                 accounts["key"] = accounts["key"].astype("string")
-                pa.default_memory_pool().release_unused()  # parquet decoding buffers
+            pa.default_memory_pool().release_unused()  # parquet decoding buffers
             self._cache["base_accounts"] = accounts
         return self._cache["base_accounts"]
 
     def base_keys(self) -> pa.Array:
-        """The base's keys (only that column is read unless the accounts are already)."""
-        if "base_accounts" in self._cache:
-            return as_arrow(self._cache["base_accounts"]["key"])
+        """The base's keys: memory-mapped from ``keys.arrow`` (no decoding: a commit looking up
+        a few keys reads only what it scans), else the key column of ``accounts.parquet``."""
         if "base_keys" not in self._cache:
             if self.is_empty:
-                self._cache["base_keys"] = pa.array([], pa.string())
+                self._cache["base_keys"] = pa.array([], pa.large_string())
+            elif self._has_base_file(KEYS_FILE):
+                file = self.path / self.base["name"] / KEYS_FILE
+                try:
+                    with pa.memory_map(str(file)) as source:
+                        keys = pa.ipc.open_file(source).read_all().column("key")
+                    keys = keys.combine_chunks() if keys.num_chunks != 1 else keys.chunk(0)
+                except Exception as err:  # OSError, or pyarrow's error for a damaged file
+                    raise self.damaged(f"{file} cannot be read ({one_line(err)})") from err
+                if len(keys) != self.n_base:
+                    raise self.damaged(f"{file} does not match the manifest's counts")
+                self._cache["base_keys"] = keys
+            elif "base_accounts" in self._cache:
+                self._cache["base_keys"] = as_arrow(self._cache["base_accounts"]["key"])
             else:
                 table = self._read(self.base["name"], "accounts.parquet", ["key"])
                 self._cache["base_keys"] = as_arrow(table.column("key"))
@@ -392,8 +367,6 @@ class Snapshot:
         positions, found = find_in_rows(*self.base_csr("out"), src, dst)
         if not found.all():
             raise ValueError("base_spells_of asked about a follow the base does not hold")
-        import pyarrow.parquet as pq
-
         file = self.path / self.base["name"] / "follows.parquet"
         try:  # only the row groups holding the wanted follows
             reader = pq.ParquetFile(file)

@@ -142,3 +142,24 @@ def test_a_list_crawled_page_by_page_keeps_what_its_pages_saw(tmp_path):
     assert sorted(graph.keys_of(graph.following(graph.id_of("ann")))) == ["bob", "cat"]
     ended = [(b, e) for a, b, _, _, e in _spells(ws.path) if e]
     assert ended == [("dan", "2026-02-01")]
+
+
+def test_a_follow_both_whole_lists_drop_ends_once(tmp_path):
+    """ann's following list and bob's followers list both held ann -> bob; both drop it at once."""
+    from graphkit.tables import SourceTables
+
+    ws = Workspace(tmp_path / "ws")
+    following = SourceTables.from_pairs("ann.txt", [("ann", "bob"), ("ann", "cat")])
+    following.complete_following = {"ann": None}
+    followers = SourceTables.from_pairs("bob_followers.txt", [("ann", "bob"), ("dan", "bob")])
+    followers.complete_followers = {"bob": None}
+    ws.commit([following, followers])
+    following = SourceTables.from_pairs("ann.txt", [("ann", "cat")])
+    following.complete_following = {"ann": None}
+    followers = SourceTables.from_pairs("bob_followers.txt", [("dan", "bob")])
+    followers.complete_followers = {"bob": None}
+    reports = ws.commit([following, followers])
+    assert [r.follows_ended for r in reports] == [1, 0]
+    assert "1 follows ended" in str(reports[0])
+    reader = Workspace(ws.path)
+    assert reader.manifest["counts"]["follows"] == reader.graph.n_follows == 2
