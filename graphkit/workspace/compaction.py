@@ -50,7 +50,7 @@ from graphkit.workspace.accounts import apply_account_events
 from graphkit.workspace.delta import Delta
 from graphkit.workspace.follows import Spells, csr_from_sorted_codes, decode, encode, replay
 from graphkit.workspace.history import account_history, base_spells
-from graphkit.workspace.keys import alias_frame, as_arrow
+from graphkit.workspace.keys import as_arrow
 from graphkit.workspace.segments import concat_tables, frame_to_table
 from graphkit.workspace.snapshot import KEYS_FILE, Snapshot
 from graphkit.workspace.storage import TIMESTAMP, fault_point, write_table
@@ -263,5 +263,5 @@ def _tables(snapshot: Snapshot, delta: Delta | None) -> dict[str, pd.DataFrame]:
     if aliases is None and "aliases" in names:
         aliases = snapshot.aliases()
     if aliases is not None:
-        out["aliases"] = alias_frame(aliases)
+        out["aliases"] = aliases.to_frame()
     return out

@@ -52,6 +52,7 @@ import pyarrow.compute as pc
 from graphkit.errors import GraphkitError
 from graphkit.progress import Progress
 from graphkit.tables import LoadReport, SourceTables
+from graphkit.workspace.aliases import AliasTable
 from graphkit.workspace.follows import (
     BY_FOLLOWEE,
     BY_FOLLOWER,
@@ -63,7 +64,7 @@ from graphkit.workspace.follows import (
     encode,
     sorted_unique,
 )
-from graphkit.workspace.keys import Identity, as_arrow, assign_ids, resolve_aliases
+from graphkit.workspace.keys import Identity, as_arrow, assign_ids
 from graphkit.workspace.segments import SegmentData, frame_to_table
 from graphkit.workspace.snapshot import SOURCE_COLUMNS, Snapshot, source_key
 from graphkit.workspace.storage import TIMESTAMP, to_seconds
@@ -90,7 +91,7 @@ class Delta:
     sources: pa.Table | None
     tables: dict[str, pd.DataFrame]
     alias_pairs: pd.DataFrame | None
-    aliases_after: dict[str, str] | None
+    aliases_after: AliasTable | None
     counts: dict[str, int]
     reports: list[LoadReport]
     meta: dict[str, dict | None] = field(default_factory=dict)
@@ -250,10 +251,13 @@ class DeltaBuilder:
         n_before = snapshot.n_accounts
         dictionary, codes = self._encode()
         pairs = pd.concat(self.alias_frames, ignore_index=True) if self.alias_frames else None
-        has_aliases = "aliases" in snapshot.table_names() or any("aliases.parquet" in s["files"] for s in snapshot.segments)
-        before = snapshot.aliases() if has_aliases else {}
-        after = resolve_aliases(before, zip(pairs["alias"].astype(str), pairs["key"].astype(str))) if pairs is not None else before
-        identity = assign_ids(dictionary, snapshot.key_index(), before, after)
+        if len(dictionary) or pairs is not None:
+            before = snapshot.aliases()
+            after, changed = before.apply(zip(pairs["alias"].astype(str), pairs["key"].astype(str))) \
+                if pairs is not None else (before, {})
+            identity = assign_ids(dictionary, snapshot.key_index(), after, changed)
+        else:  # nothing named (a commit of meta documents, or of empty sources): no lookups
+            after, identity = None, Identity(np.empty(0, np.int64), dictionary)
         ids_of_keys = identity.ids
 
         n_sources = len(self.reports)

@@ -5,9 +5,7 @@ Account ids are dense and stable: the base holds ids ``0..n-1`` (row ``i`` of
 up the keys its sources name (:class:`KeyIndex`), gives the new ones the next
 ids in the order the sources first name them, and applies **aliases**: pairs
 ``alias -> key`` (an X id and its handle, a Bluesky DID and its current
-handle). The rules (:func:`resolve_aliases`): a later pair wins; the key the
-alias pointed to before becomes an alias of the new one (a renamed handle);
-chains are resolved to the final key. An account keyed by an alias takes the
+handle), kept by :mod:`graphkit.workspace.aliases`. An account keyed by an alias takes the
 canonical key (same id: a rename); if the canonical key has an account too,
 the two are one account, and the **older id survives** with the follows of
 both. When both were stored by earlier commits, every later id shifts, so
@@ -18,13 +16,11 @@ Examples
 >>> index = KeyIndex(pa.array(["ann", "bob"]), {1: "rob"}, pa.array(["cat"]))
 >>> index.lookup(pa.array(["cat", "bob", "rob", "dan"])).tolist()
 [2, -1, 1, -1]
->>> sorted(resolve_aliases({"1": "jack_old"}, [("1", "jack"), ("2", "1")]).items())
-[('1', 'jack'), ('2', 'jack'), ('jack_old', 'jack')]
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,7 +28,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["as_arrow", "KeyIndex", "resolve_aliases", "alias_frame", "Identity", "assign_ids"]
+from graphkit.workspace.aliases import AliasTable
+
+__all__ = ["as_arrow", "KeyIndex", "Identity", "assign_ids"]
 
 
 def as_arrow(values, kind: pa.DataType | None = None) -> pa.Array:
@@ -111,59 +109,6 @@ class KeyIndex:
         return [delta.get(i, found.get(i)) for i in ids]
 
 
-def resolve_aliases(table: dict[str, str], pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """``alias -> key`` after the new ``pairs``, chains resolved to the final key.
-
-    ``table`` is the resolved map before (not modified). A later pair wins:
-    the key the alias pointed to before becomes an alias of the new one, and a
-    pair that would close a loop makes its key canonical again, so no cycle
-    can form.
-
-    >>> resolve_aliases({}, [("1", "jack"), ("jack", "1")])
-    {'jack': '1'}
-    """
-    table = dict(table)
-
-    def link(alias: str, key: str) -> None:
-        table[alias] = key
-        step, seen = key, 0
-        while step in table and seen <= len(table):  # did the new pair close a loop?
-            step, seen = table[step], seen + 1
-            if step == alias:
-                table.pop(key)  # the newer pair wins: its key is canonical again
-                break
-
-    for alias, key in pairs:
-        if alias == key:
-            continue
-        previous = table.get(alias)
-        if previous is not None and previous != key:
-            link(previous, key)
-        link(alias, key)
-    resolved: dict[str, str] = {}
-    for alias in table:
-        chain = [alias]
-        while chain[-1] in table and chain[-1] not in resolved and len(chain) <= len(table):
-            chain.append(table[chain[-1]])
-        final = resolved.get(chain[-1], chain[-1])
-        for step in chain[:-1]:
-            resolved[step] = final
-    return {alias: key for alias, key in resolved.items() if alias != key}
-
-
-def alias_frame(table: dict[str, str]) -> pd.DataFrame:
-    """The resolved alias map as the ``aliases`` table (sorted by alias).
-
-    >>> alias_frame({"2": "b", "1": "a"}).values.tolist()
-    [['1', 'a'], ['2', 'b']]
-    """
-    pairs = sorted(table.items())
-    return pd.DataFrame({
-        "alias": pd.array([a for a, _ in pairs], dtype="string"),
-        "key": pd.array([k for _, k in pairs], dtype="string"),
-    })
-
-
 @dataclass
 class Identity:
     """What :func:`assign_ids` decided for a commit's keys.
@@ -180,36 +125,36 @@ class Identity:
     merged: dict[int, int] = field(default_factory=dict)
 
 
-def assign_ids(
-    named: pa.Array, index: KeyIndex, before: dict[str, str], after: dict[str, str]
-) -> Identity:
+def assign_ids(named: pa.Array, index: KeyIndex, aliases: AliasTable, changed: dict[str, str]) -> Identity:
     """Ids of the distinct keys ``named`` (in first-appearance order), with aliases applied.
 
-    ``before``/``after`` are the resolved alias maps before and after this
-    commit's pairs.
+    ``aliases`` is the alias table after this commit's pairs and ``changed``
+    the entries those pairs added or changed (see :meth:`AliasTable.apply`).
 
     >>> index = KeyIndex(pa.array(["jack_old", "ann"]), {}, pa.array([], pa.string()))
-    >>> who = assign_ids(pa.array(["1", "bob", "jack"]), index, {}, {"1": "jack", "jack_old": "jack"})
+    >>> table, changed = AliasTable.empty().apply([("1", "jack_old"), ("1", "jack")])
+    >>> who = assign_ids(pa.array(["1", "bob", "jack"]), index, table, changed)
     >>> who.ids.tolist(), who.new_keys.to_pylist(), who.renamed
     ([0, 2, 0], ['bob'], {0: 'jack'})
     """
     named = as_arrow(named)
     existing = index.lookup(named)
     n_before = index.n
-    if not after:
+    canonical = aliases.canonical(named)
+    if not changed and (not len(named) or not pc.any(pc.not_equal(canonical, named.cast(pa.string()))).as_py()):
         new = np.flatnonzero(existing < 0)
         existing[new] = n_before + np.arange(len(new))
         return Identity(existing, named.take(pa.array(new, type=pa.int64())))
-    keys = named.to_pylist()
-    changed = [a for a, k in after.items() if before.get(a) != k]
-    canon = [after.get(k, k) for k in keys]
+    keys, canon = named.to_pylist(), canonical.to_pylist()
     # stored accounts keyed by an alias learned (or changed) now, and those holding canonical keys
-    extra_keys = sorted((set(changed) | {after[a] for a in changed} | set(canon)) - set(keys))
-    extra_ids = index.lookup(pa.array(extra_keys, type=pa.string())) if extra_keys else np.empty(0, np.int64)
+    extra_keys = sorted((set(changed) | set(changed.values()) | set(canon)) - set(keys))
+    extra = pa.array(extra_keys, type=pa.string())
+    extra_ids = index.lookup(extra) if extra_keys else np.empty(0, np.int64)
     members: dict[str, list[int]] = {}  # canonical key -> stored ids in its group
-    for key, account in zip(keys + extra_keys, existing.tolist() + extra_ids.tolist()):
+    targets = canon + aliases.canonical(extra).to_pylist()
+    for target, account in zip(targets, existing.tolist() + extra_ids.tolist()):
         if account >= 0:
-            members.setdefault(after.get(key, key), []).append(account)
+            members.setdefault(target, []).append(account)
     ids = np.empty(len(keys), dtype=np.int64)
     new_keys: list[str] = []
     new_ids: dict[str, int] = {}
@@ -218,8 +163,7 @@ def assign_ids(
     for position, key in enumerate(canon):
         stored = members.get(key)
         if stored:
-            survivor = min(stored)
-            ids[position] = survivor
+            ids[position] = min(stored)
             continue
         if key not in new_ids:
             new_ids[key] = n_before + len(new_keys)

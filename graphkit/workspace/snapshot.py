@@ -43,6 +43,7 @@ import pyarrow.parquet as pq
 from graphkit.errors import WorkspaceError
 from graphkit.graph import FollowGraph, gather_rows
 from graphkit.workspace.accounts import apply_account_events, events_frame
+from graphkit.workspace.aliases import AliasTable
 from graphkit.workspace.follows import (
     SIGHT,
     Events,
@@ -56,7 +57,7 @@ from graphkit.workspace.follows import (
     splice,
     swap,
 )
-from graphkit.workspace.keys import KeyIndex, as_arrow, resolve_aliases
+from graphkit.workspace.keys import KeyIndex, as_arrow
 from graphkit.workspace.manifest import live_files
 from graphkit.workspace.segments import concat_tables, follow_arrays
 from graphkit.workspace.storage import (
@@ -408,16 +409,18 @@ class Snapshot:
         return FollowGraph(accounts, out_indptr, out_indices, reverse=lambda: self.csr("in"))
 
     # -- aliases, tables, meta, sources ---------------------------------------------------------
-    def aliases(self) -> dict[str, str]:
-        """The resolved alias map (``alias -> key``)."""
+    def aliases(self) -> AliasTable:
+        """The resolved alias table: the base's, then each commit's pairs in the segments."""
         if "aliases" not in self._cache:
-            base = self.base_table("aliases")
-            table = dict(zip(base["alias"].astype(str), base["key"].astype(str))) if len(base.columns) else {}
+            has_base = self._has_base_file("tables/aliases.parquet")
+            table = AliasTable.from_table(self.read_base("tables/aliases.parquet") if has_base else None)
             pairs = self._segment_part("aliases.parquet")
             if pairs is not None:
-                frame = pairs.to_pandas()
-                for _, batch in frame.groupby("gen", sort=True):  # resolved commit by commit
-                    table = resolve_aliases(table, zip(batch["alias"].astype(str), batch["key"].astype(str)))
+                gens = pairs.column("gen").to_numpy()
+                aliases, keys = pairs.column("alias").to_pylist(), pairs.column("key").to_pylist()
+                bounds = [0, *np.flatnonzero(gens[1:] != gens[:-1]) + 1, len(gens)]
+                for start, end in zip(bounds[:-1], bounds[1:]):  # resolved commit by commit
+                    table, _ = table.apply(zip(aliases[start:end], keys[start:end]))
             self._cache["aliases"] = table
         return self._cache["aliases"]
 
@@ -432,9 +435,7 @@ class Snapshot:
     def table(self, name: str) -> pd.DataFrame:
         """An extra table: the base's rows and every segment's, duplicates dropped."""
         if name == "aliases" and any("aliases.parquet" in s["files"] for s in self.segments):
-            from graphkit.workspace.keys import alias_frame
-
-            return alias_frame(self.aliases())
+            return self.aliases().to_frame()
         parts = [self.base_table(name)] if self.base else []
         parts += [self._read(s["name"], f"tables/{name}.parquet").to_pandas()
                   for s in self.segments if f"tables/{name}.parquet" in s["files"]]

@@ -87,3 +87,27 @@ def test_graphkit_compact(run_cli, workspace_path, tmp_path):
     again = run_cli("compact")
     assert again.stdout.startswith(f"nothing to compact: workspace {workspace_path} has no segments")
     assert "Examples:" in run_cli("compact", "--help").stdout
+
+
+def test_resolving_only_the_touched_aliases_equals_resolving_the_whole_table():
+    """AliasTable.apply re-resolves the entries a commit's pairs can reach; the whole map must agree."""
+    import random
+
+    import pyarrow as pa
+
+    from graphkit.workspace.aliases import AliasTable, resolve_aliases
+
+    rng = random.Random(5)
+    names = [f"n{i}" for i in range(40)]
+    for _ in range(60):
+        whole: dict[str, str] = {}
+        table = AliasTable.empty()
+        for _ in range(rng.randrange(1, 12)):
+            pairs = [(rng.choice(names), rng.choice(names)) for _ in range(rng.randrange(1, 5))]
+            expected = resolve_aliases(whole, pairs)
+            table, changed = table.apply(pairs)
+            got = dict(zip(table.aliases.to_pylist(), table.keys.to_pylist()))
+            assert got == expected
+            assert changed == {a: k for a, k in expected.items() if whole.get(a) != k}
+            assert table.canonical(pa.array(names)).to_pylist() == [expected.get(n, n) for n in names]
+            whole = expected
