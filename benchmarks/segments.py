@@ -126,11 +126,17 @@ def measure(size: str, loads: int, source_counts: list[int], repeat: int, log) -
     keys = _keys(base)
     lists = ensure_lists(work / "lists", keys, loads)
     out: dict = {"size": size, "meta": meta, "loads": loads}
+    partial = work / "partial.json"  # what is measured so far, should a later phase fail
+
+    def done(phase: str) -> None:
+        partial.write_text(json.dumps(out, indent=1, default=str))
+        log(f"[{size}] {phase} done (so far: {partial})")
 
     log(f"[{size}] full load of follows.csv ({meta['follows']:,} follows), {max(1, repeat // 2)} runs")
     full = [task("full-load", {"edges": str(dataset / "follows.csv"), "scratch": str(scratch)})["seconds"]
             for _ in range(max(1, repeat // 2))]
     out["full_load"] = {"times": full, "median": statistics.median(full)}
+    done("full load")
 
     grown = scratch / "grown"
     shutil.copytree(base, grown)
@@ -139,6 +145,7 @@ def measure(size: str, loads: int, source_counts: list[int], repeat: int, log) -
     seconds, written = out["grow"]["seconds"], out["grow"]["bytes"]
     log(f"[{size}] small load: median {fmt_ms(statistics.median(seconds))}, max {fmt_ms(max(seconds))}; "
         f"written median {statistics.median(written) / 1024:.0f} KiB, max {max(written) / 2**20:.2f} MiB")
+    done("small loads")
 
     log(f"[{size}] cold affinity, {repeat} runs each: grown, then compacted")
     out["cold_grown"] = _cold(grown, repeat)
@@ -148,6 +155,7 @@ def measure(size: str, loads: int, source_counts: list[int], repeat: int, log) -
     out["compact"] = task("compact", {"workspace": str(compacted)})
     out["cold_compacted"] = _cold(compacted, repeat)
     out["cold_base"] = _cold(base, repeat)
+    done("reads")
 
     log(f"[{size}] the same lists in one load")
     one = scratch / "one-load"
@@ -155,6 +163,7 @@ def measure(size: str, loads: int, source_counts: list[int], repeat: int, log) -
     out["one_load"] = task("one-load", {"workspace": str(one), "lists": lists, "other": str(compacted)})
     for folder in (grown, one):
         shutil.rmtree(folder, ignore_errors=True)
+    done("same graph")
 
     out["shares"] = []
     for share in SHARES:
@@ -167,6 +176,7 @@ def measure(size: str, loads: int, source_counts: list[int], repeat: int, log) -
                "open_costs": task("open-costs", {"workspace": str(target), "brand": "brand_10k"})}
         out["shares"].append(row)
         shutil.rmtree(target, ignore_errors=True)
+        done(f"share {share:.1%}")
 
     out["sources"] = []
     files = ensure_sources(DATA_DIR / "sources", max(source_counts) + 1000) if source_counts else []
@@ -174,6 +184,7 @@ def measure(size: str, loads: int, source_counts: list[int], repeat: int, log) -
         log(f"[{size}] {count:,} one-file following lists in one load")
         result = task("sources", {"workspace": str(scratch / f"sources-{count}"), "files": files[:count]})
         out["sources"].append({"count": count, **result})
+        done(f"{count:,} sources")
     if source_counts:
         largest = max(source_counts)
         log(f"[{size}] 1,000 more lists into the workspace of {largest:,}")
