@@ -14,14 +14,15 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["ROOT", "GIB", "spawn", "run_cold", "graphkit_cmd", "machine", "fmt_ms", "fmt_mib", "replace_block"]
+__all__ = ["ROOT", "GIB", "spawn", "spawn_usage", "run_cold", "graphkit_cmd", "machine", "fmt_ms", "fmt_mib", "replace_block"]
 
 ROOT = Path(__file__).resolve().parent.parent
 GIB = 1 << 30
 
 
-def spawn(argv: list[str], env: dict | None = None) -> tuple[float, int, str, int]:
-    """Run ``argv``; return (wall seconds, peak RSS bytes, stdout, exit status)."""
+def spawn_usage(argv: list[str], env: dict | None = None) -> dict:
+    """Run ``argv``; its wall and CPU seconds (user + system: what other jobs on the machine
+    change least), peak RSS bytes and stdout. A failure raises with the end of stderr."""
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=err, env=env)
@@ -33,18 +34,25 @@ def spawn(argv: list[str], env: dict | None = None) -> tuple[float, int, str, in
             err.seek(0)
             tail = err.read().decode(errors="replace")[-3000:]
             raise RuntimeError(f"{' '.join(argv[:6])} failed ({proc.returncode}):\n{tail}")
-    return wall, usage.ru_maxrss * 1024, out.decode(), proc.returncode
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_rss": usage.ru_maxrss * 1024,
+            "output": out.decode()}
+
+
+def spawn(argv: list[str], env: dict | None = None) -> tuple[float, int, str, int]:
+    """Run ``argv``; return (wall seconds, peak RSS bytes, stdout, exit status)."""
+    run = spawn_usage(argv, env)
+    return run["wall"], run["peak_rss"], run["output"], 0
 
 
 def run_cold(argv: list[str], repeat: int, env: dict | None = None) -> dict:
     """Time a whole command, cold process each time (one untimed run first fills the page cache)."""
-    spawn(argv, env)
-    times, peaks, out = [], [], ""
-    for _ in range(repeat):
-        wall, peak, out, _ = spawn(argv, env)
-        times.append(wall)
-        peaks.append(peak)
-    return {"times": times, "median": statistics.median(times), "peak_rss": max(peaks), "output": out}
+    spawn_usage(argv, env)
+    runs = [spawn_usage(argv, env) for _ in range(repeat)]
+    times = [r["wall"] for r in runs]
+    cpu = [r["cpu"] for r in runs]
+    return {"times": times, "median": statistics.median(times), "cpu_times": cpu,
+            "cpu_median": statistics.median(cpu), "peak_rss": max(r["peak_rss"] for r in runs),
+            "output": runs[-1]["output"]}
 
 
 def graphkit_cmd(*args: str) -> list[str]:

@@ -43,16 +43,20 @@ def apply_account_events(accounts: pd.DataFrame, events: pd.DataFrame | None) ->
         return accounts
     ids = events["id"].to_numpy(dtype=np.int64)
     n_before, n_after = len(accounts), max(len(accounts), int(ids.max()) + 1)
-    accounts = accounts.copy()
-    if n_after > n_before:
-        added = pd.DataFrame({"key": pd.array([None] * (n_after - n_before), dtype="string"),
-                              "observed": np.zeros(n_after - n_before, dtype=bool)})
+    accounts = accounts.copy(deep=False)  # columns are copied when written (pandas' copy-on-write)
+    if n_after > n_before:  # the new accounts, with the key their first event gives
+        keyed = events["key"].notna().to_numpy(dtype=bool) & (ids >= n_before) if "key" in events else ids < 0
+        first = pd.Series(events["key"].to_numpy()[keyed] if keyed.any() else [], index=ids[keyed], dtype="string")
+        first = first[~first.index.duplicated(keep="first")].reindex(range(n_before, n_after))
+        added = pd.DataFrame({"key": first.array, "observed": np.zeros(n_after - n_before, dtype=bool)})
         accounts = pd.concat([accounts, added], ignore_index=True)
     for column in events.columns:
         if column in ("id", "loaded_at", "gen"):
             continue
         values = events[column]
         present = values.notna().to_numpy(dtype=bool)
+        if column == "key":  # a new account's key is in place; only renames are left
+            present = present & ((ids < n_before) | events.duplicated("id").to_numpy())
         if column not in accounts.columns:
             accounts[column] = pd.Series(None, index=accounts.index, dtype=values.dtype)
         if not present.any():
@@ -69,5 +73,6 @@ def apply_account_events(accounts: pd.DataFrame, events: pd.DataFrame | None) ->
     accounts["observed"] = accounts["observed"].fillna(False).astype(bool)
     if "follows_self" in accounts.columns:
         accounts["follows_self"] = accounts["follows_self"].fillna(False).astype(bool)
-    accounts["key"] = accounts["key"].astype("string")
+    if accounts["key"].dtype != "string":
+        accounts["key"] = accounts["key"].astype("string")
     return accounts
