@@ -14,7 +14,8 @@
   it compacted; where opening spends its time, and a delta-CSR reading of the
   same counts (the alternative to splicing segments in on open);
 * **compaction share** — cold affinity with one segment holding 2.5 %, 5 %, 10 %
-  and 20 % of the base's follows (the automatic compaction threshold's evidence);
+  and 20 % of the base's follows, and one updating 5 %, 10 % and 20 % of its
+  accounts (the automatic compaction threshold's evidence);
 * **many sources** — ``--sources`` one-file following lists in one load, then
   1,000 more into the largest: time of reading and of the commit.
 
@@ -51,6 +52,7 @@ from benchmarks.run import DOC, ensure_workspace
 RAW = ROOT / "docs" / "benchmarks-segments.json"
 BEGIN, END = "<!-- segments:begin -->", "<!-- segments:end -->"
 SHARES = (0.025, 0.05, 0.10, 0.20)
+ACCOUNT_SHARES = (0.05, 0.10, 0.20)
 LIST_LENGTH = 150
 
 
@@ -97,6 +99,18 @@ def ensure_bulk(folder: Path, keys: list[str], follows: int, seed: int = 17) -> 
         owners = np.arange(follows) // LIST_LENGTH
         targets = rng.integers(0, len(keys), follows)
         path.write_text("follower,followee\n" + "".join(f"bulkfan_{o},{keys[t]}\n" for o, t in zip(owners, targets)))
+    return path
+
+
+def ensure_profiles(folder: Path, keys: list[str], rows: int, seed: int = 19) -> Path:
+    """A profiles file updating ``rows`` existing accounts (follower count and category)."""
+    path = folder / f"profiles-{rows}.csv"
+    if not path.exists():
+        rng = np.random.default_rng(seed)
+        chosen = rng.choice(len(keys), rows, replace=False)
+        counts = rng.integers(0, 2_000_000, rows)
+        path.write_text("username,followers,category\n" + "".join(
+            f"{keys[i]},{c},updated\n" for i, c in zip(chosen.tolist(), counts.tolist())))
     return path
 
 
@@ -193,6 +207,19 @@ def measure(size: str, loads: int, source_counts: list[int], repeat: int, log) -
         out["shares"].append(row)
         shutil.rmtree(target, ignore_errors=True)
         done(f"share {share:.1%}")
+
+    out["account_shares"] = []
+    for share in ACCOUNT_SHARES:
+        rows = int(share * meta["accounts"])
+        log(f"[{size}] one segment updating {rows:,} accounts ({share:.1%} of the base's): cold affinity")
+        target = scratch / f"accounts-{share}"
+        shutil.copytree(base, target)
+        loaded = task("bulk", {"workspace": str(target), "file": str(ensure_profiles(work, keys, rows)),
+                               "kind": "profiles"})
+        cold, base_cold = _cold_pair(target, base, repeat)
+        out["account_shares"].append({"share": share, "load": loaded, "cold": cold, "base": base_cold})
+        shutil.rmtree(target, ignore_errors=True)
+        done(f"account share {share:.1%}")
 
     out["sources"] = []
     folder = DATA_DIR / "sources"
@@ -299,6 +326,16 @@ def render(results: dict) -> str:
             f"{cold['cpu_median'] / base['cpu_median']:.2f}× | "
             f"{cold['in_process']['merged']['cpu'] / base['in_process']['merged']['cpu']:.2f}× (CPU) | "
             f"{fmt_ms(parts['splice_out'][0] + parts['splice_in'][0])} | {fmt_mib(cold['peak_rss'])} |")
+    lines += ["", "| one segment updating | of the base's accounts | cold affinity, wall / CPU | vs the base, wall / CPU | "
+              "opening + counts in one process vs the base | peak memory |", "|---|---|---|---|---|---|"]
+    for row in r.get("account_shares", []):
+        cold, base = row["cold"], row["base"]
+        lines.append(
+            f"| {row['load']['account_events']:,} account events | {row['share']:.1%} | {fmt_ms(cold['median'])} / "
+            f"{fmt_ms(cold['cpu_median'])} | {cold['median'] / base['median']:.2f}× / "
+            f"{cold['cpu_median'] / base['cpu_median']:.2f}× | "
+            f"{cold['in_process']['merged']['cpu'] / base['in_process']['merged']['cpu']:.2f}× (CPU) | "
+            f"{fmt_mib(cold['peak_rss'])} |")
     return "\n".join(lines)
 
 

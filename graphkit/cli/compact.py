@@ -16,7 +16,7 @@ def compact(obj) -> None:
     readers combine the base with its segments when they open it. Compaction
     folds the segments into a new base, so that opening the workspace reads
     one set of files again. It also runs by itself when a load finds the
-    segments holding more than 10 % of the base's follows or accounts, so you
+    segments holding more than 5 % of the base's follows or accounts, so you
     rarely need this command: run it before copying or archiving a workspace,
     or before another engine reads its files. Queries running meanwhile keep
     reading the files they opened.

@@ -353,6 +353,8 @@ class Workspace:
         return self._swap(manifest, new, retiring=[s["name"] for s in merging], written=name)
 
     def _write_base(self, snapshot: Snapshot, delta: Delta | None, progress: Progress | None) -> dict:
+        # a new base is rebuilt from every file: never from damaged ones (checksums, not only sizes)
+        snapshot.verify(deep=True)
         manifest = snapshot.manifest
         generation = snapshot.generation + 1
         name = f"base-{generation:06d}"
