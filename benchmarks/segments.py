@@ -195,31 +195,27 @@ def measure(size: str, loads: int, source_counts: list[int], repeat: int, log) -
         shutil.rmtree(folder, ignore_errors=True)
     done("same graph")
 
+    def segment_of(share: float, name: str, job: dict) -> dict:
+        """Cold affinity with one segment loaded by ``job`` (a bulk task) beside the base."""
+        target = scratch / name
+        shutil.copytree(base, target)
+        loaded = task("bulk", {"workspace": str(target), **job})
+        cold, base_cold = _cold_pair(target, base, repeat)
+        shutil.rmtree(target, ignore_errors=True)
+        done(f"{name}")
+        return {"share": share, "load": loaded, "cold": cold, "base": base_cold}
+
     out["shares"] = []
     for share in SHARES:
         follows = int(share * meta["follows"])
         log(f"[{size}] one segment of {follows:,} follows ({share:.1%} of the base): cold affinity")
-        target = scratch / f"share-{share}"
-        shutil.copytree(base, target)
-        loaded = task("bulk", {"workspace": str(target), "file": str(ensure_bulk(work, keys, follows))})
-        cold, base_cold = _cold_pair(target, base, repeat)
-        row = {"share": share, "load": loaded, "cold": cold, "base": base_cold}
-        out["shares"].append(row)
-        shutil.rmtree(target, ignore_errors=True)
-        done(f"share {share:.1%}")
-
+        out["shares"].append(segment_of(share, f"share-{share}", {"file": str(ensure_bulk(work, keys, follows))}))
     out["account_shares"] = []
     for share in ACCOUNT_SHARES:
         rows = int(share * meta["accounts"])
         log(f"[{size}] one segment updating {rows:,} accounts ({share:.1%} of the base's): cold affinity")
-        target = scratch / f"accounts-{share}"
-        shutil.copytree(base, target)
-        loaded = task("bulk", {"workspace": str(target), "file": str(ensure_profiles(work, keys, rows)),
-                               "kind": "profiles"})
-        cold, base_cold = _cold_pair(target, base, repeat)
-        out["account_shares"].append({"share": share, "load": loaded, "cold": cold, "base": base_cold})
-        shutil.rmtree(target, ignore_errors=True)
-        done(f"account share {share:.1%}")
+        out["account_shares"].append(segment_of(
+            share, f"accounts-{share}", {"file": str(ensure_profiles(work, keys, rows)), "kind": "profiles"}))
 
     out["sources"] = []
     folder = DATA_DIR / "sources"
@@ -250,6 +246,15 @@ def _ratio_line(label: str, mine: dict, reference: dict, target: float) -> str:
     return (f"| {label} | wall {fmt_ms(mine['median'])} vs {fmt_ms(reference['median'])} = {wall:.2f}×; CPU "
             f"{fmt_ms(mine['cpu_median'])} vs {fmt_ms(reference['cpu_median'])} = {cpu:.2f}×; opening + counts in "
             f"one process {inside:.2f}× | ≤ {target}× | {'yes' if met else '**no**'} |")
+
+
+def _share_row(label: str, row: dict, extra: str) -> str:
+    """A row of a share table: the segment's cold affinity against the base's, interleaved runs."""
+    cold, base = row["cold"], row["base"]
+    return (f"| {label} | {row['share']:.1%} | {fmt_ms(cold['median'])} / {fmt_ms(cold['cpu_median'])} | "
+            f"{cold['median'] / base['median']:.2f}× / {cold['cpu_median'] / base['cpu_median']:.2f}× | "
+            f"{cold['in_process']['merged']['cpu'] / base['in_process']['merged']['cpu']:.2f}× (CPU){extra} | "
+            f"{fmt_mib(cold['peak_rss'])} |")
 
 
 def render(results: dict) -> str:
@@ -319,23 +324,13 @@ def render(results: dict) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for row in r["shares"]:
-        cold, parts, base = row["cold"], row["cold"]["in_process"]["parts"], row["base"]
-        lines.append(
-            f"| {row['load']['follow_events']:,} follow events | {row['share']:.1%} | {fmt_ms(cold['median'])} / "
-            f"{fmt_ms(cold['cpu_median'])} | {cold['median'] / base['median']:.2f}× / "
-            f"{cold['cpu_median'] / base['cpu_median']:.2f}× | "
-            f"{cold['in_process']['merged']['cpu'] / base['in_process']['merged']['cpu']:.2f}× (CPU) | "
-            f"{fmt_ms(parts['splice_out'][0] + parts['splice_in'][0])} | {fmt_mib(cold['peak_rss'])} |")
+        parts = row["cold"]["in_process"]["parts"]
+        lines.append(_share_row(f"{row['load']['follow_events']:,} follow events", row,
+                                f" | {fmt_ms(parts['splice_out'][0] + parts['splice_in'][0])}"))
     lines += ["", "| one segment updating | of the base's accounts | cold affinity, wall / CPU | vs the base, wall / CPU | "
               "opening + counts in one process vs the base | peak memory |", "|---|---|---|---|---|---|"]
     for row in r.get("account_shares", []):
-        cold, base = row["cold"], row["base"]
-        lines.append(
-            f"| {row['load']['account_events']:,} account events | {row['share']:.1%} | {fmt_ms(cold['median'])} / "
-            f"{fmt_ms(cold['cpu_median'])} | {cold['median'] / base['median']:.2f}× / "
-            f"{cold['cpu_median'] / base['cpu_median']:.2f}× | "
-            f"{cold['in_process']['merged']['cpu'] / base['in_process']['merged']['cpu']:.2f}× (CPU) | "
-            f"{fmt_mib(cold['peak_rss'])} |")
+        lines.append(_share_row(f"{row['load']['account_events']:,} account events", row, ""))
     return "\n".join(lines)
 
 
