@@ -67,7 +67,7 @@ from graphkit.workspace.follows import (
 from graphkit.workspace.keys import Identity, as_arrow, assign_ids
 from graphkit.workspace.segments import SegmentData, frame_to_table
 from graphkit.workspace.snapshot import SOURCE_COLUMNS, Snapshot, source_key
-from graphkit.workspace.storage import TIMESTAMP, to_seconds
+from graphkit.workspace.storage import to_seconds
 
 __all__ = ["Delta", "DeltaBuilder"]
 
@@ -465,5 +465,3 @@ def _first_appearance_order(codes: np.ndarray, n_keys: int) -> bool:
     running = np.maximum.accumulate(codes)
     return bool(codes[0] == 0 and running[-1] == n_keys - 1 and (codes[1:] <= running[:-1] + 1).all())
 
-
-_ = TIMESTAMP
