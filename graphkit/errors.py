@@ -26,6 +26,7 @@ __all__ = [
     "QueryError",
     "ConfigError",
     "Neo4jStoreError",
+    "InstallError",
 ]
 
 
@@ -101,3 +102,7 @@ class ConfigError(GraphkitError):
 
 class Neo4jStoreError(GraphkitError):
     """Talking to Neo4j failed (connection, authentication, query)."""
+
+
+class InstallError(GraphkitError):
+    """graphkit cannot import one of its own modules: the installation is broken."""

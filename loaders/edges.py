@@ -34,7 +34,7 @@ from graphkit.errors import InputError
 from graphkit.handles import bad_key_reason, normalize_handle, normalize_handle_array
 from graphkit.progress import Progress
 from graphkit.tables import Rejected, SourceTables
-from loaders.registry import Format, ReadContext, register
+from loaders.formats import Format, ReadContext, register
 from loaders.tabular import detect_delimiter, find_column
 from loaders.textio import decode_lines
 

@@ -36,7 +36,7 @@ import pandas as pd
 from graphkit.errors import QueryError
 from graphkit.graph import FollowGraph, gather_rows
 from graphkit.tiers import TierScheme
-from queries.affinity import masked_array
+from queries.ranking import masked_array
 
 __all__ = ["expand", "DIRECTIONS", "neighbour_pairs"]
 

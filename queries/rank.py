@@ -79,12 +79,8 @@ from graphkit.errors import ConfigError, QueryError
 from graphkit.graph import FollowGraph, gather_rows
 from graphkit.tiers import TierScheme, resolve_tiers
 from queries.advocates import profile_numbers
-from queries.affinity import (
-    DEFAULT_Z,
-    affinity_scores,
-    masked_array,
-    order_rows,
-)
+from queries.affinity import DEFAULT_Z, affinity_scores
+from queries.ranking import masked_array, order_rows
 
 __all__ = [
     "rank",

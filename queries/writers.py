@@ -42,6 +42,7 @@ __all__ = [
     "to_json",
     "to_ndjson",
     "neutralize_cell",
+    "atomic_write_bytes",
 ]
 
 FORMATS = ("table", "csv", "json", "ndjson", "parquet")
@@ -273,7 +274,7 @@ def write_frame(frame: pd.DataFrame, out: str | None = None, fmt: str | None = N
     if fmt == "parquet":
         if to_stdout:
             raise GraphkitError("Parquet is binary: write it to a file with --out FILE.parquet")
-        _atomic_write_bytes(out, _parquet_bytes(frame))
+        atomic_write_bytes(out, _parquet_bytes(frame))
         return
     if fmt == "table":
         text = to_table(frame) + "\n"
@@ -291,7 +292,7 @@ def write_frame(frame: pd.DataFrame, out: str | None = None, fmt: str | None = N
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        _atomic_write_bytes(out, text.encode("utf-8"))
+        atomic_write_bytes(out, text.encode("utf-8"))
 
 
 def _parquet_bytes(frame: pd.DataFrame) -> bytes:
@@ -304,7 +305,8 @@ def _parquet_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def _atomic_write_bytes(path: str, data: bytes) -> None:
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename (never half a file)."""
     target = Path(path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:

@@ -36,13 +36,14 @@ _HELP = {
         "CSV/TSV, a JSON array or NDJSON, one row per account. Synonyms such as\n"
         "followers, followersCount and follower_count map to followers_count.",
     ),
-    "export": (
+    "download": (
         "Load a whole Instagram, X or TikTok data download for its owner.",
         "PATH is the download's .zip, the folder it unpacks to (any nesting), or\n"
         "TikTok's user_data_tiktok.json. The follower and following files inside are\n"
         "found and read in memory (nothing is extracted): every follower follows the\n"
         "owner, the owner follows every account it follows and becomes observed.\n"
-        "--owner names the owner (read from the download's account file if omitted).",
+        "--owner names the owner (read from the download's account file if omitted).\n"
+        "(`load export` is the older name of this command and still works.)",
     ),
     "snap-ego": (
         "Load SNAP ego networks (ego-Twitter layout): a folder or its .tar.gz.",
@@ -78,8 +79,13 @@ def _report(reports, as_json: bool) -> None:
             click.echo(f"  ... and {len(report.rejected) - 20:,} more bad rows", err=True)
 
 
-def make_load_command(kind: str, *, owner: bool, column: bool, pair_columns: bool, extra_options=()) -> click.Command:
-    """One ``load KIND`` command; the kinds share options instead of copies of code."""
+def make_load_command(
+    kind: str, *, owner: bool, column: bool, pair_columns: bool, extra_options=(), alias: str | None = None,
+) -> click.Command:
+    """One ``load KIND`` command; the kinds share options instead of copies of code.
+
+    ``alias`` also registers the command under an older name, hidden from the help.
+    """
     short, long = _HELP.get(kind, (f"Load {kind} files.", ""))
 
     def command(obj, files, fmt, encoding, skip_bad_rows, as_json, **options):
@@ -93,7 +99,7 @@ def make_load_command(kind: str, *, owner: bool, column: bool, pair_columns: boo
 
     command.__doc__ = f"{short}\n\n{long}"
     decorators = [
-        click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=kind in ("export", "snap-ego"), allow_dash=True)),
+        click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=kind in ("download", "snap-ego"), allow_dash=True)),
         click.option("--format", "fmt", default="auto", show_default=True, metavar="NAME",
                      help="Input format; `graphkit formats` lists them."),
         click.option("--encoding", default=None, metavar="NAME",
@@ -115,7 +121,12 @@ def make_load_command(kind: str, *, owner: bool, column: bool, pair_columns: boo
     function = click.pass_obj(command)
     for decorator in reversed(decorators):
         function = decorator(function)
-    return load.command(name=kind)(function)
+    command = load.command(name=kind)(function)
+    if alias:
+        load.add_command(click.Command(
+            alias, params=command.params, callback=command.callback, help=command.help, hidden=True,
+        ))
+    return command
 
 
 make_load_command("followers", owner=True, column=True, pair_columns=False)
@@ -139,7 +150,7 @@ _HELP["customers"] = (
 )
 make_load_command("posts", owner=False, column=True, pair_columns=False)
 make_load_command("customers", owner=False, column=False, pair_columns=False)
-make_load_command("export", owner=False, column=False, pair_columns=False, extra_options=(
+make_load_command("download", owner=False, column=False, pair_columns=False, alias="export", extra_options=(
     click.option("--owner", "--of", "of", default=None, metavar="ACCOUNT",
                  help="Whose download this is (default: from its account file); {stem} works too."),
 ))

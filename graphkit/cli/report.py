@@ -31,9 +31,9 @@ def report(obj, brand, out, budget, costs_path, tiers, niche, top, map_limit) ->
     the naive pick. The numbers are those of the affinity, rank, advocates,
     expand and plan commands.
     """
-    from queries.exporters import atomic_write
     from queries.plan import load_costs
     from queries.report import render_report, report_data
+    from queries.writers import atomic_write_bytes
 
     if not out.lower().endswith((".html", ".htm")):
         raise click.BadParameter(f"the report is HTML: name it FILE.html, not {out!r}", param_hint="--out")
@@ -41,5 +41,5 @@ def report(obj, brand, out, budget, costs_path, tiers, niche, top, map_limit) ->
     costs = load_costs(costs_path, tier_scheme=scheme) if budget is not None else None
     data = report_data(obj.workspace.graph, brand, budget=budget, costs=costs, tiers=tiers, niche=niche,
                        top=top, map_limit=map_limit, tier_scheme=scheme)
-    atomic_write(out, render_report(data).encode("utf-8"))
+    atomic_write_bytes(out, render_report(data).encode("utf-8"))
     click.echo(f"wrote {out}", err=True)

@@ -15,7 +15,8 @@ import pytest
 
 from graphkit.errors import AccountNotFound, GraphkitError, QueryError
 from graphkit.graph import FollowGraph
-from queries.exporters import edges_path, neighbourhood, write_neighbourhood
+from queries.exporters import edges_path, write_neighbourhood
+from queries.neighbourhood import neighbourhood
 
 PAIRS = [
     ("seed", "ann"), ("ann", "seed"), ("bob", "seed"), ("ann", "bob"), ("cat", "ann"),

@@ -21,7 +21,7 @@ from graphkit.tables import SourceTables
 from graphkit.workspace import Workspace
 from loaders import ReadContext, read_source
 from loaders.edges import parse_edge_lines
-from queries.affinity import audience_counts
+from queries.audience import audience_counts
 
 # characters that exercise every branch of normalization: clean, case, @, spaces, URLs,
 # non-ASCII letters whose lower-casing differs between libraries, control characters

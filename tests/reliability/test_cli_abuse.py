@@ -64,7 +64,8 @@ def _base_args(path: tuple[str, ...], files: dict[str, Path], out: Path) -> list
         "profiles": [str(folder / "profiles.csv")],
         "posts": [str(folder / "posts.csv")],
         "customers": [str(folder / "customers.csv")],
-        "export": [str(folder / "list.txt"), "--owner", "acme"],
+        "download": [str(folder / "list.txt"), "--owner", "acme"],
+        "export": [str(folder / "list.txt"), "--owner", "acme"],  # the older name of download
         "snap-ego": [str(folder / "1.edges")],
     }
     base = {
