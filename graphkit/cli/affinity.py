@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.neo4j import backend_option
-from graphkit.cli.options import csv_list, emit, output_options, positive_int
+from graphkit.cli.options import emit, output_options, positive_int, tier_option, top_option
 
 __all__ = ["affinity", "print_notes"]
 
@@ -25,7 +25,7 @@ def print_notes(table, out, fmt, *lines: str | None) -> None:
 
 @click.command()
 @click.argument("brand")
-@click.option("--top", type=int, default=20, show_default=True, callback=positive_int, help="Rows to show.")
+@top_option(20)
 @click.option("--sort", type=click.Choice(["lift-lower", "lift", "share", "count"]), default="lift-lower",
               show_default=True,
               help="lift-lower: the confidence-aware lift (small counts do not win); lift: the raw "
@@ -43,8 +43,7 @@ def print_notes(table, out, fmt, *lines: str | None) -> None:
                    "so followers of thousands count less.")
 @click.option("--z", type=float, default=1.96, show_default=True,
               help="z of the Wilson intervals behind lift_lower (1.96 = 95%).")
-@click.option("--tier", "tiers", multiple=True, callback=csv_list, metavar="TIERS",
-              help="Keep these tiers only, e.g. --tier nano,micro.")
+@tier_option
 @click.option("--min-count", type=int, default=1, show_default=True, callback=positive_int,
               help="Drop accounts followed by fewer of the audience.")
 @click.option("--exclude-followed", is_flag=True, help="Drop accounts the brand already follows.")

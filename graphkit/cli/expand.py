@@ -6,7 +6,7 @@ import click
 
 from graphkit.cli.affinity import print_notes
 from graphkit.cli.neo4j import backend_option
-from graphkit.cli.options import output_options, positive_int
+from graphkit.cli.options import output_options, positive_int, top_option
 
 __all__ = ["expand"]
 
@@ -19,12 +19,11 @@ __all__ = ["expand"]
               show_default=True,
               help="following: whom SEED follows, then whom they follow...; followers: who follows "
                    "SEED, ...; both: either way.")
-@click.option("--limit", type=int, default=50, show_default=True, callback=positive_int,
-              help="Accounts to list besides the seed (nearest and best linked first).")
+@top_option(50, "accounts to list besides the seed (nearest and best linked first)", aliases=["--limit"])
 @backend_option
 @output_options
 @click.pass_obj
-def expand(obj, seed, hops, direction, limit, backend, fmt, out) -> None:
+def expand(obj, seed, hops, direction, top, backend, fmt, out) -> None:
     """List the accounts within --hops follows of SEED, ranked.
 
     The seed is the first row (rank 0, hops 0). The others are ranked by hops
@@ -35,7 +34,7 @@ def expand(obj, seed, hops, direction, limit, backend, fmt, out) -> None:
     from graphkit.cli.neo4j import query_backend
 
     run, graph = query_backend(obj, backend, "expand")
-    table = run(graph, seed, hops=hops, direction=direction, limit=limit,
+    table = run(graph, seed, hops=hops, direction=direction, limit=top,
                 tier_scheme=obj.tier_scheme)
     attrs = table.attrs
     summary = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from graphkit.cli.options import emit, output_options, positive_int
+from graphkit.cli.options import emit, output_options, positive_int, random_seed_option, top_option
 
 __all__ = ["export"]
 
@@ -39,18 +39,16 @@ def export_accounts(obj, fmt, out) -> None:
               help="How many follows away to go.")
 @click.option("--direction", type=click.Choice(["both", "following", "followers"]), default="both",
               show_default=True, help="Follow edges out of SEED, into it, or both.")
-@click.option("--limit", type=int, default=500, show_default=True, callback=positive_int,
-              help="Accounts besides the seed (nearest and best linked first); maps stay "
-                   "readable up to about 2,000.")
+@top_option(500, "accounts besides the seed (nearest and best linked first); maps stay readable "
+                "up to about 2,000", aliases=["--limit"])
 @click.option("-o", "--out", metavar="FILE", required=True,
               help="File to write; the extension picks the format: .graphml .gexf .json (node-link) "
                    ".csv/.parquet (nodes, plus FILE-edges beside) .html (interactive map).")
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "csv", "parquet", "html"]),
               default=None, help="Format  [default: from --out's extension]")
-@click.option("--layout-seed", type=int, default=0, show_default=True,
-              help="Seed of the force-directed layout (.gexf positions, .html map).")
+@random_seed_option("the force-directed layout (.gexf positions, .html map)", aliases=["--layout-seed"])
 @click.pass_obj
-def export_neighbourhood(obj, seed, hops, direction, limit, out, fmt, layout_seed) -> None:
+def export_neighbourhood(obj, seed, hops, direction, top, out, fmt, random_seed) -> None:
     """Write SEED's ranked neighbourhood (graphkit expand) as a graph file or a map.
 
     Every column of the ranked table (rank, hops, links, degrees, tier, ...) and
@@ -61,9 +59,9 @@ def export_neighbourhood(obj, seed, hops, direction, limit, out, fmt, layout_see
     from queries.exporters import write_neighbourhood
 
     graph = obj.workspace.graph
-    table = expand(graph, seed, hops=hops, direction=direction, limit=limit, tier_scheme=obj.tier_scheme)
+    table = expand(graph, seed, hops=hops, direction=direction, limit=top, tier_scheme=obj.tier_scheme)
     written = write_neighbourhood(graph, table, out, fmt, tier_scheme=obj.tier_scheme,
-                                  layout_seed=layout_seed)
+                                  layout_seed=random_seed)
     for path in written:
         click.echo(f"wrote {path}", err=True)
     click.echo(f"{table.attrs.get('seed', seed)}: {len(table):,} accounts (seed included) within "

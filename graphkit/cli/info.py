@@ -10,7 +10,8 @@ __all__ = ["info", "formats"]
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="Output format: table for people, json for programs.")
 @click.option("--stats", is_flag=True,
               help="Graph statistics instead: largest weakly/strongly connected components, "
                    "reciprocity, triangles, average clustering (as SNAP publishes them).")

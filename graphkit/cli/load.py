@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from graphkit.cli.options import csv_list  # noqa: F401  (re-exported for sibling modules)
+from graphkit.cli.options import report_format_options
 
 __all__ = ["load", "make_load_command"]
 
@@ -65,10 +65,10 @@ def load() -> None:
     """
 
 
-def _report(reports, as_json: bool) -> None:
+def _report(reports, fmt: str) -> None:
     import json
 
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in reports], indent=1))
         return
     for report in reports:
@@ -88,25 +88,26 @@ def make_load_command(
     """
     short, long = _HELP.get(kind, (f"Load {kind} files.", ""))
 
-    def command(obj, files, fmt, encoding, skip_bad_rows, as_json, **options):
+    def command(obj, files, input_format, encoding, skip_bad_rows, fmt, **options):
         from graphkit.api import load_files
 
         reports = load_files(
-            obj.workspace, kind, list(files), fmt=fmt, encoding=encoding,
+            obj.workspace, kind, list(files), fmt=input_format, encoding=encoding,
             skip_bad_rows=skip_bad_rows, **{k: v for k, v in options.items() if v is not None},
         )
-        _report(reports, as_json)
+        _report(reports, fmt)
 
     command.__doc__ = f"{short}\n\n{long}"
     decorators = [
         click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=kind in ("download", "snap-ego"), allow_dash=True)),
-        click.option("--format", "fmt", default="auto", show_default=True, metavar="NAME",
-                     help="Input format; `graphkit formats` lists them."),
+        click.option("--input-format", "input_format", default="auto", show_default=True, metavar="NAME",
+                     help="What the files are (auto: told from their content); `graphkit formats` "
+                          "lists the formats."),
         click.option("--encoding", default=None, metavar="NAME",
                      help="Text encoding if not UTF-8, e.g. cp1252 for spreadsheet exports."),
         click.option("--skip-bad-rows", is_flag=True,
                      help="Load the good rows and report each bad one (default: stop at the first)."),
-        click.option("--json", "as_json", is_flag=True, help="Print the load report as JSON."),
+        report_format_options(hint="(What the files are is --input-format NAME; `graphkit formats` lists them.)"),
     ]
     if owner:
         decorators.append(click.option("--of", "of", required=True, metavar="ACCOUNT",

@@ -13,7 +13,7 @@ import json
 
 import click
 
-from graphkit.cli.options import positive_int
+from graphkit.cli.options import positive_int, report_format_options
 
 __all__ = ["neo4j", "backend_option", "query_backend", "BACKEND_QUERIES"]
 
@@ -100,9 +100,9 @@ def neo4j() -> None:
               help="Accounts or follows per transaction  [default: 10000, chosen by measurement]")
 @click.option("--replace", is_flag=True,
               help="Delete every :Account node and its follows first (default: merge into them).")
-@click.option("--json", "as_json", is_flag=True, help="Print the push report as JSON.")
+@report_format_options()
 @click.pass_obj
-def push(obj, uri, user, password, database, batch_size, replace, as_json) -> None:
+def push(obj, uri, user, password, database, batch_size, replace, fmt) -> None:
     """Write the workspace's accounts and follows to Neo4j.
 
     Creates the uniqueness constraint on :Account(key), then MERGEs accounts
@@ -118,7 +118,7 @@ def push(obj, uri, user, password, database, batch_size, replace, as_json) -> No
             deleted = clear_graph(store)
             click.echo(f"deleted {deleted:,} accounts from {store.settings.where}", err=True)
         report = push_graph(graph, store, batch_size=batch_size or DEFAULT_BATCH_SIZE)
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps({
             "where": report.where, "accounts": report.accounts, "follows": report.follows,
             "batches": report.batches, "batch_size": report.batch_size,
@@ -138,9 +138,9 @@ def push(obj, uri, user, password, database, batch_size, replace, as_json) -> No
               help="Type of the follow relationships (follower)-[:TYPE]->(followee).")
 @click.option("--key", default="key", show_default=True, metavar="PROPERTY",
               help="Property that names an account (a handle or an id).")
-@click.option("--json", "as_json", is_flag=True, help="Print the load report as JSON.")
+@report_format_options()
 @click.pass_obj
-def pull(obj, uri, user, password, database, label, target_label, rel, key, as_json) -> None:
+def pull(obj, uri, user, password, database, label, target_label, rel, key, fmt) -> None:
     """Read a graph from Neo4j into the workspace.
 
     By default graphkit's own schema ((:Account {key})-[:FOLLOWS]->(:Account)).
@@ -156,7 +156,7 @@ def pull(obj, uri, user, password, database, label, target_label, rel, key, as_j
         bar = Progress("pulling follows", total=source.rows_read, unit=" follows")
         with bar:
             reports = obj.workspace.commit([source], progress=bar)
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in reports], indent=1))
         return
     for report in reports:
@@ -167,8 +167,7 @@ def pull(obj, uri, user, password, database, label, target_label, rel, key, as_j
 
 @neo4j.command()
 @connection_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@report_format_options(aliases={"text": "table"})
 def status(uri, user, password, database, fmt) -> None:
     """Server version, graphkit's counts, and whether the :Account(key) constraint exists."""
     from graphkit.neo4j.status import store_status

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from graphkit.cli.options import csv_list, emit, output_options
+from graphkit.cli.options import csv_list, emit, output_options, tier_option
 
 __all__ = ["plan"]
 
@@ -37,8 +37,7 @@ def summary_lines(table) -> list[str]:
 @click.option("--costs", "costs_path", metavar="FILE",
               help="TOML with [cost] (tier = price) and [account_cost] (handle = price)  "
                    "[default: graphkit's placeholder costs]")
-@click.option("--tier", "tiers", multiple=True, callback=csv_list, metavar="TIERS",
-              help="Only plan these tiers, e.g. --tier nano,micro.")
+@tier_option
 @click.option("--niche", metavar="TERMS",
               help="Weigh each reached follower 1 + its niche overlap with these terms.")
 @click.option("--exclude", multiple=True, callback=csv_list, metavar="ACCOUNTS",
