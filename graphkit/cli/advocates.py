@@ -5,13 +5,18 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.affinity import print_notes
+from graphkit.cli.help import examples
 from graphkit.cli.neo4j import backend_option
 from graphkit.cli.options import output_options, tier_option, top_option
 
 __all__ = ["advocates"]
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo advocates acme --top 10',
+    'graphkit -w graphkit-demo advocates acme --niche hiking,camping --sort niche',
+    'graphkit -w graphkit-demo advocates acme --customers --sort value --format csv',
+))
 @click.argument("brand")
 @click.option("--niche", metavar="TERMS", default=None,
               help='The brand\'s niche terms, e.g. --niche "hiking,camping"; adds niche_overlap.')

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from graphkit.cli.help import examples
 from graphkit.cli.neo4j import backend_option
 from graphkit.cli.options import emit, output_options, positive_int, tier_option, top_option
 
@@ -23,7 +24,12 @@ def print_notes(table, out, fmt, *lines: str | None) -> None:
     emit(table, out, fmt, note=text)
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo affinity acme --top 10',
+    'graphkit -w graphkit-demo affinity acme --tier nano,micro --exclude-followed',
+    'graphkit -w graphkit-demo affinity acme --baseline camp_ivy --sort lift',
+    'graphkit -w graphkit-demo affinity acme --weight mass-followers --out affinity.csv',
+))
 @click.argument("brand")
 @top_option(20)
 @click.option("--sort", type=click.Choice(["lift-lower", "lift", "share", "count"]), default="lift-lower",

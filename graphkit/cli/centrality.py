@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from graphkit.cli.help import examples
 from graphkit.cli.options import (
     emit,
     output_options,
@@ -18,7 +19,11 @@ __all__ = ["centrality"]
 MEASURES = ("pagerank", "ppr", "in-degree", "out-degree", "hits", "betweenness")
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo centrality --top 10',
+    'graphkit -w graphkit-demo centrality --measure ppr --audience-of acme --exclude-seeds --tier micro',
+    'graphkit -w graphkit-demo centrality --measure betweenness --samples 50 --random-seed 7',
+))
 @click.option("--measure", type=click.Choice(MEASURES), default="pagerank", show_default=True,
               help="What to rank by (the measures are described above).")
 @click.option("--seed", "seeds", multiple=True, metavar="ACCOUNT",

@@ -6,12 +6,16 @@ from pathlib import Path
 
 import click
 
+from graphkit.cli.help import examples
 from graphkit.cli.options import emit, output_options, top_option
 
 __all__ = ["demo"]
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit demo',
+    'graphkit demo --top 5 --format csv',
+))
 @top_option(15)
 @output_options
 @click.pass_context

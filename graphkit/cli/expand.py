@@ -5,13 +5,17 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.affinity import print_notes
+from graphkit.cli.help import examples
 from graphkit.cli.neo4j import backend_option
 from graphkit.cli.options import output_options, positive_int, top_option
 
 __all__ = ["expand"]
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo expand hike_theo --hops 2 --direction following --top 20',
+    'graphkit -w graphkit-demo expand acme --direction followers --format csv --out hood.csv',
+))
 @click.argument("seed")
 @click.option("--hops", type=int, default=1, show_default=True, callback=positive_int,
               help="How many follows away to go.")

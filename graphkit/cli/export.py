@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import click
 
+from graphkit.cli.help import SummaryGroup, examples
 from graphkit.cli.options import emit, output_options, positive_int, random_seed_option, top_option
 
 __all__ = ["export"]
 
 
-@click.group()
+@click.group(cls=SummaryGroup, epilog=examples(
+    'graphkit -w graphkit-demo export accounts --out accounts.csv',
+    'graphkit -w graphkit-demo export neighbourhood acme --hops 1 --out acme.gexf',
+))
 def export() -> None:
     """Write the workspace's tables (or a neighbourhood) to files."""
 
 
-@export.command("edges")
+@export.command("edges", epilog=examples(
+    'graphkit -w graphkit-demo export edges --out follows.csv',
+    'graphkit -w graphkit-demo export edges --out follows.parquet',
+))
 @output_options
 @click.pass_obj
 def export_edges(obj, fmt, out) -> None:
@@ -22,7 +29,10 @@ def export_edges(obj, fmt, out) -> None:
     emit(obj.workspace.graph.edges_frame(), out, fmt or ("csv" if out in (None, "-") else None))
 
 
-@export.command("accounts")
+@export.command("accounts", epilog=examples(
+    'graphkit -w graphkit-demo export accounts --out accounts.parquet',
+    'graphkit -w graphkit-demo export accounts --format json --out accounts.json',
+))
 @output_options
 @click.pass_obj
 def export_accounts(obj, fmt, out) -> None:
@@ -33,7 +43,11 @@ def export_accounts(obj, fmt, out) -> None:
     emit(accounts, out, fmt or ("csv" if out in (None, "-") else None))
 
 
-@export.command("neighbourhood")
+@export.command("neighbourhood", epilog=examples(
+    'graphkit -w graphkit-demo export neighbourhood acme --hops 1 --out acme.gexf',
+    'graphkit -w graphkit-demo export neighbourhood hike_theo --hops 2 --top 300 --out hike_theo.html',
+    'graphkit -w graphkit-demo export neighbourhood acme --direction followers --out acme.graphml',
+))
 @click.argument("seed")
 @click.option("--hops", type=int, default=1, show_default=True, callback=positive_int,
               help="How many follows away to go.")

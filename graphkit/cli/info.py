@@ -6,10 +6,16 @@ import json
 
 import click
 
+from graphkit.cli.help import examples
+
 __all__ = ["info", "formats"]
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo info',
+    'graphkit -w graphkit-demo info --stats',
+    'graphkit -w graphkit-demo info --format json',
+))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="Output format: table for people, json for programs.")
 @click.option("--stats", is_flag=True,
@@ -64,7 +70,9 @@ def _print_stats(workspace, fmt: str) -> None:
         click.echo(f"{STAT_LABELS[key]:<{width}}  {format_stat(key, value)}")
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit formats',
+))
 def formats() -> None:
     """List the input formats graphkit reads, and how to get each."""
     from loaders import KINDS, formats_for

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from graphkit.cli.help import SummaryGroup, examples
 from graphkit.cli.options import report_format_options
 
 __all__ = ["load", "make_load_command"]
@@ -55,7 +56,27 @@ _HELP = {
 }
 
 
-@click.group()
+#: Example command lines of each kind (files from a clone of the repository).
+_EXAMPLES = {
+    "followers": ("graphkit -w my-ws load followers graphkit/data/demo/acme_followers.txt --of acme",),
+    "following": ("graphkit -w my-ws load following examples/lists/*.csv --of '{stem}'",
+                  "graphkit -w my-ws load following examples/lists/jade_clubs.csv --of jade.club.99 "
+                  "--column username"),
+    "edges": ("graphkit -w my-ws load edges graphkit/data/demo/following.csv.gz",),
+    "profiles": ("graphkit -w my-ws load profiles graphkit/data/demo/profiles.csv --format json",),
+    "posts": ("graphkit -w my-ws load posts graphkit/data/demo/posts.csv",),
+    "customers": ("graphkit -w my-ws load customers graphkit/data/demo/customers.csv",),
+    "download": ("graphkit -w my-ws load download examples/downloads/instagram-acme",
+                 "graphkit -w my-ws load download examples/downloads/instagram-acme --owner acme"),
+    "snap-ego": ("graphkit -w my-ws load snap-ego examples/snap-ego",),
+}
+
+
+@click.group(cls=SummaryGroup, epilog=examples(
+        'graphkit -w my-ws load followers graphkit/data/demo/acme_followers.txt --of acme',
+        "graphkit -w my-ws load following examples/lists/*.csv --of '{stem}'",
+        'graphkit -w my-ws load profiles graphkit/data/demo/profiles.csv',
+    ))
 def load() -> None:
     """Read files into the workspace (one atomic update per command).
 
@@ -122,10 +143,11 @@ def make_load_command(
     function = click.pass_obj(command)
     for decorator in reversed(decorators):
         function = decorator(function)
-    command = load.command(name=kind)(function)
+    command = load.command(name=kind, epilog=examples(*_EXAMPLES[kind]))(function)
     if alias:
         load.add_command(click.Command(
             alias, params=command.params, callback=command.callback, help=command.help, hidden=True,
+            epilog=command.epilog,
         ))
     return command
 
@@ -135,7 +157,7 @@ make_load_command("following", owner=True, column=True, pair_columns=False)
 make_load_command("edges", owner=False, column=False, pair_columns=True)
 make_load_command("profiles", owner=False, column=True, pair_columns=False)
 _HELP["posts"] = (
-    "Load posts (social listening or scraper exports): author, time, text, hashtags, ...",
+    "Load posts (social listening or scraper exports): author, time, text, hashtags and more.",
     "CSV/TSV, a JSON array or NDJSON, one post per record. The author column\n"
     "(author, username, ownerUsername, screen_name, ...; --column names it) is\n"
     "required; time, text, hashtags, mentions, location, likes, comments, views\n"

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import click
 
+from graphkit.cli.help import examples
 from graphkit.cli.neo4j import backend_option
 from graphkit.cli.options import emit, output_options, positive_int, tier_option, top_option
 
 __all__ = ["lookalikes"]
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo lookalikes hike_theo',
+    'graphkit -w graphkit-demo lookalikes camp_ivy --metric overlap --tier nano,micro --top 10',
+))
 @click.argument("seed")
 @click.option("--metric", type=click.Choice(["jaccard", "overlap", "cosine"]), default="jaccard",
               show_default=True, help="Similarity of the two observed audiences (see below).")

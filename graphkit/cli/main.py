@@ -12,6 +12,8 @@ import sys
 
 import click
 
+from graphkit.cli.help import SummaryGroup, examples
+
 __all__ = ["main", "cli", "COMMANDS"]
 
 #: name -> "module:attribute" of every top-level command, in help order.
@@ -62,7 +64,7 @@ class State:
         return self._scheme
 
 
-class LazyGroup(click.Group):
+class LazyGroup(SummaryGroup):
     """A group whose sub-commands are imported on first use; library errors become one line."""
 
     def __init__(self, *args, lazy: dict[str, str] | None = None, **kwargs) -> None:
@@ -97,6 +99,12 @@ class LazyGroup(click.Group):
     cls=LazyGroup,
     lazy=COMMANDS,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=examples(
+        "graphkit demo",
+        "graphkit -w graphkit-demo info",
+        "graphkit -w graphkit-demo affinity acme --tier nano,micro --exclude-followed",
+        "graphkit -w graphkit-demo rank acme --niche hiking,camping --explain",
+    ),
 )
 @click.option(
     "-w", "--workspace", metavar="PATH", envvar="GRAPHKIT_WORKSPACE", show_envvar=True,
@@ -116,10 +124,9 @@ def cli(ctx: click.Context, workspace: str | None, tiers: str | None) -> None:
 
     \b
     Quick start:
-      graphkit demo                                   # sample brand, end to end
-      graphkit load followers acme.txt --of acme      # who follows acme
-      graphkit load following lists/*.csv --of '{stem}'
-      graphkit affinity acme --top 20
+      graphkit load followers FILE --of BRAND         # who follows the brand
+      graphkit load following FILES --of '{stem}'     # whom they follow, one list each
+      graphkit affinity BRAND --top 20                # who the audience follows most
     """
     ctx.obj = State(workspace, tiers)
 

@@ -13,6 +13,7 @@ import json
 
 import click
 
+from graphkit.cli.help import SummaryGroup, examples
 from graphkit.cli.options import positive_int, report_format_options
 
 __all__ = ["neo4j", "backend_option", "query_backend", "BACKEND_QUERIES"]
@@ -82,7 +83,10 @@ def query_backend(obj, backend: str, name: str):
     return getattr(importlib.import_module(module), attribute), obj.workspace.graph
 
 
-@click.group()
+@click.group(cls=SummaryGroup, epilog=examples(
+    'graphkit -w graphkit-demo neo4j push',
+    'graphkit -w graphkit-demo affinity acme --backend neo4j --top 10',
+))
 def neo4j() -> None:
     """Keep the graph in Neo4j: push a workspace, pull a graph, check the server.
 
@@ -94,7 +98,10 @@ def neo4j() -> None:
     """
 
 
-@neo4j.command()
+@neo4j.command(epilog=examples(
+    'graphkit -w graphkit-demo neo4j push',
+    'graphkit -w graphkit-demo neo4j push --replace --batch-size 5000 --format json',
+))
 @connection_options
 @click.option("--batch-size", type=int, default=None, callback=positive_int, metavar="N",
               help="Accounts or follows per transaction  [default: 10000, chosen by measurement]")
@@ -128,7 +135,10 @@ def push(obj, uri, user, password, database, batch_size, replace, fmt) -> None:
         click.echo(str(report))
 
 
-@neo4j.command()
+@neo4j.command(epilog=examples(
+    'graphkit -w from-neo4j neo4j pull',
+    'graphkit -w from-neo4j neo4j pull --label Account --rel FOLLOWS --key key --format json',
+))
 @connection_options
 @click.option("--label", default="Account", show_default=True, metavar="LABEL",
               help="Label of the account nodes.")
@@ -165,7 +175,10 @@ def pull(obj, uri, user, password, database, label, target_label, rel, key, fmt)
             click.echo(f"  {rejected.problem}", err=True)
 
 
-@neo4j.command()
+@neo4j.command(epilog=examples(
+    'graphkit neo4j status',
+    'graphkit neo4j status --format json',
+))
 @connection_options
 @report_format_options(aliases={"text": "table"})
 def status(uri, user, password, database, fmt) -> None:

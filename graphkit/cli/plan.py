@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from graphkit.cli.help import examples
 from graphkit.cli.options import csv_list, emit, output_options, tier_option
 
 __all__ = ["plan"]
@@ -31,7 +32,10 @@ def summary_lines(table) -> list[str]:
     ]
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo plan acme --budget 5000',
+    'graphkit -w graphkit-demo plan acme --budget 5000 --tier nano,micro --niche hiking,camping',
+))
 @click.argument("brand")
 @click.option("--budget", type=float, required=True, help="Money to spend, in the unit of the costs.")
 @click.option("--costs", "costs_path", metavar="FILE",

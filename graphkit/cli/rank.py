@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.affinity import print_notes
+from graphkit.cli.help import examples
 from graphkit.cli.options import (
     AliasedOption,
     csv_list,
@@ -17,7 +18,11 @@ from graphkit.cli.options import (
 __all__ = ["rank"]
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo rank acme --niche hiking,camping --prefer-tier micro',
+    'graphkit -w graphkit-demo rank acme --tier nano,micro --explain --top 10',
+    'graphkit -w graphkit-demo rank acme --from talkers --component-weight niche=0.4 --niche hiking',
+))
 @click.argument("brand")
 @click.option("--niche", metavar="TERMS", default=None,
               help='Niche terms for the niche component, e.g. --niche "hiking,camping".')

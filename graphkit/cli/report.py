@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import click
 
+from graphkit.cli.help import examples
 from graphkit.cli.options import AliasedOption, csv_list, top_option
 
 __all__ = ["report"]
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo report acme --out acme-report.html',
+    'graphkit -w graphkit-demo report acme --budget 5000 --prefer-tier nano,micro --out acme-report.html',
+))
 @click.argument("brand")
 @click.option("-o", "--out", metavar="FILE", required=True, help="The HTML file to write.")
 @click.option("--budget", type=float, default=None, help="Add a plan for this budget (see graphkit plan).")

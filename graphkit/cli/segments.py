@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import click
 
+from graphkit.cli.help import examples
 from graphkit.cli.options import emit, output_options, positive_int, random_seed_option, top_option
 
 __all__ = ["segments"]
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo segments acme',
+    'graphkit -w graphkit-demo segments acme --resolution 2 --random-seed 1 --min-size 20',
+    'graphkit -w graphkit-demo segments acme --members --out members.csv',
+))
 @click.argument("brand")
 @click.option("--resolution", type=click.FloatRange(0, min_open=True), default=1.0, show_default=True,
               help="Louvain resolution: higher gives more, smaller segments.")

@@ -5,12 +5,16 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.affinity import print_notes
+from graphkit.cli.help import examples
 from graphkit.cli.options import csv_list, output_options, tier_option, top_option
 
 __all__ = ["talkers"]
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo talkers acme',
+    'graphkit -w graphkit-demo talkers acme --hashtag hiking --since 2026-09-01 --top 10',
+))
 @click.argument("brand")
 @click.option("--hashtag", "hashtags", multiple=True, callback=csv_list, metavar="TAGS",
               help="Posts with one of these hashtags instead of posts about BRAND, e.g. "
