@@ -87,7 +87,7 @@ FORMATS: list[Format] = []
 
 
 def register(fmt: Format) -> Format:
-    """Add a format; ``--format auto`` tries the detectors in ascending ``priority``."""
+    """Add a format; ``--input-format auto`` tries the detectors in ascending ``priority``."""
     if any(f.name == fmt.name for f in FORMATS):
         raise ValueError(f"format {fmt.name!r} registered twice")
     FORMATS.append(fmt)

@@ -90,7 +90,7 @@ def detect_format(path: str, kind: str, head: bytes) -> Format:
     names = "; ".join(f"{f.name} ({f.summary})" for f in candidates)
     raise FormatNotDetected(
         f"cannot tell what kind of {kind} file this is; graphkit reads: {names}. "
-        "Run `graphkit formats` for details or pass --format",
+        "Run `graphkit formats` for details or pass --input-format",
         path=display_path(path),
     )
 

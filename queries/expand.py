@@ -87,7 +87,7 @@ def check_expand_options(*, direction: str, hops: int, limit: int | None) -> Non
     if hops < 1:
         raise QueryError(f"--hops must be at least 1, not {hops}")
     if limit is not None and limit < 1:
-        raise QueryError(f"--limit must be at least 1, not {limit}")
+        raise QueryError(f"--top must be at least 1, not {limit}")
 
 
 def expand(
@@ -236,7 +236,7 @@ def expand_table(
     elif limit is not None and reached > limit:
         note = (
             f"kept the first {limit:,} of {reached:,} accounts reached within {_hops(depth)} "
-            "(the search stops once --limit accounts are reached)"
+            "(the search stops once --top accounts are reached)"
         )
     elif depth < hops:
         note = f"nothing new after {_hops(depth)}: the whole neighbourhood is listed"
