@@ -383,7 +383,7 @@ def runnable(block: Block) -> bool:
 
 
 def process(text: str, *, use_server: bool = True, only_requires: str | None = None,
-            log=print) -> tuple[str, list[str]]:
+            log=print, name: str = "README.md") -> tuple[str, list[str]]:
     """Regenerate ``text``'s console blocks; returns the new text and a diff per drifted block."""
     lines = text.split("\n")
     blocks = parse(text)
@@ -401,7 +401,7 @@ def process(text: str, *, use_server: bool = True, only_requires: str | None = N
             if _masked(fresh, mask) != _masked([line.rstrip() for line in block.lines], mask):
                 diffs.append("".join(difflib.unified_diff(
                     [line + "\n" for line in block.lines], [line + "\n" for line in fresh],
-                    f"README.md:{block.start + 1} (as written)", "fresh run", n=2,
+                    f"{name}:{block.start + 1} (as written)", "fresh run", n=2,
                 )))
                 block.lines = fresh
     for block in reversed(blocks):
@@ -428,7 +428,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     text = args.readme.read_text(encoding="utf-8")
     try:
-        new, diffs = process(text, use_server=not args.subprocess, only_requires=args.only_requires)
+        new, diffs = process(text, use_server=not args.subprocess, only_requires=args.only_requires,
+                             name=args.readme.name)
     except ReadmeError as err:
         print(f"readme: {err}", file=sys.stderr)
         return 1

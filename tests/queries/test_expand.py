@@ -124,7 +124,7 @@ def test_errors():
         expand(graph, "seed", hops=0)
     with pytest.raises(QueryError, match="unknown direction"):
         expand(graph, "seed", direction="out")
-    with pytest.raises(QueryError, match="--limit"):
+    with pytest.raises(QueryError, match="--top must be at least 1"):
         expand(graph, "seed", limit=0)
 
 
