@@ -516,17 +516,27 @@ _EXPAND_STEP = {
     "both": "(p)-[:FOLLOWS]-(x:Account)",
 }
 
+#: The follows among the accounts of a neighbourhood.
+_EXPAND_FOLLOWS = (
+    "UNWIND $keys AS k "
+    "MATCH (a:Account {key: k})-[:FOLLOWS]->(b:Account) WHERE b.key IN $keys AND a <> b "
+    "RETURN a.key AS follower, b.key AS followee"
+)
+
+#: Degrees and follower count of the accounts kept.
+_EXPAND_PROFILE = (
+    "UNWIND $keys AS k MATCH (x:Account {key: k}) "
+    "RETURN x.key AS account, COUNT { (x)<-[:FOLLOWS]-() } AS in_degree, "
+    "COUNT { (x)-[:FOLLOWS]->() } AS out_degree, x.followers_count AS followers_count"
+)
+
 
 def _expand_query(direction: str) -> str:
     return (
-        "UNWIND $frontier AS f "
-        "MATCH (p:Account {key: f[0]}) "
+        "UNWIND $frontier AS k "
+        "MATCH (p:Account {key: k}) "
         f"MATCH {_EXPAND_STEP[direction]} WHERE NOT x.key IN $visited "
-        "WITH x, count(DISTINCT p) AS links, min(f[1]) AS via_position "
-        "RETURN x.key AS account, links, via_position, "
-        "COUNT { (x)<-[:FOLLOWS]-() } AS in_degree, COUNT { (x)-[:FOLLOWS]->() } AS out_degree, "
-        "x.followers_count AS followers_count "
-        "ORDER BY links DESC, account ASC"
+        "RETURN DISTINCT x.key AS account"
     )
 
 
@@ -539,64 +549,58 @@ def expand(
     limit: int | None = None,
     tier_scheme: TierScheme | None = None,
 ) -> pd.DataFrame:
-    """:func:`queries.expand.expand` as Cypher on the server (same options and result).
+    """:func:`queries.expand.expand` on the server (same options and result).
 
-    One query per hop: the server finds the accounts linked to the current
-    frontier that were not reached before, counts their ``links`` and ranks
-    them; the frontier and the reached keys travel as parameters.
+    One query per hop finds the accounts linked to the current frontier that
+    were not reached before (the frontier and the reached keys travel as
+    parameters); one query returns the follows among the neighbourhood, which
+    :func:`queries.expand.rank_neighbourhood` ranks exactly as in memory; one
+    query reads the degrees and follower counts of the rows kept.
     """
     from queries.affinity import masked_array
-    from queries.expand import check_expand_options, expand_table
+    from queries.expand import check_expand_options, expand_table, rank_neighbourhood
 
     check_expand_options(direction=direction, hops=hops, limit=limit)
     scheme = tier_scheme or TierScheme.default()
-    found = _find(store, seed)
-    seed_key = found["key"]
-    first = store.read(
-        "MATCH (x:Account {key: $key}) RETURN COUNT { (x)<-[:FOLLOWS]-() } AS in_degree, "
-        "COUNT { (x)-[:FOLLOWS]->() } AS out_degree, x.followers_count AS followers_count",
-        {"key": seed_key},
-    )[0]
-    rows = [{"account": seed_key, "hops": 0, "links": 0, "via": None, **first}]
-    visited = [seed_key]
-    frontier = [[seed_key, 0]]
+    seed_key = _find(store, seed)["key"]
+    keys = [seed_key]
+    distance = [0]
+    frontier = [seed_key]
     query = _expand_query(direction)
-    reached = 0
     depth = 0
-    for depth in range(1, hops + 1):
-        found_rows = store.read(query, {"frontier": frontier, "visited": visited})
-        if not found_rows:
-            depth -= 1
+    for step in range(1, hops + 1):
+        found = sorted(row["account"] for row in store.read(query, {"frontier": frontier, "visited": keys}))
+        if not found:
             break
-        keys_by_position = {position: key for key, position in frontier}
-        frontier = []
-        for i, row in enumerate(found_rows):
-            position = reached + 1 + i
-            rows.append({
-                "account": row["account"], "hops": depth, "links": row["links"],
-                "via": keys_by_position[row["via_position"]], "in_degree": row["in_degree"],
-                "out_degree": row["out_degree"], "followers_count": row["followers_count"],
-            })
-            frontier.append([row["account"], position])
-            visited.append(row["account"])
-        reached += len(found_rows)
-        if limit is not None and reached >= limit:
-            break
-    if limit is not None:
-        rows = rows[: limit + 1]
+        depth = step
+        keys += found
+        distance += [step] * len(found)
+        frontier = found
+    position = {key: i for i, key in enumerate(keys)}
+    follows = store.read(_EXPAND_FOLLOWS, {"keys": keys})
+    ranked = rank_neighbourhood(
+        np.array(keys, dtype=object), np.array(distance, dtype=np.int64),
+        np.array([position[r["follower"]] for r in follows], dtype=np.int64),
+        np.array([position[r["followee"]] for r in follows], dtype=np.int64),
+        direction=direction, limit=limit,
+    )
+    kept = [keys[i] for i in ranked.index]
+    profile = {row["account"]: row for row in store.read(_EXPAND_PROFILE, {"keys": kept})}
+    rows = [profile[key] for key in kept]
     followers_count = masked_array(_float_array([r["followers_count"] for r in rows]), "Int64")
     return expand_table(
         {
-            "account": _keys(r["account"] for r in rows),
-            "hops": np.array([r["hops"] for r in rows], dtype=np.int64),
-            "links": np.array([r["links"] for r in rows], dtype=np.int64),
-            "via": pd.array([r["via"] for r in rows], dtype="string"),
+            "account": _keys(kept),
+            "relevance": ranked.relevance,
+            "hops": ranked.hops,
+            "links": ranked.links,
+            "via": pd.array([keys[i] if i >= 0 else None for i in ranked.via], dtype="string"),
             "in_degree": np.array([r["in_degree"] for r in rows], dtype=np.int64),
             "out_degree": np.array([r["out_degree"] for r in rows], dtype=np.int64),
             "followers_count": followers_count,
         },
         scheme=scheme, seed_key=seed_key, hops=hops, direction=direction, limit=limit,
-        reached=reached, depth=depth,
+        reached=ranked.reached, depth=depth,
     )
 
 
@@ -707,5 +711,7 @@ CYPHER: dict[str, str] = {
     "affinity (rest baseline, sort lift-lower)": _affinity_query("rest", "lift-lower", 20),
     "advocates (sort reach)": _advocates_query("reach", 20),
     "expand (one hop, direction both)": _expand_query("both"),
+    "expand (follows among the neighbourhood)": _EXPAND_FOLLOWS,
+    "expand (degrees of the rows kept)": _EXPAND_PROFILE,
     "lookalikes (jaccard)": _lookalikes_query("jaccard", 20),
 }

@@ -38,6 +38,17 @@ def run_cli(workspace_path: Path):
     return run
 
 
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory) -> Path:
+    """A workspace holding the bundled demo (built once; copy it before writing to it)."""
+    from graphkit.demo import build_demo
+    from graphkit.workspace import Workspace
+
+    path = tmp_path_factory.mktemp("demo") / "ws"
+    build_demo(Workspace(path))
+    return path
+
+
 # -- real SNAP graphs, loaded once per session (added with issue 4) -------------------------
 SNAP_EDGE_FILES = {
     "wiki-vote": "snap/wiki-vote/Wiki-Vote.txt",

@@ -40,8 +40,8 @@ def export_accounts(obj, fmt, out) -> None:
 @click.option("--direction", type=click.Choice(["both", "following", "followers"]), default="both",
               show_default=True, help="Follow edges out of SEED, into it, or both.")
 @click.option("--limit", type=int, default=500, show_default=True, callback=positive_int,
-              help="Accounts besides the seed (nearest and best linked first); maps stay "
-                   "readable up to about 2,000.")
+              help="Accounts besides the seed: the most relevant (personalized PageRank from "
+                   "SEED, as in graphkit expand); maps stay readable up to about 2,000.")
 @click.option("-o", "--out", metavar="FILE", required=True,
               help="File to write; the extension picks the format: .graphml .gexf .json (node-link) "
                    ".csv/.parquet (nodes, plus FILE-edges beside) .html (interactive map).")
@@ -67,4 +67,4 @@ def export_neighbourhood(obj, seed, hops, direction, limit, out, fmt, layout_see
     for path in written:
         click.echo(f"wrote {path}", err=True)
     click.echo(f"{table.attrs.get('seed', seed)}: {len(table):,} accounts (seed included) within "
-               f"{hops} hop{'s' if hops != 1 else ''} ({direction})", err=True)
+               f"{hops} hop{'s' if hops != 1 else ''} ({direction}), {table.attrs['order']}", err=True)

@@ -297,3 +297,19 @@ def test_real_graph_round_trip_against_networkx(shared_data, tmp_path):
     assert set(read.nodes) == members
     assert set(read.edges) == set(reference.subgraph(members).edges)
     assert all(type(read.nodes[n]["hops"]) is int for n in read.nodes)
+
+
+def test_demo_neighbourhood_map_keeps_the_most_relevant_accounts(demo_workspace, run_cli, tmp_path):
+    """export neighbourhood: the limit keeps the most relevant accounts of every hop, and says so."""
+    out = tmp_path / "acme.html"
+    result = run_cli("export", "neighbourhood", "acme", "--hops", "2", "--limit", "40", "-o", str(out),
+                     workspace=demo_workspace)
+    assert result.exit_code == 0, result.stderr
+    assert "most relevant first (personalized PageRank from the seed)" in result.stderr
+    page = out.read_text()
+    assert "most relevant first (personalized PageRank from the seed)" in page
+    data = json.loads(re.search(r'<script type="application/json" id="gk-data">(.*?)</script>', page, re.S)[1])
+    hops = data["values"]["hops"]
+    assert len(hops) == 41 and hops.count(2) > 10
+    names = data["nodes"]["id"][1:]
+    assert names != sorted(names)  # not the alphabetically first accounts of hop 1

@@ -38,17 +38,6 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-@pytest.fixture(scope="session")
-def demo_workspace(tmp_path_factory) -> Path:
-    """A workspace holding the bundled demo (built once; copy it before writing to it)."""
-    from graphkit.demo import build_demo
-    from graphkit.workspace import Workspace
-
-    path = tmp_path_factory.mktemp("demo") / "ws"
-    build_demo(Workspace(path))
-    return path
-
-
 @pytest.fixture
 def demo_copy(demo_workspace, tmp_path) -> Path:
     """A private copy of the demo workspace, safe to write to."""
