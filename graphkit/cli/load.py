@@ -8,6 +8,9 @@ from graphkit.cli.options import csv_list  # noqa: F401  (re-exported for siblin
 
 __all__ = ["load", "make_load_command"]
 
+#: Options of ``load edges`` handed to the reader through ``ReadContext.extra``.
+_LAYOUT_OPTIONS = ("columns", "no_header", "min_weight")
+
 _HELP = {
     "followers": (
         "Load lists of accounts that follow --of ACCOUNT.",
@@ -27,9 +30,17 @@ _HELP = {
     ),
     "edges": (
         "Load follower -> followee pairs (CSV/TSV with a header, or SNAP text).",
-        "A header names the columns (follower,followee or source,target; else\n"
-        "--source-col/--target-col); files without a header are SNAP-style pairs\n"
-        "with # comments. Every follower in an edge list is observed.",
+        "A header names the two columns (follower,followee, source,target, ...);\n"
+        "files without a header are SNAP-style pairs with # comments. Anything\n"
+        "else (another header, more than two columns, a profiles file) is refused\n"
+        "until --columns says which columns hold the follower and the followee;\n"
+        "for signed or weighted lists (ratings, trust) a third column with\n"
+        "--min-weight keeps only the rows at or above it. Every follower in an\n"
+        "edge list is observed.\n\n"
+        "\b\nExamples:\n"
+        "  graphkit load edges follows.csv\n"
+        "  graphkit load edges soc-sign-bitcoinotc.csv --columns 1,2,3 --min-weight 1\n"
+        "  graphkit load edges dump.csv --columns from_id,to_id",
     ),
     "profiles": (
         "Load account attributes: follower counts, bios, tags, engagement.",
@@ -85,6 +96,10 @@ def make_load_command(kind: str, *, owner: bool, column: bool, pair_columns: boo
     def command(obj, files, fmt, encoding, skip_bad_rows, as_json, **options):
         from graphkit.api import load_files
 
+        extra = {k: options.pop(k) for k in _LAYOUT_OPTIONS if k in options}
+        extra = {k: v for k, v in extra.items() if v not in (None, False)}
+        if extra:
+            options["extra"] = extra
         reports = load_files(
             obj.workspace, kind, list(files), fmt=fmt, encoding=encoding,
             skip_bad_rows=skip_bad_rows, **{k: v for k, v in options.items() if v is not None},
@@ -109,8 +124,19 @@ def make_load_command(kind: str, *, owner: bool, column: bool, pair_columns: boo
         decorators.append(click.option("--column", default=None, metavar="NAME",
                                        help="The column holding the account (default: found by name)."))
     if pair_columns:
-        decorators.append(click.option("--source-col", default=None, metavar="NAME", help="Column of the follower."))
-        decorators.append(click.option("--target-col", default=None, metavar="NAME", help="Column of the followee."))
+        decorators.append(click.option(
+            "--columns", default=None, metavar="FOLLOWER,FOLLOWEE[,WEIGHT]",
+            help="The columns holding the follower and the followee (header names or 1-based "
+                 "positions), and optionally a weight or rating column for --min-weight."))
+        decorators.append(click.option("--no-header", is_flag=True,
+                                       help="The first line is a follow, not column names."))
+        decorators.append(click.option(
+            "--min-weight", type=float, default=None, metavar="W",
+            help="Load only the rows whose weight (the third --columns entry) is at least W, "
+                 "e.g. 1 for a trust network rated -10..+10."))
+        # the older spelling of --columns, kept working
+        decorators.append(click.option("--source-col", default=None, hidden=True))
+        decorators.append(click.option("--target-col", default=None, hidden=True))
     decorators.extend(extra_options)
     function = click.pass_obj(command)
     for decorator in reversed(decorators):
