@@ -36,12 +36,26 @@ share.
 
 ``weight="mass-followers"`` down-weights followers who follow many accounts,
 like the inverse document frequency of a search engine: a follower ``f`` who
-follows ``d(f)`` accounts weighs ``w(f) = ln(1 + N / d(f))``, with ``N`` the
-number of accounts in the graph and ``d(f)`` the larger of ``f``'s follows in the
-graph and its declared ``following_count``. Shares become weighted
+follows ``d(f)`` accounts weighs ``w(f) = ln(1 + N / d(f))``, with ``d(f)`` the
+larger of ``f``'s follows in the graph and its declared ``following_count``, and
+``N`` the number of observed accounts: the population whose following lists
+are known, from which every audience and sampled baseline is drawn. Accounts
+known only from a profile, a post or a customer file do not change ``N``, so
+loading them does not change the weights. Shares become weighted
 (``sum of w over the followers of a`` / ``sum of w``), in the audience and in a
 sampled baseline alike, and the Wilson bounds use Kish's effective sample size
 ``(sum w)² / sum w²``. ``audience_count`` and ``baseline_count`` stay plain counts.
+
+Small samples: the share of an audience is measured on ``n`` observed
+followers, so it carries a margin of error. ``table.attrs["share_margin"]`` is
+the worst case (``p = 0.5``) half-width of its interval at the confidence of
+``z`` (95 % by default): ``z · sqrt(0.25 / n)``, times the finite-population
+correction ``sqrt((N - n) / (N - 1))`` when the brand's follower count ``N`` is
+known (its declared ``followers_count``); with ``weight`` it uses the effective
+sample size. Below :data:`MIN_SAMPLE` (30) observed followers the margin is
+wider than ±18 points, the normal approximation behind the Wilson bounds is
+rough and one follower more or less moves a lift by a large factor:
+``attrs["sample_warning"]`` says so, and the CLI prints it.
 
 The counts are one gather over the CSR rows of the population and one
 ``bincount`` (weighted when ``weight`` is set): no Python loop over follows.
@@ -85,6 +99,7 @@ __all__ = [
     "audience_counts",
     "AffinityScores",
     "follower_weights",
+    "weight_population",
     "wilson_bounds",
     "affinity_frame",
     "observed_in_degree",
@@ -94,6 +109,10 @@ __all__ = [
     "SORTS",
     "WEIGHTS",
     "DEFAULT_Z",
+    "MIN_SAMPLE",
+    "share_margin",
+    "sample_warning",
+    "sample_attrs",
 ]
 
 #: ``--sort`` values; the first is the default.
@@ -104,6 +123,9 @@ WEIGHTS = ("none", "mass-followers")
 
 #: z of the Wilson intervals: 1.96 is a two-sided 95 % interval.
 DEFAULT_Z = 1.96
+
+#: Below this many observed followers the audience is too small to rank by (see the module notes).
+MIN_SAMPLE = 30
 
 _REST = "rest"
 
@@ -147,22 +169,32 @@ def _covers_much(graph: FollowGraph, ids: np.ndarray) -> bool:
     return total * 8 > graph.n_follows
 
 
+def weight_population(graph: FollowGraph) -> int:
+    """``N`` of the mass-follower weight: the number of observed accounts.
+
+    >>> weight_population(FollowGraph.from_pairs([("a", "b"), ("b", "c")]))
+    2
+    """
+    return int(np.count_nonzero(graph.observed))
+
+
 def follower_weights(graph: FollowGraph, ids: np.ndarray) -> np.ndarray:
     """The mass-follower weight ``ln(1 + N / d(f))`` of accounts ``ids``.
 
-    ``N`` is the number of accounts in the graph; ``d(f)`` is the larger of the
-    follows of ``f`` in the graph and its declared ``following_count`` (at least 1).
+    ``N`` is :func:`weight_population` (the observed accounts); ``d(f)`` is the
+    larger of the follows of ``f`` in the graph and its declared
+    ``following_count`` (at least 1).
 
     >>> g = FollowGraph.from_pairs([("a", "b"), ("a", "c"), ("a", "d"), ("b", "c")])
-    >>> follower_weights(g, g.ids_of(["a", "b"])).round(4).tolist()  # ln(1 + 4/3), ln(1 + 4/1)
-    [0.8473, 1.6094]
+    >>> follower_weights(g, g.ids_of(["a", "b"])).round(4).tolist()  # ln(1 + 2/3), ln(1 + 2/1)
+    [0.5108, 1.0986]
     """
     ids = np.asarray(ids, dtype=np.int64)
     degree = (graph.out_indptr[ids + 1] - graph.out_indptr[ids]).astype(np.float64)
     declared = graph.attribute("following_count").iloc[ids]
     declared = pd.to_numeric(declared, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     degree = np.fmax(degree, declared)
-    return np.log1p(graph.n_accounts / np.maximum(degree, 1.0))
+    return np.log1p(weight_population(graph) / np.maximum(degree, 1.0))
 
 
 #: z beyond this is a confidence no data can reach (10 is 1 - 1e-23), and its square overflows later
@@ -187,6 +219,65 @@ def wilson_bounds(share, n, z: float = DEFAULT_Z) -> tuple[np.ndarray, np.ndarra
     return np.clip((centre - half) / denom, 0.0, 1.0), np.clip((centre + half) / denom, 0.0, 1.0)
 
 
+def share_margin(n: float, followers: float | None = None, z: float = DEFAULT_Z) -> float:
+    """Worst-case margin of error of a share measured on ``n`` of ``followers`` accounts.
+
+    ``z · sqrt(0.25 / n)`` (``p = 0.5``), times ``sqrt((N - n) / (N - 1))`` when
+    the population size ``N = followers`` is known and larger than ``n``.
+
+    >>> round(share_margin(100), 4), round(share_margin(100, followers=200), 4)
+    (0.098, 0.0695)
+    >>> share_margin(50, followers=50)  # the whole population: no sampling error
+    0.0
+    """
+    margin = z * float(np.sqrt(0.25 / n))
+    if followers is not None and followers > 1 and not np.isnan(followers):
+        margin *= float(np.sqrt(max(followers - n, 0.0) / (followers - 1.0)))
+    return margin
+
+
+def sample_warning(n: int, n_followers: int) -> str | None:
+    """The warning printed when an audience is smaller than :data:`MIN_SAMPLE`.
+
+    >>> sample_warning(3, 16)
+    'only 3 of 16 followers are observed (fewer than 30): shares and lifts rest on a handful of accounts and can change a lot with one more follower; load more following lists before ranking by them'
+    >>> sample_warning(30, 40) is None
+    True
+    """
+    if n >= MIN_SAMPLE:
+        return None
+    return (
+        f"only {n:,} of {n_followers:,} followers are observed (fewer than {MIN_SAMPLE}): shares "
+        "and lifts rest on a handful of accounts and can change a lot with one more follower; "
+        "load more following lists before ranking by them"
+    )
+
+
+def _confidence(z: float) -> float:
+    """The two-sided confidence of ``z`` (0.95 for 1.96)."""
+    from math import erf, sqrt
+
+    return erf(z / sqrt(2.0))
+
+
+def sample_attrs(n: int, n_followers: int, declared_followers: float | None, z: float,
+                 effective_n: float | None = None) -> dict:
+    """The ``attrs`` an affinity table gets about its sample (shared by the backends).
+
+    >>> sample_attrs(3, 16, None, 1.96)["share_margin"].__round__(3)
+    0.566
+    """
+    population = None
+    if declared_followers is not None and not np.isnan(declared_followers):
+        population = max(float(declared_followers), float(n_followers))
+    return {
+        "share_margin": share_margin(effective_n or n, population, z),
+        "share_margin_population": None if population is None else int(population),
+        "confidence": round(_confidence(z), 4),
+        "sample_warning": sample_warning(n, n_followers),
+    }
+
+
 @dataclass(frozen=True)
 class AffinityScores:
     """Affinity figures for every account of the graph (arrays indexed by id).
@@ -209,12 +300,15 @@ class AffinityScores:
     weight: str
     z: float
     note: str | None
+    #: the audience's sample size behind the shares (Kish's effective size when weighted)
+    effective_n: float | None = None
 
 
 def _weighted(graph: FollowGraph, ids: np.ndarray, weight: str, z: float, counts: np.ndarray | None = None):
-    """Counts, shares and Wilson bounds of the population ``ids`` (non-empty).
+    """Counts, shares, Wilson bounds and (effective) sample size of the population ``ids``.
 
-    ``counts``, if given, are ``audience_counts(graph, ids)`` computed another way.
+    ``ids`` is non-empty; ``counts``, if given, are ``audience_counts(graph, ids)``
+    computed another way.
     """
     if counts is None:
         counts = audience_counts(graph, ids)
@@ -227,7 +321,7 @@ def _weighted(graph: FollowGraph, ids: np.ndarray, weight: str, z: float, counts
         n_eff = float(w.sum() ** 2 / np.square(w).sum())
     np.clip(shares, 0.0, 1.0, out=shares)
     low, high = wilson_bounds(shares, n_eff, z)
-    return counts, shares, low, high
+    return counts, shares, low, high, n_eff
 
 
 def affinity_scores(
@@ -271,12 +365,13 @@ def affinity_scores(
     """
     _check_score_options(weight=weight, z=z, baseline=baseline, population=population)
     aud = audience(graph, brand, require_observed=True)
-    counts, shares, share_low, _ = _weighted(graph, aud.observed, weight, z)
+    counts, shares, share_low, _, n_eff = _weighted(graph, aud.observed, weight, z)
     brand_count = int(counts[aud.brand_id])
     counts[aud.brand_id] = 0
     shares[aud.brand_id] = 0.0
     share_low[aud.brand_id] = 0.0
-    common = dict(audience=aud, counts=counts, shares=shares, share_lower=share_low, weight=weight, z=z)
+    common = dict(audience=aud, counts=counts, shares=shares, share_lower=share_low, weight=weight, z=z,
+                  effective_n=n_eff)
 
     if population is not None:
         declared = pd.to_numeric(graph.attribute("followers_count"), errors="coerce")
@@ -332,7 +427,7 @@ def affinity_scores(
     rest = None
     if weight == "none" and is_rest:
         rest = _rest_counts(graph, aud, counts, brand_count, members)
-    base_counts, base_shares, _, base_high = _weighted(graph, members, weight, z, rest)
+    base_counts, base_shares, _, base_high, _ = _weighted(graph, members, weight, z, rest)
     floor = 0.5 / len(members)
     lift = shares / np.maximum(base_shares, floor)
     lift_lower = share_low / np.maximum(base_high, floor)
@@ -489,8 +584,13 @@ def affinity(
         ``rank, account, audience_count, audience_share, baseline_count,
         baseline_share, affinity, lift_lower, tier, followers_count``.
         ``attrs``: ``brand``, ``audience_observed``, ``audience_followers``,
-        ``baseline`` (its label), ``baseline_size``, ``weight``, ``z``, ``sort``
-        (the sort applied) and ``note`` (why columns are empty or no row is
+        ``baseline`` (its label), ``baseline_size``, ``weight``,
+        ``weight_population`` (``N`` of the mass-follower weight, ``None``
+        unweighted), ``z``, ``sort`` (the sort applied), ``share_margin`` (the
+        audience share's worst-case margin of error), ``share_margin_population``
+        (the follower count its finite-population correction used, ``None``
+        when unknown), ``confidence`` (of ``z``), ``sample_warning`` (below
+        :data:`MIN_SAMPLE` observed followers, else ``None``) and ``note`` (why columns are empty or no row is
         left; ``None`` otherwise).
 
     Raises
@@ -575,8 +675,11 @@ def affinity(
         "baseline": scores.baseline,
         "baseline_size": scores.baseline_size,
         "weight": weight,
+        "weight_population": weight_population(graph) if weight == "mass-followers" else None,
         "z": z,
         "sort": applied,
+        **sample_attrs(aud.n_observed, aud.n_followers, _declared_followers(graph, aud.brand_id), z,
+                       scores.effective_n if weight != "none" else None),
         "note": "; ".join(notes) or None,
     })
     return table
@@ -604,6 +707,11 @@ def affinity_frame(
         "tier": scheme.assign(followers_count),
         "followers_count": followers_count,
     })
+
+
+def _declared_followers(graph: FollowGraph, account_id: int) -> float | None:
+    value = pd.to_numeric(pd.Series([graph.attribute("followers_count").iloc[account_id]]), errors="coerce")[0]
+    return None if pd.isna(value) else float(value)
 
 
 def _followers_count(graph: FollowGraph, ids: np.ndarray) -> pd.api.extensions.ExtensionArray:

@@ -99,7 +99,7 @@ def _find(store: Neo4jStore, handle: str, role: str = "account") -> dict:
     key = normalize_handle(handle)
     rows = store.read(
         "MATCH (b:Account {key: $key}) "
-        "RETURN b.key AS key, coalesce(b.observed, false) AS observed, "
+        "RETURN b.key AS key, coalesce(b.observed, false) AS observed, b.followers_count AS followers_count, "
         "COUNT { (f:Account)-[:FOLLOWS]->(b) WHERE f <> b } AS followers, "
         "COUNT { (f:Account)-[:FOLLOWS]->(b) WHERE f <> b AND f.observed = true } AS observed_followers",
         {"key": key},
@@ -346,8 +346,10 @@ def affinity(
         "baseline": label,
         "baseline_size": size,
         "weight": weight,
+        "weight_population": None,  # mass-followers is refused above
         "z": z,
         "sort": applied,
+        **memory.sample_attrs(n, int(found["followers"]), found["followers_count"], z),
         "note": "; ".join(notes) or None,
     })
     return table
