@@ -101,7 +101,7 @@ def make_load_command(kind: str, *, owner: bool, column: bool, pair_columns: boo
         if extra:
             options["extra"] = extra
         reports = load_files(
-            obj.workspace, kind, list(files), fmt=fmt, encoding=encoding,
+            obj.writable_workspace, kind, list(files), fmt=fmt, encoding=encoding,
             skip_bad_rows=skip_bad_rows, **{k: v for k, v in options.items() if v is not None},
         )
         _report(reports, as_json)

@@ -155,7 +155,7 @@ def pull(obj, uri, user, password, database, label, target_label, rel, key, as_j
         source = pull_graph(store, label=label, rel=rel, key=key, target_label=target_label)
         bar = Progress("pulling follows", total=source.rows_read, unit=" follows")
         with bar:
-            reports = obj.workspace.commit([source], progress=bar)
+            reports = obj.writable_workspace.commit([source], progress=bar)
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in reports], indent=1))
         return

@@ -61,7 +61,7 @@ def test_push_replace_and_empty_workspace(store, run_cli, tmp_path, monkeypatch)
     monkeypatch.setenv("NEO4J_URI", store.settings.uri)
     empty = run_cli("neo4j", "push")
     assert empty.exit_code == 1
-    assert "the workspace is empty" in empty.stderr
+    assert "Error: no workspace at " in empty.stderr
     (tmp_path / "a.txt").write_text("a\tb\nb\tc\n")
     assert run_cli("load", "edges", str(tmp_path / "a.txt")).exit_code == 0
     store.write("CREATE (:Account {key: 'stale'})")
