@@ -37,7 +37,9 @@ def test_push_status_pull_and_backend(store, ego_workspace, run_cli, tmp_path, m
     assert lines[0] == f"server: {store.settings.uri}"
     assert lines[1].startswith("version: Neo4j Kernel 5.")
     assert "accounts: 303 (" in lines[2] and lines[3] == "follows: 3,070"
-    assert lines[-1] == "schema: uniqueness constraint 'graphkit_account_key' on :Account(key)"
+    assert lines[-2] == "schema: uniqueness constraint 'graphkit_account_key' on :Account(key)"
+    assert lines[-1] == ("indexes: graphkit_account_followers_count on :Account(followers_count), "
+                         "graphkit_account_tier on :Account(tier)")
     as_json = json.loads(run_cli("neo4j", "status", "--format", "json").stdout)
     assert as_json["has_schema"] and as_json["follows"] == 3_070
 
