@@ -49,12 +49,12 @@ def test_affinity_table_exact(run_cli, loaded):
         "   2  =hyperlink(1)         1     33.3%     0.667  0.077  unknown\n"
         "   3  patagonia             1     33.3%     0.667  0.077  macro      800,000\n"
         "   4  nike                  1     33.3%     0.333  0.061  mega     1,200,000\n"
-        "(2 more columns: baseline_count, baseline_share; see them with --format csv or json)\n"
+        "(2 more columns: baseline_count, baseline_share; --format csv shows them)\n"
     )
     assert result.stderr.startswith(
         "acme: 3 of 4 followers observed (audience shares ±56.6 points at 95%); baseline rest: 1 observed")
     assert "\nwarning: only 3 of 4 followers are observed (fewer than 30)" in result.stderr
-    assert max(len(line) for line in result.stdout.splitlines()) <= 86
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
 
 
 def test_affinity_sort_count_is_issue_2_order(run_cli, loaded):
