@@ -293,11 +293,15 @@ def edge_layout(lines: Sequence[tuple[int, str]], path: str, options: Mapping) -
                 f"follower and the followee with --columns {fields[pair[0]]},{fields[pair[1]]} "
                 f"(the other columns are not loaded); {filter_hint}", path=path, line=number,
             )
+        names_hint = (
+            "" if any(_is_number(f) for f in fields[:2]) else
+            f"; if line {number} names the columns, use the names: --columns {fields[0]},{fields[1]}"
+        )
         raise InputError(
             f"{width} columns ({_shown(fields)}) and no header: say which are the "
             "follower and the followee with --columns 1,2 (1-based positions); for a signed or "
             "weighted list (ratings, trust), --columns 1,2,3 --min-weight W keeps only rows whose "
-            "column 3 is at least W", path=path, line=number,
+            f"column 3 is at least W{names_hint}", path=path, line=number,
         )
     else:
         follower, followee = pair if header else (0, 1)

@@ -146,3 +146,13 @@ def test_cli_reports_rows_left_out(tmp_path, run_cli):
     assert result.exit_code == 0, result.stderr
     assert "1 follows added" in result.stdout
     assert "2 rows with a weight below 1 left out" in result.stdout
+
+
+def test_wide_file_of_handles_suggests_the_header_names(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text("who,whom,note\nalice,bob,x\n")
+    with pytest.raises(InputError) as err:
+        read(path)
+    assert "3 columns (who, whom, note) and no header" in str(err.value)
+    assert str(err.value).endswith("if line 1 names the columns, use the names: --columns who,whom")
+    assert pairs(read(path, columns="who,whom")) == [("alice", "bob")]
