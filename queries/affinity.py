@@ -52,7 +52,7 @@ the worst case (``p = 0.5``) half-width of its interval at the confidence of
 ``z`` (95 % by default): ``z · sqrt(0.25 / n)``, times the finite-population
 correction ``sqrt((N - n) / (N - 1))`` when the brand's follower count ``N`` is
 known (its declared ``followers_count``); with ``weight`` it uses the effective
-sample size. Below :data:`MIN_SAMPLE` (30) observed followers the margin is
+sample size. Below :data:`queries.sample_size.MIN_SAMPLE` (30) observed followers the margin is
 wider than ±18 points, the normal approximation behind the Wilson bounds is
 rough and one follower more or less moves a lift by a large factor:
 ``attrs["sample_warning"]`` says so, and the CLI prints it.
@@ -92,6 +92,7 @@ from graphkit.errors import QueryError
 from graphkit.graph import FollowGraph
 from graphkit.tiers import TierScheme, resolve_tiers
 from queries.audience import Audience, audience
+from queries.sample_size import sample_attrs
 
 __all__ = [
     "affinity",
@@ -109,10 +110,6 @@ __all__ = [
     "SORTS",
     "WEIGHTS",
     "DEFAULT_Z",
-    "MIN_SAMPLE",
-    "share_margin",
-    "sample_warning",
-    "sample_attrs",
 ]
 
 #: ``--sort`` values; the first is the default.
@@ -123,9 +120,6 @@ WEIGHTS = ("none", "mass-followers")
 
 #: z of the Wilson intervals: 1.96 is a two-sided 95 % interval.
 DEFAULT_Z = 1.96
-
-#: Below this many observed followers the audience is too small to rank by (see the module notes).
-MIN_SAMPLE = 30
 
 _REST = "rest"
 
@@ -217,65 +211,6 @@ def wilson_bounds(share, n, z: float = DEFAULT_Z) -> tuple[np.ndarray, np.ndarra
     centre = p + z2 / (2.0 * n)
     half = z * np.sqrt(np.clip(p * (1.0 - p), 0.0, None) / n + z2 / (4.0 * n * n))
     return np.clip((centre - half) / denom, 0.0, 1.0), np.clip((centre + half) / denom, 0.0, 1.0)
-
-
-def share_margin(n: float, followers: float | None = None, z: float = DEFAULT_Z) -> float:
-    """Worst-case margin of error of a share measured on ``n`` of ``followers`` accounts.
-
-    ``z · sqrt(0.25 / n)`` (``p = 0.5``), times ``sqrt((N - n) / (N - 1))`` when
-    the population size ``N = followers`` is known and larger than ``n``.
-
-    >>> round(share_margin(100), 4), round(share_margin(100, followers=200), 4)
-    (0.098, 0.0695)
-    >>> share_margin(50, followers=50)  # the whole population: no sampling error
-    0.0
-    """
-    margin = z * float(np.sqrt(0.25 / n))
-    if followers is not None and followers > 1 and not np.isnan(followers):
-        margin *= float(np.sqrt(max(followers - n, 0.0) / (followers - 1.0)))
-    return margin
-
-
-def sample_warning(n: int, n_followers: int) -> str | None:
-    """The warning printed when an audience is smaller than :data:`MIN_SAMPLE`.
-
-    >>> sample_warning(3, 16)
-    'only 3 of 16 followers are observed (fewer than 30): shares and lifts rest on a handful of accounts and can change a lot with one more follower; load more following lists before ranking by them'
-    >>> sample_warning(30, 40) is None
-    True
-    """
-    if n >= MIN_SAMPLE:
-        return None
-    return (
-        f"only {n:,} of {n_followers:,} followers are observed (fewer than {MIN_SAMPLE}): shares "
-        "and lifts rest on a handful of accounts and can change a lot with one more follower; "
-        "load more following lists before ranking by them"
-    )
-
-
-def _confidence(z: float) -> float:
-    """The two-sided confidence of ``z`` (0.95 for 1.96)."""
-    from math import erf, sqrt
-
-    return erf(z / sqrt(2.0))
-
-
-def sample_attrs(n: int, n_followers: int, declared_followers: float | None, z: float,
-                 effective_n: float | None = None) -> dict:
-    """The ``attrs`` an affinity table gets about its sample (shared by the backends).
-
-    >>> sample_attrs(3, 16, None, 1.96)["share_margin"].__round__(3)
-    0.566
-    """
-    population = None
-    if declared_followers is not None and not np.isnan(declared_followers):
-        population = max(float(declared_followers), float(n_followers))
-    return {
-        "share_margin": share_margin(effective_n or n, population, z),
-        "share_margin_population": None if population is None else int(population),
-        "confidence": round(_confidence(z), 4),
-        "sample_warning": sample_warning(n, n_followers),
-    }
 
 
 @dataclass(frozen=True)
@@ -590,7 +525,8 @@ def affinity(
         audience share's worst-case margin of error), ``share_margin_population``
         (the follower count its finite-population correction used, ``None``
         when unknown), ``confidence`` (of ``z``), ``sample_warning`` (below
-        :data:`MIN_SAMPLE` observed followers, else ``None``) and ``note`` (why columns are empty or no row is
+        :data:`~queries.sample_size.MIN_SAMPLE` observed followers, else ``None``)
+        and ``note`` (why columns are empty or no row is
         left; ``None`` otherwise).
 
     Raises

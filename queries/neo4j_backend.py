@@ -38,6 +38,7 @@ from graphkit.errors import AccountNotFound, QueryError
 from graphkit.handles import normalize_handle
 from graphkit.neo4j.store import Neo4jStore
 from graphkit.tiers import TierScheme
+from queries.sample_size import sample_attrs
 
 __all__ = ["affinity", "advocates", "expand", "lookalikes", "CYPHER", "tier_ranges"]
 
@@ -349,7 +350,7 @@ def affinity(
         "weight_population": None,  # mass-followers is refused above
         "z": z,
         "sort": applied,
-        **memory.sample_attrs(n, int(found["followers"]), found["followers_count"], z),
+        **sample_attrs(n, int(found["followers"]), found["followers_count"], z),
         "note": "; ".join(notes) or None,
     })
     return table

@@ -350,7 +350,7 @@ def test_weight_population_in_the_header(demo_workspace, run_cli):
 
 # -- margin of error and the small-sample warning -----------------------------------------------
 def test_share_margin_worst_case_and_finite_population():
-    from queries.affinity import share_margin
+    from queries.sample_size import share_margin
 
     # 95 %, p = 0.5: 1.96 * 0.5 / sqrt(n); FPC sqrt((N - n) / (N - 1))
     assert share_margin(1_557) == pytest.approx(1.96 * 0.5 / math.sqrt(1_557))
