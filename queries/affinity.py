@@ -36,12 +36,26 @@ share.
 
 ``weight="mass-followers"`` down-weights followers who follow many accounts,
 like the inverse document frequency of a search engine: a follower ``f`` who
-follows ``d(f)`` accounts weighs ``w(f) = ln(1 + N / d(f))``, with ``N`` the
-number of accounts in the graph and ``d(f)`` the larger of ``f``'s follows in the
-graph and its declared ``following_count``. Shares become weighted
+follows ``d(f)`` accounts weighs ``w(f) = ln(1 + N / d(f))``, with ``d(f)`` the
+larger of ``f``'s follows in the graph and its declared ``following_count``, and
+``N`` the number of observed accounts: the population whose following lists
+are known, from which every audience and sampled baseline is drawn. Accounts
+known only from a profile, a post or a customer file do not change ``N``, so
+loading them does not change the weights. Shares become weighted
 (``sum of w over the followers of a`` / ``sum of w``), in the audience and in a
 sampled baseline alike, and the Wilson bounds use Kish's effective sample size
 ``(sum w)² / sum w²``. ``audience_count`` and ``baseline_count`` stay plain counts.
+
+Small samples: the share of an audience is measured on ``n`` observed
+followers, so it carries a margin of error. ``table.attrs["share_margin"]`` is
+the worst case (``p = 0.5``) half-width of its interval at the confidence of
+``z`` (95 % by default): ``z · sqrt(0.25 / n)``, times the finite-population
+correction ``sqrt((N - n) / (N - 1))`` when the brand's follower count ``N`` is
+known (its declared ``followers_count``); with ``weight`` it uses the effective
+sample size. Below :data:`queries.sample_size.MIN_SAMPLE` (30) observed followers the margin is
+wider than ±18 points, the normal approximation behind the Wilson bounds is
+rough and one follower more or less moves a lift by a large factor:
+``attrs["sample_warning"]`` says so, and the CLI prints it.
 
 The counts are one gather over the CSR rows of the population and one
 ``bincount`` (weighted when ``weight`` is set): no Python loop over follows.
@@ -91,12 +105,14 @@ from queries.baselines import (
     population_too_small,
 )
 from queries.ranking import masked_array, order_rows, top_rows
+from queries.sample_size import sample_attrs
 
 __all__ = [
     "affinity",
     "affinity_scores",
     "AffinityScores",
     "follower_weights",
+    "weight_population",
     "wilson_bounds",
     "affinity_frame",
     "check_affinity_options",
@@ -122,22 +138,32 @@ TABLE_COLUMNS = ["rank", "account", "audience_count", "audience_share", "affinit
                  "followers_count"]
 
 
+def weight_population(graph: FollowGraph) -> int:
+    """``N`` of the mass-follower weight: the number of observed accounts.
+
+    >>> weight_population(FollowGraph.from_pairs([("a", "b"), ("b", "c")]))
+    2
+    """
+    return int(np.count_nonzero(graph.observed))
+
+
 def follower_weights(graph: FollowGraph, ids: np.ndarray) -> np.ndarray:
     """The mass-follower weight ``ln(1 + N / d(f))`` of accounts ``ids``.
 
-    ``N`` is the number of accounts in the graph; ``d(f)`` is the larger of the
-    follows of ``f`` in the graph and its declared ``following_count`` (at least 1).
+    ``N`` is :func:`weight_population` (the observed accounts); ``d(f)`` is the
+    larger of the follows of ``f`` in the graph and its declared
+    ``following_count`` (at least 1).
 
     >>> g = FollowGraph.from_pairs([("a", "b"), ("a", "c"), ("a", "d"), ("b", "c")])
-    >>> follower_weights(g, g.ids_of(["a", "b"])).round(4).tolist()  # ln(1 + 4/3), ln(1 + 4/1)
-    [0.8473, 1.6094]
+    >>> follower_weights(g, g.ids_of(["a", "b"])).round(4).tolist()  # ln(1 + 2/3), ln(1 + 2/1)
+    [0.5108, 1.0986]
     """
     ids = np.asarray(ids, dtype=np.int64)
     degree = (graph.out_indptr[ids + 1] - graph.out_indptr[ids]).astype(np.float64)
     declared = graph.attribute("following_count").iloc[ids]
     declared = pd.to_numeric(declared, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     degree = np.fmax(degree, declared)
-    return np.log1p(graph.n_accounts / np.maximum(degree, 1.0))
+    return np.log1p(weight_population(graph) / np.maximum(degree, 1.0))
 
 
 #: z beyond this is a confidence no data can reach (10 is 1 - 1e-23), and its square overflows later
@@ -184,12 +210,15 @@ class AffinityScores:
     weight: str
     z: float
     note: str | None
+    #: the audience's sample size behind the shares (Kish's effective size when weighted)
+    effective_n: float | None = None
 
 
 def _weighted(graph: FollowGraph, ids: np.ndarray, weight: str, z: float, counts: np.ndarray | None = None):
-    """Counts, shares and Wilson bounds of the population ``ids`` (non-empty).
+    """Counts, shares, Wilson bounds and (effective) sample size of the population ``ids``.
 
-    ``counts``, if given, are ``audience_counts(graph, ids)`` computed another way.
+    ``ids`` is non-empty; ``counts``, if given, are ``audience_counts(graph, ids)``
+    computed another way.
     """
     if counts is None:
         counts = audience_counts(graph, ids)
@@ -202,7 +231,7 @@ def _weighted(graph: FollowGraph, ids: np.ndarray, weight: str, z: float, counts
         n_eff = float(w.sum() ** 2 / np.square(w).sum())
     np.clip(shares, 0.0, 1.0, out=shares)
     low, high = wilson_bounds(shares, n_eff, z)
-    return counts, shares, low, high
+    return counts, shares, low, high, n_eff
 
 
 def affinity_scores(
@@ -246,12 +275,13 @@ def affinity_scores(
     """
     _check_score_options(weight=weight, z=z, baseline=baseline, population=population)
     aud = audience(graph, brand, require_observed=True)
-    counts, shares, share_low, _ = _weighted(graph, aud.observed, weight, z)
+    counts, shares, share_low, _, n_eff = _weighted(graph, aud.observed, weight, z)
     brand_count = int(counts[aud.brand_id])
     counts[aud.brand_id] = 0
     shares[aud.brand_id] = 0.0
     share_low[aud.brand_id] = 0.0
-    common = dict(audience=aud, counts=counts, shares=shares, share_lower=share_low, weight=weight, z=z)
+    common = dict(audience=aud, counts=counts, shares=shares, share_lower=share_low, weight=weight, z=z,
+                  effective_n=n_eff)
 
     kind = baseline_kind(baseline, population)
     if kind == "population":
@@ -295,7 +325,7 @@ def affinity_scores(
     rest = None
     if weight == "none" and kind == "rest":
         rest = _rest_counts(graph, aud, counts, brand_count, members)
-    base_counts, base_shares, _, base_high = _weighted(graph, members, weight, z, rest)
+    base_counts, base_shares, _, base_high, _ = _weighted(graph, members, weight, z, rest)
     floor = 0.5 / len(members)
     lift = shares / np.maximum(base_shares, floor)
     lift_lower = share_low / np.maximum(base_high, floor)
@@ -422,8 +452,14 @@ def affinity(
         ``rank, account, audience_count, audience_share, baseline_count,
         baseline_share, affinity, lift_lower, tier, followers_count``.
         ``attrs``: ``brand``, ``audience_observed``, ``audience_followers``,
-        ``baseline`` (its label), ``baseline_size``, ``weight``, ``z``, ``sort``
-        (the sort applied) and ``note`` (why columns are empty or no row is
+        ``baseline`` (its label), ``baseline_size``, ``weight``,
+        ``weight_population`` (``N`` of the mass-follower weight, ``None``
+        unweighted), ``z``, ``sort`` (the sort applied), ``share_margin`` (the
+        audience share's worst-case margin of error), ``share_margin_population``
+        (the follower count its finite-population correction used, ``None``
+        when unknown), ``confidence`` (of ``z``), ``sample_warning`` (below
+        :data:`~queries.sample_size.MIN_SAMPLE` observed followers, else ``None``)
+        and ``note`` (why columns are empty or no row is
         left; ``None`` otherwise).
 
     Raises
@@ -500,8 +536,11 @@ def affinity(
         "baseline": scores.baseline,
         "baseline_size": scores.baseline_size,
         "weight": weight,
+        "weight_population": weight_population(graph) if weight == "mass-followers" else None,
         "z": z,
         "sort": applied,
+        **sample_attrs(aud.n_observed, aud.n_followers, _declared_followers(graph, aud.brand_id), z,
+                       scores.effective_n if weight != "none" else None),
         "note": "; ".join(notes) or None,
     })
     return table
@@ -529,6 +568,11 @@ def affinity_frame(
         "tier": scheme.assign(followers_count),
         "followers_count": followers_count,
     })
+
+
+def _declared_followers(graph: FollowGraph, account_id: int) -> float | None:
+    value = pd.to_numeric(pd.Series([graph.attribute("followers_count").iloc[account_id]]), errors="coerce")[0]
+    return None if pd.isna(value) else float(value)
 
 
 def _followers_count(graph: FollowGraph, ids: np.ndarray) -> pd.api.extensions.ExtensionArray:

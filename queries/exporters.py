@@ -32,12 +32,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from graphkit.clock import now
 from graphkit.errors import GraphkitError
 from graphkit.graph import FollowGraph
 from graphkit.tiers import TierScheme
+from queries.gexf import NodeLook, gexf_bytes
 from queries.html_map import render_map
 from queries.layout import layout_positions, node_sizes, tier_colors
-from queries.neighbourhood import Neighbourhood, neighbourhood, to_networkx
+from queries.neighbourhood import (
+    Neighbourhood,
+    column_kinds,
+    neighbourhood,
+    node_attributes,
+    to_networkx,
+)
 from queries.writers import atomic_write_bytes, neutralize_cell, write_frame
 
 __all__ = [
@@ -59,8 +67,6 @@ GRAPH_FORMATS = {
     ".htm": "html",
 }
 
-#: Node data keys that networkx's GEXF writer treats as structure, not attributes.
-_GEXF_RESERVED = frozenset({"id", "label", "viz", "pid", "start", "end", "spells", "parents"})
 
 
 # -- writers ---------------------------------------------------------------------------------
@@ -114,41 +120,59 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def _graphml_bytes(hood: Neighbourhood) -> bytes:
+    """GraphML through networkx, with booleans in xsd:boolean's lexical form (``true``/``false``)."""
     import networkx as nx
 
     buffer = io.BytesIO()
     nx.write_graphml(to_networkx(hood), buffer, named_key_ids=True)
-    return buffer.getvalue()
+    return _xsd_booleans(buffer.getvalue())
 
 
-_XSI_WRONG = b'xmlns:xsi="http://w3.org/2001/XMLSchema-instance"'
-_XSI_RIGHT = b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+_GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
+
+
+def _xsd_booleans(document: bytes) -> bytes:
+    """Rewrite the ``True``/``False`` networkx writes for boolean keys as ``true``/``false``.
+
+    >>> doc = (b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><key id="v" for="node" '
+    ...        b'attr.name="v" attr.type="boolean"/><graph edgedefault="directed"><node id="a">'
+    ...        b'<data key="v">True</data></node></graph></graphml>')
+    >>> b'<data key="v">true</data>' in _xsd_booleans(doc)
+    True
+    """
+    import xml.etree.ElementTree as ET
+
+    ET.register_namespace("", _GRAPHML_NS)
+    ET.register_namespace("xsi", "http://www.w3.org/2001/XMLSchema-instance")
+    root = ET.fromstring(document)
+    ns = {"g": _GRAPHML_NS}
+    booleans = {key.get("id") for key in root.findall("g:key", ns) if key.get("attr.type") == "boolean"}
+    if not booleans:
+        return document
+    for data in root.iter(f"{{{_GRAPHML_NS}}}data"):
+        if data.get("key") in booleans and data.text is not None:
+            data.text = data.text.strip().lower()
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 def _gexf_bytes(hood: Neighbourhood, layout_seed: int = 0) -> bytes:
-    import networkx as nx
-
-    graph = to_networkx(hood)
-    renamed = {name: f"{name}_attr" for name in _GEXF_RESERVED}
+    """GEXF 1.3 (:mod:`queries.gexf`) with the map's layout, node sizes and tier colours."""
+    keys = hood.nodes["account"].astype(object).tolist()
     positions = layout_positions(hood, seed=layout_seed)
     sizes = node_sizes(hood)
     colors = tier_colors(hood.nodes["tier"].astype("string").fillna("unknown").tolist())
-    for (key, data), size, color in zip(graph.nodes(data=True), sizes, colors):
-        for name in list(data):
-            if name in renamed:
-                data[renamed[name]] = data.pop(name)
-        data["label"] = key
-        x, y = positions[key]
-        red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-        data["viz"] = {
-            "position": {"x": float(x) * 1000.0, "y": float(y) * 1000.0, "z": 0.0},
-            "size": float(size),
-            "color": {"r": red, "g": green, "b": blue, "a": 1.0},
-        }
-    buffer = io.BytesIO()
-    nx.write_gexf(graph, buffer, version="1.3")
-    # networkx 3.x spells the XML Schema instance namespace without "www."
-    return buffer.getvalue().replace(_XSI_WRONG, _XSI_RIGHT)
+    looks = [
+        NodeLook(x=float(positions[key][0]) * 1000.0, y=float(positions[key][1]) * 1000.0,
+                 size=float(size), color=color)
+        for key, size, color in zip(keys, sizes, colors)
+    ]
+    kinds = {name: kind for name, kind in column_kinds(hood.nodes).items() if name != "account"}
+    description = hood.title + (f"; {hood.order}" if hood.order else "")
+    return gexf_bytes(
+        list(zip(keys, node_attributes(hood.nodes))), kinds,
+        list(zip(hood.edges["follower"].astype(object), hood.edges["followee"].astype(object))),
+        looks=looks, date=now().date().isoformat(), description=description,
+    )
 
 
 def _node_link_bytes(hood: Neighbourhood) -> bytes:

@@ -174,6 +174,7 @@ def render_map(hood: Neighbourhood, *, layout_seed: int = 0, size_by: str | None
         f'<header class="gk-head"><h1>{html.escape(hood.title)}</h1>'
         f"<p>{hood.n_nodes:,} accounts, {hood.n_edges:,} follows"
         + (f"; seed <b>{html.escape(hood.seed)}</b>" if hood.seed else "")
+        + (f"; {html.escape(hood.order)}" if hood.order else "")
         + "</p></header>\n"
     )
     body = heading + map_fragment(hood, layout_seed=layout_seed, size_by=size_by)

@@ -65,6 +65,10 @@ class Neighbourhood:
         The account the neighbourhood was grown from (``table.attrs["seed"]``).
     title : str
         A short description for file metadata and page titles.
+    table_columns : tuple of str
+        The columns of the ranked table (the others are profile attributes).
+    order : str or None
+        How the table's rows are ordered, in words (``table.attrs["order"]``).
     """
 
     nodes: pd.DataFrame
@@ -72,6 +76,7 @@ class Neighbourhood:
     seed: str | None = None
     title: str = "graphkit neighbourhood"
     table_columns: tuple[str, ...] = field(default=())
+    order: str | None = None
 
     @property
     def n_nodes(self) -> int:
@@ -156,6 +161,7 @@ def neighbourhood(
         seed=str(seed) if seed else None,
         title=title,
         table_columns=tuple(str(c) for c in table.columns),
+        order=table.attrs.get("order"),
     )
 
 

@@ -53,7 +53,7 @@ from queries.baselines import (
     population_label,
     population_too_small,
 )
-from queries.expand import check_expand_options, expand_table
+from queries.expand import check_expand_options, expand_table, rank_neighbourhood
 from queries.lookalikes import (
     check_lookalikes_options,
     nothing_in_tier,
@@ -63,6 +63,8 @@ from queries.lookalikes import (
 )
 from queries.neo4j_cypher import (
     AFFINITY_MATCH,
+    EXPAND_FOLLOWS,
+    EXPAND_PROFILE,
     LOOKALIKES_MATCH,
     advocates_query,
     affinity_query,
@@ -71,6 +73,7 @@ from queries.neo4j_cypher import (
     tier_ranges,
 )
 from queries.ranking import masked_array, order_rows
+from queries.sample_size import sample_attrs
 
 __all__ = ["affinity", "advocates", "expand", "lookalikes"]
 
@@ -83,7 +86,7 @@ def _find(store: Neo4jStore, handle: str, role: str = "account") -> dict:
     key = normalize_handle(handle)
     rows = store.read(
         "MATCH (b:Account {key: $key}) "
-        "RETURN b.key AS key, coalesce(b.observed, false) AS observed, "
+        "RETURN b.key AS key, coalesce(b.observed, false) AS observed, b.followers_count AS followers_count, "
         "COUNT { (f:Account)-[:FOLLOWS]->(b) WHERE f <> b } AS followers, "
         "COUNT { (f:Account)-[:FOLLOWS]->(b) WHERE f <> b AND f.observed = true } AS observed_followers",
         {"key": key},
@@ -245,8 +248,10 @@ def affinity(
         "baseline": label,
         "baseline_size": size,
         "weight": weight,
+        "weight_population": None,  # mass-followers is refused above
         "z": z,
         "sort": applied,
+        **sample_attrs(n, int(found["followers"]), found["followers_count"], z),
         "note": "; ".join(notes) or None,
     })
     return table
@@ -366,61 +371,55 @@ def expand(
     limit: int | None = None,
     tier_scheme: TierScheme | None = None,
 ) -> pd.DataFrame:
-    """:func:`queries.expand.expand` as Cypher on the server (same options and result).
+    """:func:`queries.expand.expand` on the server (same options and result).
 
-    One query per hop: the server finds the accounts linked to the current
-    frontier that were not reached before, counts their ``links`` and ranks
-    them; the frontier and the reached keys travel as parameters.
+    One query per hop finds the accounts linked to the current frontier that
+    were not reached before (the frontier and the reached keys travel as
+    parameters); one query returns the follows among the neighbourhood, which
+    :func:`queries.expand.rank_neighbourhood` ranks exactly as in memory; one
+    query reads the degrees and follower counts of the rows kept.
     """
     check_expand_options(direction=direction, hops=hops, limit=limit)
     scheme = tier_scheme or TierScheme.default()
-    found = _find(store, seed)
-    seed_key = found["key"]
-    first = store.read(
-        "MATCH (x:Account {key: $key}) RETURN COUNT { (x)<-[:FOLLOWS]-() } AS in_degree, "
-        "COUNT { (x)-[:FOLLOWS]->() } AS out_degree, x.followers_count AS followers_count",
-        {"key": seed_key},
-    )[0]
-    rows = [{"account": seed_key, "hops": 0, "links": 0, "via": None, **first}]
-    visited = [seed_key]
-    frontier = [[seed_key, 0]]
+    seed_key = _find(store, seed)["key"]
+    keys = [seed_key]
+    distance = [0]
+    frontier = [seed_key]
     query = expand_query(direction)
-    reached = 0
     depth = 0
-    for depth in range(1, hops + 1):
-        found_rows = store.read(query, {"frontier": frontier, "visited": visited})
-        if not found_rows:
-            depth -= 1
+    for step in range(1, hops + 1):
+        found = sorted(row["account"] for row in store.read(query, {"frontier": frontier, "visited": keys}))
+        if not found:
             break
-        keys_by_position = {position: key for key, position in frontier}
-        frontier = []
-        for i, row in enumerate(found_rows):
-            position = reached + 1 + i
-            rows.append({
-                "account": row["account"], "hops": depth, "links": row["links"],
-                "via": keys_by_position[row["via_position"]], "in_degree": row["in_degree"],
-                "out_degree": row["out_degree"], "followers_count": row["followers_count"],
-            })
-            frontier.append([row["account"], position])
-            visited.append(row["account"])
-        reached += len(found_rows)
-        if limit is not None and reached >= limit:
-            break
-    if limit is not None:
-        rows = rows[: limit + 1]
+        depth = step
+        keys += found
+        distance += [step] * len(found)
+        frontier = found
+    position = {key: i for i, key in enumerate(keys)}
+    follows = store.read(EXPAND_FOLLOWS, {"keys": keys})
+    ranked = rank_neighbourhood(
+        np.array(keys, dtype=object), np.array(distance, dtype=np.int64),
+        np.array([position[r["follower"]] for r in follows], dtype=np.int64),
+        np.array([position[r["followee"]] for r in follows], dtype=np.int64),
+        direction=direction, limit=limit,
+    )
+    kept = [keys[i] for i in ranked.index]
+    profile = {row["account"]: row for row in store.read(EXPAND_PROFILE, {"keys": kept})}
+    rows = [profile[key] for key in kept]
     followers_count = masked_array(_float_array([r["followers_count"] for r in rows]), "Int64")
     return expand_table(
         {
-            "account": _keys(r["account"] for r in rows),
-            "hops": np.array([r["hops"] for r in rows], dtype=np.int64),
-            "links": np.array([r["links"] for r in rows], dtype=np.int64),
-            "via": pd.array([r["via"] for r in rows], dtype="string"),
+            "account": _keys(kept),
+            "relevance": ranked.relevance,
+            "hops": ranked.hops,
+            "links": ranked.links,
+            "via": pd.array([keys[i] if i >= 0 else None for i in ranked.via], dtype="string"),
             "in_degree": np.array([r["in_degree"] for r in rows], dtype=np.int64),
             "out_degree": np.array([r["out_degree"] for r in rows], dtype=np.int64),
             "followers_count": followers_count,
         },
         scheme=scheme, seed_key=seed_key, hops=hops, direction=direction, limit=limit,
-        reached=reached, depth=depth,
+        reached=ranked.reached, depth=depth,
     )
 
 

@@ -29,6 +29,8 @@ __all__ = [
     "affinity_query",
     "advocates_query",
     "expand_query",
+    "EXPAND_FOLLOWS",
+    "EXPAND_PROFILE",
     "lookalikes_query",
     "CYPHER",
 ]
@@ -170,17 +172,28 @@ _EXPAND_STEP = {
 }
 
 
+#: The follows among the accounts of a neighbourhood.
+EXPAND_FOLLOWS = (
+    "UNWIND $keys AS k "
+    "MATCH (a:Account {key: k})-[:FOLLOWS]->(b:Account) WHERE b.key IN $keys AND a <> b "
+    "RETURN a.key AS follower, b.key AS followee"
+)
+
+#: Degrees and follower count of the accounts kept.
+EXPAND_PROFILE = (
+    "UNWIND $keys AS k MATCH (x:Account {key: k}) "
+    "RETURN x.key AS account, COUNT { (x)<-[:FOLLOWS]-() } AS in_degree, "
+    "COUNT { (x)-[:FOLLOWS]->() } AS out_degree, x.followers_count AS followers_count"
+)
+
+
 def expand_query(direction: str) -> str:
-    """One hop of expand: the accounts linked to ``$frontier`` not in ``$visited``, with their links."""
+    """One hop of expand: the accounts linked to ``$frontier`` and not in ``$visited``."""
     return (
-        "UNWIND $frontier AS f "
-        "MATCH (p:Account {key: f[0]}) "
+        "UNWIND $frontier AS k "
+        "MATCH (p:Account {key: k}) "
         f"MATCH {_EXPAND_STEP[direction]} WHERE NOT x.key IN $visited "
-        "WITH x, count(DISTINCT p) AS links, min(f[1]) AS via_position "
-        "RETURN x.key AS account, links, via_position, "
-        "COUNT { (x)<-[:FOLLOWS]-() } AS in_degree, COUNT { (x)-[:FOLLOWS]->() } AS out_degree, "
-        "x.followers_count AS followers_count "
-        "ORDER BY links DESC, account ASC"
+        "RETURN DISTINCT x.key AS account"
     )
 
 
@@ -221,5 +234,7 @@ CYPHER: dict[str, str] = {
     "affinity (rest baseline, sort lift-lower)": affinity_query("rest", "lift-lower", 20),
     "advocates (sort reach)": advocates_query("reach", 20),
     "expand (one hop, direction both)": expand_query("both"),
+    "expand (follows among the neighbourhood)": EXPAND_FOLLOWS,
+    "expand (degrees of the rows kept)": EXPAND_PROFILE,
     "lookalikes (jaccard)": lookalikes_query("jaccard", 20),
 }

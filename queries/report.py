@@ -332,7 +332,8 @@ def render_report(data: ReportData) -> str:
         parts += [
             "<h2>Neighbourhood map</h2>",
             f'<p class="lead">{hood.n_nodes:,} accounts one follow away from {esc(data.brand)} '
-            f"(followers and following, best linked first) and the {hood.n_edges:,} follows among them. "
+            f"(followers and following, {esc(hood.order or 'in table order')}) and the "
+            f"{hood.n_edges:,} follows among them. "
             "Colour is the tier, size the in-degree; hover or click an account for its numbers.</p>",
             map_fragment(hood),
         ]

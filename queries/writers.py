@@ -201,9 +201,9 @@ def to_table(frame: pd.DataFrame, width: int = 80) -> str:
 
     Headers wrap onto two lines at an underscore when that saves room; long
     text is cut with ``…``; when the columns still do not fit, the rightmost
-    ones are left out and a last line names them (``--format csv`` shows
-    all). A query can choose its terminal columns with
-    ``frame.attrs["table_columns"]``.
+    ones are left out and the last lines name them (``--format csv`` shows
+    all), wrapped to ``width`` too: no line is wider than ``width``. A query
+    can choose its terminal columns with ``frame.attrs["table_columns"]``.
     """
     if frame.empty:
         return "(no rows)"
@@ -258,7 +258,11 @@ def to_table(frame: pd.DataFrame, width: int = 80) -> str:
         lines.append(line(names))
     lines.extend(line(row) for row in zip(*cells))
     if hidden:
-        lines.append(f"({len(hidden)} more columns: {', '.join(hidden)}; see them with --format csv or json)")
+        import textwrap
+
+        noun, them = ("column", "it") if len(hidden) == 1 else ("columns", "them")
+        footer = f"({len(hidden)} more {noun}: {', '.join(hidden)}; --format csv shows {them})"
+        lines.extend(textwrap.wrap(footer, width=width, break_on_hyphens=False))
     return "\n".join(lines)
 
 

@@ -24,6 +24,15 @@ def print_notes(table, out, fmt, *lines: str | None) -> None:
     emit(table, out, fmt, note=text)
 
 
+def share_margin_text(attrs: dict) -> str:
+    """The audience share's margin of error in words, from an affinity table's ``attrs``.
+
+    >>> share_margin_text({"share_margin": 0.0248, "confidence": 0.95, "share_margin_population": None})
+    'audience shares ±2.5 points at 95%'
+    """
+    return f"audience shares ±{attrs['share_margin'] * 100:.1f} points at {attrs['confidence']:.0%}"
+
+
 @click.command(epilog=examples(
     'graphkit -w graphkit-demo affinity acme --top 10',
     'graphkit -w graphkit-demo affinity acme --tier nano,micro --exclude-followed',
@@ -45,8 +54,8 @@ def print_notes(table, out, fmt, *lines: str | None) -> None:
               help="Compare with the whole platform instead: baseline_share = declared "
                    "followers_count / N.")
 @click.option("--weight", type=click.Choice(["none", "mass-followers"]), default="none", show_default=True,
-              help="mass-followers: a follower following d accounts weighs ln(1 + accounts / d), "
-                   "so followers of thousands count less.")
+              help="mass-followers: a follower following d accounts weighs ln(1 + N / d), N the "
+                   "observed accounts, so followers of thousands count less.")
 @click.option("--z", type=float, default=1.96, show_default=True,
               help="z of the Wilson intervals behind lift_lower (1.96 = 95%).")
 @tier_option
@@ -67,6 +76,10 @@ def affinity(obj, brand, top, sort, baseline, population, weight, z, tiers, min_
     affinity        audience_share / baseline_share (the lift; 3 = three times as likely)
     lift_lower      Wilson lower bound of audience_share / Wilson upper bound of
                     baseline_share: the smallest lift the data supports (default sort)
+
+    The first line gives the audience shares' margin of error (worst case, at
+    the confidence of --z, corrected for a known follower count); below 30
+    observed followers a warning says the sample is too small to rank by.
     """
     if baseline is not None and population is not None:
         raise click.UsageError("use either --baseline or --population, not both")
@@ -86,7 +99,9 @@ def affinity(obj, brand, top, sort, baseline, population, weight, z, tiers, min_
     )
     summary = (
         f"{attrs['brand']}: {attrs['audience_observed']:,} of {attrs['audience_followers']:,} "
-        f"followers observed; {base}; sorted by {attrs['sort']}"
-        + ("; shares weighted by mass-followers" if weight != "none" else "")
+        f"followers observed ({share_margin_text(attrs)}); {base}; sorted by {attrs['sort']}"
+        + (f"; shares weighted by mass-followers (N = {attrs['weight_population']:,} observed "
+           "accounts)" if weight != "none" else "")
     )
-    print_notes(table, out, fmt, summary)
+    warning = f"warning: {attrs['sample_warning']}" if attrs.get("sample_warning") else None
+    print_notes(table, out, fmt, summary, warning)

@@ -1,4 +1,4 @@
-"""``graphkit expand SEED``: the seed's neighbourhood, hop by hop, ranked."""
+"""``graphkit expand SEED``: the seed's neighbourhood, most relevant first."""
 
 from __future__ import annotations
 
@@ -23,17 +23,21 @@ __all__ = ["expand"]
               show_default=True,
               help="following: whom SEED follows, then whom they follow...; followers: who follows "
                    "SEED, ...; both: either way.")
-@top_option(50, "accounts to list besides the seed (nearest and best linked first)", aliases=["--limit"])
+@top_option(50, "accounts to list besides the seed: the most relevant, from any hop", aliases=["--limit"])
 @backend_option
 @output_options
 @click.pass_obj
 def expand(obj, seed, hops, direction, top, backend, fmt, out) -> None:
-    """List the accounts within --hops follows of SEED, ranked.
+    """List the accounts within --hops follows of SEED, most relevant first.
 
-    The seed is the first row (rank 0, hops 0). The others are ranked by hops
-    (nearest first), then links (how many accounts of the previous hop they
-    are linked to), then account. via is the previous-hop account that
-    links to each one.
+    The seed is the first row (rank 0, hops 0). The others are ordered by
+    relevance: their personalized PageRank from SEED over the neighbourhood
+    (a walk that starts at SEED, follows a follow at each step and jumps back
+    to SEED with probability 0.15), which favours accounts that are near and
+    reached by many paths. Ties: hops, then links, then account. --top keeps
+    the most relevant, so a 2-hop request lists hop-2 accounts that the
+    seed's circle converges on. links is how many accounts of the previous
+    hop an account is linked to; via is the best ranked of them.
     """
     from graphkit.cli.neo4j import query_backend
 
@@ -43,6 +47,6 @@ def expand(obj, seed, hops, direction, top, backend, fmt, out) -> None:
     attrs = table.attrs
     summary = (
         f"{attrs['seed']}: {attrs['reached']:,} accounts reached within {attrs['depth']} "
-        f"hop{'s' if attrs['depth'] != 1 else ''} ({direction})"
+        f"hop{'s' if attrs['depth'] != 1 else ''} ({direction}), {attrs['order']}"
     )
     print_notes(table, out, fmt, summary)

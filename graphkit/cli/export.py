@@ -53,8 +53,8 @@ def export_accounts(obj, fmt, out) -> None:
               help="How many follows away to go.")
 @click.option("--direction", type=click.Choice(["both", "following", "followers"]), default="both",
               show_default=True, help="Follow edges out of SEED, into it, or both.")
-@top_option(500, "accounts besides the seed (nearest and best linked first); maps stay readable "
-                "up to about 2,000", aliases=["--limit"])
+@top_option(500, "accounts besides the seed: the most relevant (personalized PageRank from SEED, as "
+                "in graphkit expand); maps stay readable up to about 2,000", aliases=["--limit"])
 @click.option("-o", "--out", metavar="FILE", required=True,
               help="File to write; the extension picks the format: .graphml .gexf .json (node-link) "
                    ".csv/.parquet (nodes, plus FILE-edges beside) .html (interactive map).")
@@ -79,4 +79,4 @@ def export_neighbourhood(obj, seed, hops, direction, top, out, fmt, random_seed)
     for path in written:
         click.echo(f"wrote {path}", err=True)
     click.echo(f"{table.attrs.get('seed', seed)}: {len(table):,} accounts (seed included) within "
-               f"{hops} hop{'s' if hops != 1 else ''} ({direction})", err=True)
+               f"{hops} hop{'s' if hops != 1 else ''} ({direction}), {table.attrs['order']}", err=True)

@@ -25,16 +25,19 @@ __all__ = ["info", "formats"]
 def info(obj, fmt: str, stats: bool = False) -> None:
     """Describe the workspace: accounts, follows, observed accounts, sources, tiers."""
     from graphkit.api import info as workspace_info
+    from graphkit.cli.state import demo_hint
 
+    workspace = obj.existing_workspace
     if stats:
-        _print_stats(obj.workspace, fmt)
+        _print_stats(workspace, fmt)
         return
-    facts = workspace_info(obj.workspace, obj.tier_scheme)
+    facts = workspace_info(workspace, obj.tier_scheme)
     if fmt == "json":
         click.echo(json.dumps(facts, indent=1))
         return
     if not facts["accounts"]:
-        click.echo(f"workspace {facts['workspace']} is empty: load lists with `graphkit load --help`")
+        click.echo(f"workspace {facts['workspace']} is empty: load lists with `graphkit load --help`"
+                   f"{demo_hint(facts['workspace'])}")
         return
     click.echo(f"workspace   {facts['workspace']}")
     click.echo(f"accounts    {facts['accounts']:,}")
@@ -63,7 +66,10 @@ def _print_stats(workspace, fmt: str) -> None:
         click.echo(json.dumps(facts, indent=1))
         return
     if not facts["nodes"]:
-        click.echo(f"workspace {workspace.path} is empty: load lists with `graphkit load --help`")
+        from graphkit.cli.state import demo_hint
+
+        click.echo(f"workspace {workspace.path} is empty: load lists with `graphkit load --help`"
+                   f"{demo_hint(workspace.path)}")
         return
     width = max(len(label) for label in STAT_LABELS.values())
     for key, value in facts.items():

@@ -9,6 +9,9 @@ from graphkit.cli.options import report_format_options
 
 __all__ = ["load", "make_load_command"]
 
+#: Options of ``load edges`` handed to the reader through ``ReadContext.extra``.
+_LAYOUT_OPTIONS = ("columns", "no_header", "min_weight")
+
 _HELP = {
     "followers": (
         "Load lists of accounts that follow --of ACCOUNT.",
@@ -28,9 +31,14 @@ _HELP = {
     ),
     "edges": (
         "Load follower -> followee pairs (CSV/TSV with a header, or SNAP text).",
-        "A header names the columns (follower,followee or source,target; else\n"
-        "--source-col/--target-col); files without a header are SNAP-style pairs\n"
-        "with # comments. Every follower in an edge list is observed.",
+        "A header names the two columns (follower,followee, source,target, ...);\n"
+        "files without a header are SNAP-style pairs with # comments. Anything\n"
+        "else (another header, more than two columns, a profiles file) is refused\n"
+        "until --columns says which columns hold the follower and the followee;\n"
+        "for signed or weighted lists (ratings, trust) a third column with\n"
+        "--min-weight keeps only the rows at or above it (e.g. --columns 1,2,3\n"
+        "--min-weight 1 for SNAP's soc-sign-bitcoinotc.csv, rated -10..+10).\n"
+        "Every follower in an edge list is observed.",
     ),
     "profiles": (
         "Load account attributes: follower counts, bios, tags, engagement.",
@@ -62,7 +70,8 @@ _EXAMPLES = {
     "following": ("graphkit -w my-ws load following examples/lists/*.csv --of '{stem}'",
                   "graphkit -w my-ws load following examples/lists/jade_clubs.csv --of jade.club.99 "
                   "--column username"),
-    "edges": ("graphkit -w my-ws load edges graphkit/data/demo/following.csv.gz",),
+    "edges": ("graphkit -w my-ws load edges graphkit/data/demo/following.csv.gz",
+              "graphkit -w my-ws load edges graphkit/data/demo/following.csv.gz --columns follower,followee"),
     "profiles": ("graphkit -w my-ws load profiles graphkit/data/demo/profiles.csv --format json",),
     "posts": ("graphkit -w my-ws load posts graphkit/data/demo/posts.csv",),
     "customers": ("graphkit -w my-ws load customers graphkit/data/demo/customers.csv",),
@@ -112,8 +121,12 @@ def make_load_command(
     def command(obj, files, input_format, encoding, skip_bad_rows, fmt, **options):
         from graphkit.api import load_files
 
+        extra = {k: options.pop(k) for k in _LAYOUT_OPTIONS if k in options}
+        extra = {k: v for k, v in extra.items() if v not in (None, False)}
+        if extra:
+            options["extra"] = extra
         reports = load_files(
-            obj.workspace, kind, list(files), fmt=input_format, encoding=encoding,
+            obj.writable_workspace, kind, list(files), fmt=input_format, encoding=encoding,
             skip_bad_rows=skip_bad_rows, **{k: v for k, v in options.items() if v is not None},
         )
         _report(reports, fmt)
@@ -137,8 +150,19 @@ def make_load_command(
         decorators.append(click.option("--column", default=None, metavar="NAME",
                                        help="The column holding the account (default: found by name)."))
     if pair_columns:
-        decorators.append(click.option("--source-col", default=None, metavar="NAME", help="Column of the follower."))
-        decorators.append(click.option("--target-col", default=None, metavar="NAME", help="Column of the followee."))
+        decorators.append(click.option(
+            "--columns", default=None, metavar="FOLLOWER,FOLLOWEE[,WEIGHT]",
+            help="The columns holding the follower and the followee (header names or 1-based "
+                 "positions), and optionally a weight or rating column for --min-weight."))
+        decorators.append(click.option("--no-header", is_flag=True,
+                                       help="The first line is a follow, not column names."))
+        decorators.append(click.option(
+            "--min-weight", type=float, default=None, metavar="W",
+            help="Load only the rows whose weight (the third --columns entry) is at least W, "
+                 "e.g. 1 for a trust network rated -10..+10."))
+        # the older spelling of --columns, kept working
+        decorators.append(click.option("--source-col", default=None, hidden=True))
+        decorators.append(click.option("--target-col", default=None, hidden=True))
     decorators.extend(extra_options)
     function = click.pass_obj(command)
     for decorator in reversed(decorators):

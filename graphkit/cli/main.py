@@ -13,6 +13,7 @@ import sys
 import click
 
 from graphkit.cli.help import SummaryGroup, examples
+from graphkit.cli.state import State
 
 __all__ = ["main", "cli", "COMMANDS"]
 
@@ -36,32 +37,6 @@ COMMANDS: dict[str, str] = {
     "demo": "graphkit.cli.demo:demo",
     "neo4j": "graphkit.cli.neo4j:neo4j",
 }
-
-
-class State:
-    """What every command gets through ``click.pass_obj``: workspace and tier scheme."""
-
-    def __init__(self, workspace: str | None, tiers: str | None) -> None:
-        self.workspace_path = workspace
-        self.tiers_path = tiers
-        self._workspace = None
-        self._scheme = None
-
-    @property
-    def workspace(self):
-        if self._workspace is None:
-            from graphkit.workspace import open_workspace
-
-            self._workspace = open_workspace(self.workspace_path)
-        return self._workspace
-
-    @property
-    def tier_scheme(self):
-        if self._scheme is None:
-            from graphkit.tiers import load_tier_scheme
-
-            self._scheme = load_tier_scheme(self.tiers_path)
-        return self._scheme
 
 
 class LazyGroup(SummaryGroup):

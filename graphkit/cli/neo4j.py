@@ -112,10 +112,11 @@ def neo4j() -> None:
 def push(obj, uri, user, password, database, batch_size, replace, fmt) -> None:
     """Write the workspace's accounts and follows to Neo4j.
 
-    Creates the uniqueness constraint on :Account(key), then MERGEs accounts
-    (with every attribute) and [:FOLLOWS] relationships in batches. Pushing
-    twice changes nothing; a push that was cut off is finished by running it
-    again.
+    Creates the uniqueness constraint on :Account(key) and indexes on tier
+    and followers_count, then MERGEs accounts (with every attribute, tags as a
+    list, and tier under the --tiers scheme) and [:FOLLOWS] relationships in
+    batches. Pushing twice changes nothing; a push that was cut off is
+    finished by running it again.
     """
     from graphkit.neo4j import DEFAULT_BATCH_SIZE, clear_graph, push_graph
 
@@ -124,7 +125,8 @@ def push(obj, uri, user, password, database, batch_size, replace, fmt) -> None:
         if replace:
             deleted = clear_graph(store)
             click.echo(f"deleted {deleted:,} accounts from {store.settings.where}", err=True)
-        report = push_graph(graph, store, batch_size=batch_size or DEFAULT_BATCH_SIZE)
+        report = push_graph(graph, store, batch_size=batch_size or DEFAULT_BATCH_SIZE,
+                            tier_scheme=obj.tier_scheme)
     if fmt == "json":
         click.echo(json.dumps({
             "where": report.where, "accounts": report.accounts, "follows": report.follows,
@@ -165,7 +167,7 @@ def pull(obj, uri, user, password, database, label, target_label, rel, key, fmt)
         source = pull_graph(store, label=label, rel=rel, key=key, target_label=target_label)
         bar = Progress("pulling follows", total=source.rows_read, unit=" follows")
         with bar:
-            reports = obj.workspace.commit([source], progress=bar)
+            reports = obj.writable_workspace.commit([source], progress=bar)
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in reports], indent=1))
         return
