@@ -27,9 +27,12 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+import pandas as pd
 
 from graphkit.clock import now_iso
 from graphkit.errors import ConfigError, CrawlError
@@ -128,7 +131,7 @@ class Crawl:
         self.client = client
         self.run_options = run
         self.state = CrawlState.load(workspace, platform.name)
-        self.label = f"crawl {platform.name} {job}"
+        self.label = f"{platform.name} {job}"
         self.checkpoint = Checkpointer(workspace, self.state, self.label, run.checkpoint_seconds)
         self.checkpoint.before_commit = self._store_progress
         now = now_iso()
@@ -186,7 +189,7 @@ class Crawl:
         stats = self.client.stats
         self._store_progress()
         return CrawlSummary(
-            job=self.label,
+            job=f"crawl {self.label}",
             accounts=self.job["progress"]["accounts"],
             follows=self.job["progress"]["follows"],
             requests=stats.requests,
@@ -229,27 +232,34 @@ class Crawl:
         threads = [threading.Thread(target=worker, daemon=True) for _ in range(self.run_options.concurrency)]
         for thread in threads:
             thread.start()
-        pending = 0
-        for task in tasks:
-            work.put(task)
-            pending += 1
+        # at most `concurrency` requests run ahead of what is applied (and so of the next
+        # checkpoint): a kill loses no more than that; follow-ups (next pages) go first
+        backlog = deque(tasks)
+        in_flight = 0
+
+        def feed() -> int:
+            count = 0
+            while backlog and in_flight + count < self.run_options.concurrency and not cancel.is_set():
+                work.put(backlog.popleft())
+                count += 1
+            return count
+
+        in_flight += feed()
         stopped: str | None = None
         failure: BaseException | None = None
         try:
-            while pending:
+            while in_flight:
                 try:
                     task, value, err = results.get(timeout=0.2)
                 except queue.Empty:
                     self._draw()
                     self.checkpoint.maybe()
                     continue
-                pending -= 1
+                in_flight -= 1
                 if err is None:
                     more = apply(task, value)
                     if not cancel.is_set():
-                        for follow_up in more:
-                            work.put(follow_up)
-                            pending += 1
+                        backlog.extendleft(reversed(more))
                 elif isinstance(err, Unavailable):
                     self._skip(err.account, err.reason)
                     on_skip = task.data.get("on_skip")
@@ -260,18 +270,16 @@ class Crawl:
                     cancel.set()
                 elif isinstance(err, CrawlStopped):
                     pass
-                elif isinstance(err, CrawlError):
-                    failure = failure or err
-                    cancel.set()
-                else:
+                else:  # a CrawlError, or a bug: stop, keep what was applied, raise it
                     failure = failure or err
                     cancel.set()
                 self._draw()
                 self.checkpoint.maybe()
+                in_flight += feed()
         except KeyboardInterrupt:
             cancel.set()
             self.client.stop.set()
-            self._drain(results, pending, apply)
+            self._drain(results, in_flight, apply)
             self.checkpoint.commit()
             raise
         finally:
@@ -307,7 +315,8 @@ class Crawl:
                 continue
             todo.append((direction, owner, key))
         self.lists_planned += len(todo)
-        self.planned_requests += sum(self._pages_left(d, o, k, fresh) for d, o, k in todo)
+        estimates = {k: self._pages_left(d, o, k, fresh) for d, o, k in todo}
+        self.planned_requests += sum(estimates.values())
 
         def page_task(direction: Direction, owner: Account, key: str, lister: Account | None,
                       cursor: str | None, started: str) -> _Task:
@@ -317,6 +326,7 @@ class Crawl:
 
             def skipped():
                 self.lists_done += 1
+                self.planned_requests -= estimates.get(key, 1) - 1
                 self.state.lists[key] = {"owner": owner.key, "started": started, "cursor": None,
                                          "pages": 0, "entries": 0, "done": None, "skipped": True}
             return _Task("page", run, {"direction": direction, "owner": owner, "key": key,
@@ -334,7 +344,10 @@ class Crawl:
             self.checkpoint.batch.add_list_page(direction, owner, page.accounts)
             if lister.id != owner.id:
                 self.checkpoint.batch.add_accounts([lister])
+            data["fetched"] = data.get("fetched", 0) + 1
             if page.cursor is None:
+                # the estimate from the declared count was off: plan what was really needed
+                self.planned_requests -= estimates.get(key, 0) - data["fetched"]
                 entry["done"] = now_iso()
                 self.checkpoint.batch.complete(direction, owner, data["started"])
                 self.lists_done += 1
@@ -343,6 +356,7 @@ class Crawl:
                 raise CrawlError(f"{direction} of {owner.key}: the service repeats the same page")
             nxt = page_task(direction, owner, key, lister, page.cursor, data["started"])
             nxt.data["previous_cursor"] = page.cursor
+            nxt.data["fetched"] = data["fetched"]
             return [nxt]
 
         tasks = []
@@ -411,22 +425,24 @@ class Crawl:
             mapping[key] = alias
         return mapping
 
-    def account_for(self, key: str, ids: dict[str, str]) -> Account | None:
-        """The account keyed ``key`` in the workspace, with its attributes, or ``None``."""
+    def accounts_for(self, pairs: list[tuple[str, str]]) -> list[Account]:
+        """Accounts ``(id, key)`` with the follower/following counts the workspace has for them."""
         graph = self.workspace.graph
-        account_id = key if self.platform.is_id(key) else ids.get(key)
-        if account_id is None:
-            return None
-        attrs = {}
-        if graph.has(key):
-            row = graph.accounts.iloc[graph.id_of(key)]
-            for name in ("followers_count", "following_count"):
-                if name in row.index and row[name] is not None and row[name] == row[name]:
-                    try:
-                        attrs[name] = int(row[name])
-                    except (TypeError, ValueError):
-                        pass
-        return Account(account_id, None if account_id == key else key, attrs)
+        keys = [key for _, key in pairs]
+        present = [graph.has(key) for key in keys]
+        ids = graph.ids_of([k for k, p in zip(keys, present) if p])
+        columns = {name: graph.attribute(name).iloc[ids].tolist() for name in ("followers_count", "following_count")}
+        out, row = [], 0
+        for (account_id, key), known in zip(pairs, present):
+            attrs = {}
+            if known:
+                for name, values in columns.items():
+                    value = values[row]
+                    if value is not None and not pd.isna(value):
+                        attrs[name] = int(value)
+                row += 1
+            out.append(Account(account_id, None if key == account_id else key, attrs))
+        return out
 
     def finish(self) -> None:
         self.job["stage"] = "done"

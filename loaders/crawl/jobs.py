@@ -153,13 +153,7 @@ def crawl_audience(workspace, platform: str, brand: str, *, sample: int, random_
             return None
 
         def sample_accounts() -> list[Account]:
-            ids = crawl.ids_by_key()
-            accounts = []
-            for account_id, key in state["sample"]:
-                known = crawl.account_for(key, ids)
-                attrs = known.attributes if known else {}
-                accounts.append(Account(account_id, None if key == account_id else key, attrs))
-            return accounts
+            return crawl.accounts_for([(account_id, key) for account_id, key in state["sample"]])
 
         def sample_profiles():
             if plat.counts_in_lists:

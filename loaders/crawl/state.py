@@ -40,6 +40,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+import uuid
 from typing import Any
 
 import pandas as pd
@@ -162,7 +163,7 @@ class Batch:
         else:
             self.complete_followers[owner.key] = started
 
-    def to_source(self, label: str, seen_at: str) -> SourceTables:
+    def to_source(self, label: str, seen_at: str, fingerprint: dict | None = None) -> SourceTables:
         follows = pd.DataFrame(self.follows, columns=["follower", "followee"], dtype="string")
         keys = list(self.accounts)
         frame = pd.DataFrame.from_records([self.accounts[k] for k in keys], index=range(len(keys)))
@@ -181,6 +182,7 @@ class Batch:
             complete_following=dict(self.complete_following),
             complete_followers=dict(self.complete_followers),
             seen_at=seen_at,
+            fingerprint=dict(fingerprint or {}),
         )
 
 
@@ -217,7 +219,10 @@ class Checkpointer:
         batch, self.batch = self.batch, Batch()
         self.accounts_seen.update(batch.accounts)
         self.follows_seen += len(batch.follows)
-        sources = [batch.to_source(self.label, now_iso())] if len(batch) else []
+        when = now_iso()
+        # unique per checkpoint: a crawl's batches are never "the same file loaded twice"
+        fingerprint = {"kind": "crawl", "platform": self.state.platform, "checkpoint": f"{when} {uuid.uuid4().hex}"}
+        sources = [batch.to_source(self.label, when, fingerprint)] if len(batch) else []
         self.workspace.commit(sources, meta={document_name(self.state.platform): self.state.document()})
         self.last = time.monotonic()
         self.commits += 1

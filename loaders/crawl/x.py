@@ -97,6 +97,8 @@ def _users(reply: Reply) -> list[Account]:
     data = reply.data
     if not isinstance(data, dict):
         raise Malformed("the reply is not a JSON object")
+    if not {"data", "errors", "meta"} & set(data):
+        raise Malformed("none of 'data', 'errors', 'meta'")
     users = data.get("data", [])
     if isinstance(users, dict):
         users = [users]
@@ -108,7 +110,7 @@ def _users(reply: Reply) -> list[Account]:
 def _page(reply: Reply) -> Page:
     accounts = _users(reply)
     meta = reply.data.get("meta")
-    if "data" in reply.data and not isinstance(meta, dict):
+    if "errors" not in reply.data and not isinstance(meta, dict):
         raise Malformed("a list page without 'meta'")
     token = meta.get("next_token") if isinstance(meta, dict) else None
     if token is not None and not isinstance(token, str):
