@@ -44,38 +44,50 @@ from loaders.crawl.platform import (
     Platform,
     PublishedLimit,
     Unavailable,
-    attributes,
-    clean_text,
-    count_value,
 )
 
 __all__ = ["Bluesky", "account_of"]
 
 _DID = re.compile(r"^did:[a-z]+:[A-Za-z0-9._:%-]+$")
 _PROFILE_URL = re.compile(r"^(?:https?://)?(?:www\.)?bsky\.app/profile/([^/?#\s]+)", re.IGNORECASE)
+_CLEAN_HANDLE = re.compile(r"[a-z0-9.\-]+\Z").match
+_COUNTS = (("followers_count", "followersCount"), ("following_count", "followsCount"), ("posts_count", "postsCount"))
+_TEXTS = (("bio", "description"), ("display_name", "displayName"))
 _SKIP_ERRORS = {"AccountTakedown", "AccountDeactivated", "BlockedActor", "BlockedByActor", "NotFound"}
 _LIMIT = PublishedLimit(3000, 300, "per IP address",
                         "docs.bsky.app/docs/advanced-guides/rate-limits (AppView: 3,000 per 5 minutes)")
 
 
 def account_of(view: object) -> Account:
-    """An :class:`Account` from a ``profileView`` or ``profileViewDetailed``."""
-    if not isinstance(view, dict) or not isinstance(view.get("did"), str) or not _DID.match(view["did"]):
+    """An :class:`Account` from a ``profileView`` or ``profileViewDetailed``.
+
+    The hot loop of a crawl (one call per list entry): plain type checks and
+    dictionary lookups, the full handle normalization only for handles that
+    are not already lower-case ASCII.
+    """
+    did = view.get("did") if type(view) is dict else None
+    if type(did) is not str or not (did.startswith("did:plc:") or _DID.match(did)):
         raise Malformed("a profile view without a valid did")
     handle = view.get("handle")
-    handle = normalize_handle(handle) if isinstance(handle, str) and handle != "handle.invalid" else None
+    if type(handle) is not str or handle == "handle.invalid":
+        handle = None
+    elif not _CLEAN_HANDLE(handle):
+        handle = normalize_handle(handle)
+    attrs = {}
+    for name, field in _COUNTS:
+        value = view.get(field)
+        if type(value) is int and value >= 0:
+            attrs[name] = value
+    for name, field in _TEXTS:
+        value = view.get(field)
+        if type(value) is str:
+            value = value.strip()
+            if value:
+                attrs[name] = value
     verification = view.get("verification")
-    verified = None
-    if isinstance(verification, dict) and isinstance(verification.get("verifiedStatus"), str):
-        verified = verification["verifiedStatus"] == "valid"
-    return Account(view["did"], handle, attributes(
-        followers_count=count_value(view.get("followersCount")),
-        following_count=count_value(view.get("followsCount")),
-        posts_count=count_value(view.get("postsCount")),
-        bio=clean_text(view.get("description")),
-        display_name=clean_text(view.get("displayName")),
-        verified=verified,
-    ))
+    if type(verification) is dict and type(verification.get("verifiedStatus")) is str:
+        attrs["verified"] = verification["verifiedStatus"] == "valid"
+    return Account(did, handle, attrs)
 
 
 def _page(reply: Reply, field: str) -> Page:

@@ -29,7 +29,10 @@ RateLimit(limit=3000, remaining=2999, reset_in=300.0)
 RateLimit(limit=300, remaining=12, reset_in=300.0)
 >>> pacer = Pacer()
 >>> pacer.update(RateLimit(limit=3000, remaining=3000, reset_in=300.0), now=0.0)
->>> round(pacer.interval, 4)  # 10 requests a second, a reserve of 60 kept
+>>> round(pacer.interval, 4)  # under 10 requests a second: a reserve of 60 is kept
+0.102
+>>> pacer.update(RateLimit(limit=3000, remaining=2000, reset_in=30.0), now=200.0)
+>>> round(pacer.interval, 4)  # many left near the reset: still no faster than the window allows
 0.102
 """
 
@@ -187,10 +190,12 @@ def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) ->
 class Pacer:
     """Spaces one host's requests so that the window's budget lasts until its reset.
 
-    After each reply, ``interval = reset_in / (remaining - reserve)``; the
-    reserve (2% of the limit, at least 4 for requests in flight) is never
-    spent, and at or below it the pacer waits for the reset. A 429 blocks the
-    host until ``Retry-After`` (or the reset) has passed.
+    After each reply, ``interval = reset_in / (remaining - reserve)``, but never
+    shorter than ``window / (limit - reserve)`` (the window being the longest
+    reset seen), so that no span of one window holds more than the limit even
+    across a window boundary. The reserve (2% of the limit, at least 4 for
+    requests in flight) is never spent; at or below it the pacer waits for the
+    reset. A 429 blocks the host until ``Retry-After`` (or the reset) has passed.
     """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
@@ -198,15 +203,16 @@ class Pacer:
         self.interval = 0.0
         self.next_at = 0.0
         self.blocked_until = 0.0
+        self.window = 0.0
         self.lock = threading.Lock()
 
-    def reserve_slot(self) -> float:
-        """Book the next send time; return how long to wait for it."""
+    def reserve_slot(self) -> tuple[float, bool]:
+        """Book the next send time; return how long to wait and whether the host is blocked."""
         with self.lock:
             now = self.clock()
             at = max(now, self.next_at, self.blocked_until)
             self.next_at = at + self.interval
-            return at - now
+            return at - now, self.blocked_until > now
 
     def update(self, limit: RateLimit, now: float | None = None) -> None:
         now = self.clock() if now is None else now
@@ -214,11 +220,14 @@ class Pacer:
             if limit.reset_in is None:
                 return
             reserve = max(4, int((limit.limit or 0) * 0.02))
+            self.window = max(self.window, limit.reset_in)
             if limit.remaining <= reserve:
                 self.blocked_until = max(self.blocked_until, now + limit.reset_in + 0.5)
                 self.interval = 0.0
             else:
                 self.interval = limit.reset_in / (limit.remaining - reserve)
+                if limit.limit and limit.limit > reserve:
+                    self.interval = max(self.interval, self.window / (limit.limit - reserve))
 
     def block(self, seconds: float) -> None:
         with self.lock:
@@ -289,10 +298,10 @@ class HttpClient:
     def _wait(self, seconds: float, *, rate_limited: bool = False) -> None:
         if seconds <= 0:
             return
-        if rate_limited:
-            with self._lock:
+        with self._lock:
+            self.stats.wait_seconds += seconds
+            if rate_limited:  # a wait for a window's reset or a Retry-After (pacing is not counted)
                 self.stats.rate_limit_waits += 1
-                self.stats.wait_seconds += seconds
         if self.stop.wait(seconds):
             raise CrawlStopped
 
@@ -312,7 +321,8 @@ class HttpClient:
                 with self._lock:
                     self.stats.retries += 1
                 self._wait(min(60.0, self.backoff * 2 ** (attempt - 1)) * (0.5 + random.random()))
-            self._wait(pacer.reserve_slot(), rate_limited=pacer.interval > 0.5 or pacer.blocked_until > pacer.clock())
+            wait, blocked = pacer.reserve_slot()
+            self._wait(wait, rate_limited=blocked)
             self._spend()
             try:
                 response = self._client.get(url, params=params)

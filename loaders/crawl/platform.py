@@ -45,7 +45,7 @@ class Unavailable(Exception):  # noqa: N818  (a per-account outcome, not an erro
         super().__init__(f"{account}: {reason}")
 
 
-@dataclass
+@dataclass(slots=True)
 class Account:
     """One account as a platform describes it."""
 

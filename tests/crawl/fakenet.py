@@ -340,6 +340,11 @@ def _handler(server: FakeServer):
             parts = urlsplit(self.path)
             query = parse_qs(parts.query)
             path = parts.path
+            if path == "/_fakenet/stats":  # for benchmarks running the server in another process
+                with server.lock:
+                    stats = {"requests": server.requests, "too_many": server.too_many, "sent_at": server.sent_at,
+                             "pages_fetched_twice": sum(n - 1 for n in server.page_counts.values())}
+                return self.send_json(200, stats, "stats")
             platform = "bluesky" if path.startswith("/xrpc/") else "mastodon" if path.startswith("/api/") else "x"
             with server.lock:
                 server.requests += 1
@@ -520,18 +525,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8787)
     parser.add_argument("--seed", type=int, default=1, help="network seed")
     parser.add_argument("--accounts", type=int, default=600)
+    parser.add_argument("--brand-followers", type=int, default=200)
+    parser.add_argument("--mean-following", type=int, default=40)
+    parser.add_argument("--page-cap", type=int, default=None, help="serve at most this many entries a page")
     parser.add_argument("--version", type=int, default=1, choices=(1, 2), help="2: the changed network")
     parser.add_argument("--rate-limit", default=None, metavar="N/SECONDS", help="e.g. 3000/300")
     parser.add_argument("--seconds", type=float, default=3600, help="stop after this long")
     args = parser.parse_args(argv)
-    network = Network.generate(seed=args.seed, n=args.accounts)
+    network = Network.generate(seed=args.seed, n=args.accounts, brand_followers=args.brand_followers,
+                               mean_following=args.mean_following)
     if args.version == 2:
         network = network.changed()
     rate = None
     if args.rate_limit:
         count, seconds = args.rate_limit.split("/")
         rate = (int(count), float(seconds))
-    with FakeServer(network, port=args.port, rate_limit=rate, x_token="demo-token") as server:
+    with FakeServer(network, port=args.port, rate_limit=rate, x_token="demo-token", page_cap=args.page_cap) as server:
         print(f"serving {len(network.accounts)} accounts, {len(network.follows)} follows on {server.url} "
               f"(brand: acme.bsky.social, acme@{MASTODON_DOMAIN}, acme; X token: demo-token)", flush=True)
         try:
