@@ -52,7 +52,6 @@ _DID = re.compile(r"^did:[a-z]+:[A-Za-z0-9._:%-]+$")
 _PROFILE_URL = re.compile(r"^(?:https?://)?(?:www\.)?bsky\.app/profile/([^/?#\s]+)", re.IGNORECASE)
 _CLEAN_HANDLE = re.compile(r"[a-z0-9.\-]+\Z").match
 _COUNTS = (("followers_count", "followersCount"), ("following_count", "followsCount"), ("posts_count", "postsCount"))
-_TEXTS = (("bio", "description"), ("display_name", "displayName"))
 _SKIP_ERRORS = {"AccountTakedown", "AccountDeactivated", "BlockedActor", "BlockedByActor", "NotFound"}
 _LIMIT = PublishedLimit(3000, 300, "per IP address",
                         "docs.bsky.app/docs/advanced-guides/rate-limits (AppView: 3,000 per 5 minutes)")
@@ -73,18 +72,21 @@ def account_of(view: object) -> Account:
         handle = None
     elif not _CLEAN_HANDLE(handle):
         handle = normalize_handle(handle)
+    get = view.get
     attrs = {}
-    for name, field in _COUNTS:
-        value = view.get(field)
-        if type(value) is int and value >= 0:
-            attrs[name] = value
-    for name, field in _TEXTS:
-        value = view.get(field)
-        if type(value) is str:
-            value = value.strip()
-            if value:
+    value = get("followersCount")  # only a profileViewDetailed has counts
+    if value is not None:
+        for name, field in _COUNTS:
+            value = get(field)
+            if type(value) is int and value >= 0:
                 attrs[name] = value
-    verification = view.get("verification")
+    value = get("description")
+    if type(value) is str and (value := value.strip()):
+        attrs["bio"] = value
+    value = get("displayName")
+    if type(value) is str and (value := value.strip()):
+        attrs["display_name"] = value
+    verification = get("verification")
     if type(verification) is dict and type(verification.get("verifiedStatus")) is str:
         attrs["verified"] = verification["verifiedStatus"] == "valid"
     return Account(did, handle, attrs)
