@@ -44,14 +44,17 @@ from loaders.crawl.platform import (
     Platform,
     PublishedLimit,
     Unavailable,
+    handle_key,
+    put_counts,
+    put_texts,
 )
 
 __all__ = ["Bluesky", "account_of"]
 
 _DID = re.compile(r"^did:[a-z]+:[A-Za-z0-9._:%-]+$")
 _PROFILE_URL = re.compile(r"^(?:https?://)?(?:www\.)?bsky\.app/profile/([^/?#\s]+)", re.IGNORECASE)
-_CLEAN_HANDLE = re.compile(r"[a-z0-9.\-]+\Z").match
 _COUNTS = (("followers_count", "followersCount"), ("following_count", "followsCount"), ("posts_count", "postsCount"))
+_TEXTS = (("bio", "description"), ("display_name", "displayName"))
 _SKIP_ERRORS = {"AccountTakedown", "AccountDeactivated", "BlockedActor", "BlockedByActor", "NotFound"}
 _LIMIT = PublishedLimit(3000, 300, "per IP address",
                         "docs.bsky.app/docs/advanced-guides/rate-limits (AppView: 3,000 per 5 minutes)")
@@ -61,31 +64,19 @@ def account_of(view: object) -> Account:
     """An :class:`Account` from a ``profileView`` or ``profileViewDetailed``.
 
     The hot loop of a crawl (one call per list entry): plain type checks and
-    dictionary lookups, the full handle normalization only for handles that
+    dictionary lookups; the full handle normalization only for handles that
     are not already lower-case ASCII.
     """
     did = view.get("did") if type(view) is dict else None
     if type(did) is not str or not (did.startswith("did:plc:") or _DID.match(did)):
         raise Malformed("a profile view without a valid did")
     handle = view.get("handle")
-    if type(handle) is not str or handle == "handle.invalid":
-        handle = None
-    elif not _CLEAN_HANDLE(handle):
-        handle = normalize_handle(handle)
+    handle = None if handle == "handle.invalid" else handle_key(handle)
     get = view.get
-    attrs = {}
-    value = get("followersCount")  # only a profileViewDetailed has counts
-    if value is not None:
-        for name, field in _COUNTS:
-            value = get(field)
-            if type(value) is int and value >= 0:
-                attrs[name] = value
-    value = get("description")
-    if type(value) is str and (value := value.strip()):
-        attrs["bio"] = value
-    value = get("displayName")
-    if type(value) is str and (value := value.strip()):
-        attrs["display_name"] = value
+    attrs: dict = {}
+    if get("followersCount") is not None:  # only a profileViewDetailed has counts
+        put_counts(attrs, view, _COUNTS)
+    put_texts(attrs, view, _TEXTS)
     verification = get("verification")
     if type(verification) is dict and type(verification.get("verifiedStatus")) is str:
         attrs["verified"] = verification["verifiedStatus"] == "valid"

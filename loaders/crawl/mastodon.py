@@ -46,7 +46,6 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 from graphkit.errors import CrawlError
-from graphkit.handles import normalize_handle
 from loaders.crawl.http import Malformed, Reply
 from loaders.crawl.platform import (
     Account,
@@ -55,13 +54,15 @@ from loaders.crawl.platform import (
     Platform,
     PublishedLimit,
     Unavailable,
-    attributes,
-    clean_text,
-    count_value,
+    handle_key,
+    put_counts,
+    put_texts,
 )
 
 __all__ = ["Mastodon", "account_of", "next_max_id", "split_acct"]
 
+_COUNTS = (("followers_count", "followers_count"), ("following_count", "following_count"),
+           ("posts_count", "statuses_count"))
 _LINK = re.compile(r'<([^>]*)>\s*;\s*rel="?([^";]+)"?')
 _TAG = re.compile(r"<[^>]+>")
 _ID = re.compile(r"^mastodon:([^:/\s]+(?::\d+)?):(\w+)$")
@@ -88,26 +89,29 @@ def split_acct(text: str) -> tuple[str, str | None]:
 
 
 def _bio(note: object) -> str | None:
-    if not isinstance(note, str):
+    if type(note) is not str:
         return None
-    return clean_text(html.unescape(_TAG.sub(" ", note.replace("</p><p>", "\n"))).replace("  ", " "))
+    if "<" in note or "&" in note:  # Mastodon notes are HTML
+        note = html.unescape(_TAG.sub(" ", note.replace("</p><p>", "\n"))).replace("  ", " ")
+    return note.strip() or None
 
 
 def account_of(entity: object, domain: str) -> Account:
     """An :class:`Account` from a Mastodon Account entity served by the instance ``domain``."""
-    if not isinstance(entity, dict) or not isinstance(entity.get("id"), str) or not isinstance(entity.get("acct"), str):
+    get = entity.get if type(entity) is dict else None
+    if get is None or type(get("id")) is not str or type(get("acct")) is not str:
         raise Malformed("an Account without a string id and acct")
-    acct = entity["acct"]
-    handle = normalize_handle(acct if "@" in acct else f"{acct}@{domain}")
-    locked = entity.get("locked")
-    return Account(f"mastodon:{domain}:{entity['id']}", handle, attributes(
-        followers_count=count_value(entity.get("followers_count")),
-        following_count=count_value(entity.get("following_count")),
-        posts_count=count_value(entity.get("statuses_count")),
-        bio=_bio(entity.get("note")),
-        display_name=clean_text(entity.get("display_name")),
-        is_private=locked if isinstance(locked, bool) else None,
-    ))
+    acct = get("acct")
+    attrs: dict = {}
+    put_counts(attrs, entity, _COUNTS)
+    put_texts(attrs, entity, (("display_name", "display_name"),))
+    bio = _bio(get("note"))
+    if bio:
+        attrs["bio"] = bio
+    locked = get("locked")
+    if type(locked) is bool:
+        attrs["is_private"] = locked
+    return Account(f"mastodon:{domain}:{get('id')}", handle_key(acct if "@" in acct else f"{acct}@{domain}"), attrs)
 
 
 def next_max_id(link: str | None) -> str | None:

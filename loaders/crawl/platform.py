@@ -26,12 +26,15 @@ Examples
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
+from graphkit.handles import normalize_handle
 from loaders.crawl.http import HttpClient
 
-__all__ = ["Account", "Page", "Platform", "Unavailable", "Direction", "PublishedLimit"]
+__all__ = ["Account", "Page", "Platform", "Unavailable", "Direction", "PublishedLimit", "handle_key",
+           "put_counts", "put_texts"]
 
 Direction = Literal["followers", "following"]
 
@@ -135,33 +138,43 @@ class Platform:
         return -(-int(count) // self.page_size)
 
 
-def clean_text(value: object) -> str | None:
-    """A profile text field, or ``None`` when empty or not a string.
+_CLEAN_KEY = re.compile(r"[a-z0-9_.@\-]+\Z").match
 
-    >>> clean_text("  hi "), clean_text(""), clean_text(3)
-    ('hi', None, None)
+
+def handle_key(handle: object) -> str | None:
+    """The workspace key of a platform handle (the fast path for handles already lower-case).
+
+    >>> handle_key("alice.bsky.social"), handle_key("@Bob@Mastodon.Social"), handle_key(None)
+    ('alice.bsky.social', 'bob@mastodon.social', None)
     """
-    if not isinstance(value, str):
+    if type(handle) is not str:
         return None
-    value = value.strip()
-    return value or None
+    return handle if _CLEAN_KEY(handle) else normalize_handle(handle)
 
 
-def count_value(value: object) -> int | None:
-    """A count field (a non-negative integer), else ``None``.
+def put_counts(attrs: dict[str, Any], source: dict, fields: tuple[tuple[str, str], ...]) -> None:
+    """Copy non-negative integer counts ``source[field]`` into ``attrs[name]``.
 
-    >>> count_value(12), count_value(-1), count_value("3"), count_value(True)
-    (12, None, None, None)
+    >>> attrs = {}
+    >>> put_counts(attrs, {"n": 3, "m": -1, "k": "4"}, (("a", "n"), ("b", "m"), ("c", "k")))
+    >>> attrs
+    {'a': 3}
     """
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        return None
-    return value
+    for name, key in fields:
+        value = source.get(key)
+        if type(value) is int and value >= 0:
+            attrs[name] = value
 
 
-def attributes(**values: Any) -> dict[str, Any]:
-    """Attribute dict without the ``None`` values.
+def put_texts(attrs: dict[str, Any], source: dict, fields: tuple[tuple[str, str], ...]) -> None:
+    """Copy non-empty stripped strings ``source[field]`` into ``attrs[name]``.
 
-    >>> attributes(followers_count=3, bio=None)
-    {'followers_count': 3}
+    >>> attrs = {}
+    >>> put_texts(attrs, {"d": " hi ", "e": ""}, (("bio", "d"), ("name", "e")))
+    >>> attrs
+    {'bio': 'hi'}
     """
-    return {name: value for name, value in values.items() if value is not None}
+    for name, key in fields:
+        value = source.get(key)
+        if type(value) is str and (value := value.strip()):
+            attrs[name] = value

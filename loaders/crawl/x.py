@@ -44,15 +44,18 @@ from loaders.crawl.platform import (
     Platform,
     PublishedLimit,
     Unavailable,
-    attributes,
-    clean_text,
-    count_value,
+    handle_key,
+    put_counts,
+    put_texts,
 )
 
 __all__ = ["X", "account_of", "bearer_header"]
 
 USER_FIELDS = "public_metrics,description,verified,protected,name,username"
 _DIGITS = re.compile(r"^\d{1,20}$")
+_METRICS = (("followers_count", "followers_count"), ("following_count", "following_count"),
+            ("posts_count", "tweet_count"))
+_TEXTS = (("bio", "description"), ("display_name", "name"))
 _NAME = re.compile(r"^[A-Za-z0-9_]{1,50}$")
 _LISTS = PublishedLimit(15, 900, "per app (bearer token)",
                         "docs.x.com follows lookup: GET /2/users/:id/followers and /following")
@@ -71,20 +74,20 @@ def bearer_header() -> dict[str, str]:
 
 
 def account_of(user: object) -> Account:
-    """An :class:`Account` from an X User object."""
-    if not isinstance(user, dict) or not isinstance(user.get("id"), str) or not _DIGITS.match(user["id"]):
+    """An :class:`Account` from an X User object (one call per list entry: kept lean)."""
+    user_id = user.get("id") if type(user) is dict else None
+    if type(user_id) is not str or not _DIGITS.match(user_id):
         raise Malformed("a User without a string id of digits")
-    metrics = user.get("public_metrics") if isinstance(user.get("public_metrics"), dict) else {}
-    username = user.get("username")
-    return Account(user["id"], normalize_handle(username) if isinstance(username, str) else None, attributes(
-        followers_count=count_value(metrics.get("followers_count")),
-        following_count=count_value(metrics.get("following_count")),
-        posts_count=count_value(metrics.get("tweet_count")),
-        bio=clean_text(user.get("description")),
-        display_name=clean_text(user.get("name")),
-        verified=user["verified"] if isinstance(user.get("verified"), bool) else None,
-        is_private=user["protected"] if isinstance(user.get("protected"), bool) else None,
-    ))
+    attrs: dict = {}
+    metrics = user.get("public_metrics")
+    if type(metrics) is dict:
+        put_counts(attrs, metrics, _METRICS)
+    put_texts(attrs, user, _TEXTS)
+    for name, field in (("verified", "verified"), ("is_private", "protected")):
+        value = user.get(field)
+        if type(value) is bool:
+            attrs[name] = value
+    return Account(user_id, handle_key(user.get("username")), attrs)
 
 
 def _errors_text(data: dict) -> str:

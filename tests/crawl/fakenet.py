@@ -65,7 +65,11 @@ class FakeAccount:
 
     @property
     def masto_id(self) -> str:
-        return str(109_000_000_000 + self.index)
+        return self.masto_id_on(MASTODON_DOMAIN)
+
+    def masto_id_on(self, domain: str) -> str:
+        """Mastodon ids are per instance: the same account has another id on another server."""
+        return str((109 if domain == MASTODON_DOMAIN else 209) * 1_000_000_000 + self.index)
 
     def handle(self, platform: str) -> str:
         if platform == "bluesky":
@@ -183,10 +187,12 @@ def bsky_view(net: Network, i: int, detailed: bool = False) -> dict:
     return view
 
 
-def masto_account(net: Network, i: int) -> dict:
+def masto_account(net: Network, i: int, serving: str = MASTODON_DOMAIN) -> dict:
+    """Account ``i`` as the instance ``serving`` describes it (``acct`` is local there or not)."""
     a = net.accounts[i]
     domain = REMOTE_DOMAIN if a.remote else MASTODON_DOMAIN
-    return {"id": a.masto_id, "username": a.name, "acct": f"{a.name}@{domain}" if a.remote else a.name,
+    return {"id": a.masto_id_on(serving), "username": a.name,
+            "acct": a.name if domain == serving else f"{a.name}@{domain}",
             "url": f"https://{domain}/@{a.name}", "display_name": a.name.title(),
             "note": f"<p>{a.name} posts about the outdoors</p>", "avatar": "https://fake.social/a.png",
             "avatar_static": "https://fake.social/a.png", "header": "https://fake.social/h.png",
@@ -225,7 +231,8 @@ class FakeServer:
 
     def __init__(self, network: Network, *, port: int = 0, rate_limit: tuple[int, float] | None = None,
                  page_cap: int | None = None, faults: list[Fault] | None = None, fault_rate: float = 0.0,
-                 fault_seed: int = 0, validate=None, x_token: str | None = None) -> None:
+                 fault_seed: int = 0, validate=None, x_token: str | None = None,
+                 mastodon_domain: str = MASTODON_DOMAIN) -> None:
         self.network = network
         self.rate_limit = rate_limit
         self.page_cap = page_cap
@@ -234,6 +241,7 @@ class FakeServer:
         self.fault_rng = random.Random(fault_seed)
         self.validate = validate
         self.x_token = x_token
+        self.mastodon_domain = mastodon_domain
         self.lock = threading.Lock()
         self.requests = 0
         self.page_counts: Counter = Counter()  # (platform, direction, account index, offset) -> fetches
@@ -245,7 +253,7 @@ class FakeServer:
         self._window_count = 0
         self.index = {}
         for a in network.accounts:
-            for key in (a.did, a.x_id, a.masto_id, a.handle("bluesky"), a.name):
+            for key in (a.did, a.x_id, a.masto_id_on(mastodon_domain), a.handle("bluesky"), a.name):
                 self.index[key] = a.index
             self.index[("acct", a.handle("mastodon"))] = a.index
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
@@ -436,15 +444,15 @@ def _handler(server: FakeServer):
 
         def mastodon(self, path: str, query: dict):
             if path == "/api/v2/instance":
-                return 200, {"domain": MASTODON_DOMAIN, "title": "Fake Social", "version": "4.3.0"}, {}, ""
+                return 200, {"domain": server.mastodon_domain, "title": "Fake Social", "version": "4.3.0"}, {}, ""
             if path == "/api/v1/accounts/lookup":
                 acct = query.get("acct", [""])[0]
-                i = server.index.get(("acct", acct if "@" in acct else f"{acct}@{MASTODON_DOMAIN}"))
+                i = server.index.get(("acct", acct if "@" in acct else f"{acct}@{server.mastodon_domain}"))
                 if i is None or net.accounts[i].status == "deleted":
                     return 404, {"error": "Record not found"}, {}, ""
                 if net.accounts[i].status == "suspended":
                     return 410, {"error": "Account is suspended"}, {}, ""
-                return 200, masto_account(net, i), {}, "Account"
+                return 200, masto_account(net, i, server.mastodon_domain), {}, "Account"
             parts = path.split("/")  # ['', 'api', 'v1', 'accounts', ID, (direction)]
             if len(parts) < 5 or parts[3] != "accounts":
                 raise KeyError(path)
@@ -454,7 +462,7 @@ def _handler(server: FakeServer):
             if net.accounts[i].status == "suspended":
                 return 410, {"error": "Account is suspended"}, {}, ""
             if len(parts) == 5:
-                return 200, masto_account(net, i), {}, "Account"
+                return 200, masto_account(net, i, server.mastodon_domain), {}, "Account"
             direction = parts[5]
             if direction not in ("followers", "following"):
                 raise KeyError(path)
@@ -465,10 +473,10 @@ def _handler(server: FakeServer):
             chunk, nxt = self.page("mastodon", direction, i, offset, limit)
             headers = {}
             if nxt is not None:
-                base = f"https://{MASTODON_DOMAIN}/api/v1/accounts/{parts[4]}/{direction}"
+                base = f"https://{server.mastodon_domain}/api/v1/accounts/{parts[4]}/{direction}"
                 headers["Link"] = (f'<{base}?{urlencode({"limit": limit, "max_id": nxt})}>; rel="next", '
                                    f'<{base}?{urlencode({"limit": limit, "min_id": offset})}>; rel="prev"')
-            return 200, [masto_account(net, j) for j in chunk], headers, "Accounts"
+            return 200, [masto_account(net, j, server.mastodon_domain) for j in chunk], headers, "Accounts"
 
         def x(self, path: str, query: dict):
             if path.startswith("/2/users/by/username/"):

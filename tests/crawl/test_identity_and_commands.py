@@ -154,3 +154,25 @@ def test_cli_prints_one_summary_line_on_stderr(network, serve, tmp_path):
     refused = run_graphkit("-w", str(tmp_path / "ws"), "crawl", "bluesky", "following", "x", "--service", "ftp://a")
     assert refused.returncode == 1 and "is not an http(s) URL" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_mastodon_lists_come_from_each_accounts_home_instance(network, serve, tmp_path):
+    """Without --service, a remote follower's following list is read from its own instance."""
+    from loaders.crawl import crawl_audience
+    from tests.crawl.conftest import expected_follows, expected_sample
+
+    home = serve(mastodon_domain="fake.social")
+    remote = serve(mastodon_domain="remote.example")
+    instances = {"fake.social": home.url, "remote.example": remote.url}
+    summary = crawl_audience(Workspace(tmp_path / "ws"), "mastodon", "acme@fake.social", sample=30, random_seed=5,
+                             options=fast_options(), instances=instances)
+    assert summary.complete
+    sample = expected_sample(network, "mastodon", 30, 5)
+    assert workspace_follows(Workspace(tmp_path / "ws")) == expected_follows(network, "mastodon", sample)
+    remote_sampled = {s for s in sample if network.accounts[s].remote and network.accounts[s].status == "ok"}
+    assert remote_sampled  # the seed gives some
+    listed_remotely = {index for (_, direction, index, _) in remote.page_counts if direction == "following"}
+    listed_at_home = {index for (_, direction, index, _) in home.page_counts if direction == "following"}
+    assert listed_remotely == remote_sampled
+    assert not listed_at_home & remote_sampled
+    assert home.validation_errors == remote.validation_errors == []
