@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import socket
 import subprocess
@@ -109,9 +110,11 @@ def _crawl_row(label: str, server_args: list[str], sample: int, max_requests: in
                    "--service", f"http://127.0.0.1:{port}"]
         if max_requests:
             command += ["--max-requests", str(max_requests)]
-        start = time.perf_counter()
+        start, cpu_before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env={**os.environ})
         elapsed = time.perf_counter() - start
+        cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
         if result.returncode != 0:
             raise SystemExit(f"crawl failed: {result.stderr}")
         stats = _stats(port)
@@ -124,7 +127,7 @@ def _crawl_row(label: str, server_args: list[str], sample: int, max_requests: in
                     j += 1
                 busiest = max(busiest, i - j + 1)
         span = times[-1] - times[0] if len(times) > 1 else elapsed
-        return {"row": label, "requests": stats["requests"], "seconds": elapsed,
+        return {"row": label, "requests": stats["requests"], "seconds": elapsed, "crawler_cpu": cpu,
                 "requests_per_s": stats["requests"] / span, "http_429": stats["too_many"],
                 "busiest_window": busiest, "pages_fetched_twice": stats["pages_fetched_twice"],
                 "summary": result.stderr.strip().splitlines()[-1]}
@@ -177,12 +180,14 @@ def _markdown(rows: list[dict], machine: str, limit: int, window: int) -> str:
         if "pages_per_s" in row:
             lines.append(f"| {row['row']} | {row['pages_per_s']:,.0f} | {row['entries_per_s']:,.0f} | "
                          f"{row['json_loads_pages_per_s']:,.0f} | {row['ratio_to_json_loads']:.2f} |")
-    lines += ["", "| row | requests | seconds | requests/s | most in any window | 429s | pages fetched twice |",
-              "|---|---|---|---|---|---|---|"]
+    lines += ["", "| row | requests | seconds | requests/s | crawler CPU s (requests per CPU s) "
+              "| most in any window | 429s | pages fetched twice |",
+              "|---|---|---|---|---|---|---|---|"]
     for row in rows:
         if "requests" in row:
             busiest = f"{row['busiest_window']:,} / {limit:,} per {window} s" if row["busiest_window"] else "—"
             lines.append(f"| {row['row']} | {row['requests']:,} | {row['seconds']:.1f} | {row['requests_per_s']:.1f} | "
+                         f"{row['crawler_cpu']:.1f} ({row['requests'] / row['crawler_cpu']:,.0f}) | "
                          f"{busiest} | {row['http_429']} | {row['pages_fetched_twice']} |")
     lines += ["", "Summary lines of the two crawls:", ""] + [f"    {r['summary']}" for r in rows if "summary" in r]
     return "\n".join(lines)

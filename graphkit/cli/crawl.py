@@ -16,21 +16,24 @@ __all__ = ["crawl"]
 
 _PLATFORM_HELP = {
     "bluesky": ("Crawl Bluesky through a public AppView (no login).",
-                "https://public.api.bsky.app", "acme.bsky.social", "did:plc:... or handle"),
+                "https://public.api.bsky.app", "did:plc:... or handle"),
     "mastodon": ("Crawl Mastodon: public lists from each account's home instance (no login).",
-                 "https://<domain of the account>", "acme@mastodon.social", "user@domain"),
+                 "https://<domain of the account>", "user@domain"),
     "x": ("Crawl the X API v2 with your bearer token ($X_BEARER_TOKEN, never printed).",
-          "https://api.x.com", "acme", "username or user id"),
+          "https://api.x.com", "username or user id"),
 }
 
 _EXAMPLES = """
 \b
-Examples (against the test network; see README "Get the data"):
+Examples (against the test network, offline; see README "Get the data"):
   python tests/crawl/fakenet.py --port 8787 &
-  graphkit -w crawl-demo crawl bluesky audience {brand} --sample 60 --random-seed 7 \\
+  {env}graphkit -w crawl-demo crawl {platform} audience {brand} --sample 60 --random-seed 7 \\
       --service http://127.0.0.1:8787
+  {env}graphkit -w crawl-demo crawl {platform} followers {brand} --service http://127.0.0.1:8787
   graphkit -w crawl-demo affinity {brand} --top 5
 """
+#: the brand of the test network (tests/crawl/fakenet.py) on each platform
+_TEST_BRAND = {"bluesky": "acme.bsky.social", "mastodon": "acme@fake.social", "x": "acme"}
 
 
 def _run_options(function):
@@ -66,7 +69,7 @@ def _report(call) -> None:
         raise SystemExit(130) from None
     line = str(summary)
     if summary.skipped_accounts:
-        shown = list(summary.skipped_accounts.items())[:3]
+        shown = sorted(summary.skipped_accounts.items())[:3]  # sorted: the same line whatever the timing
         line += " (skipped: " + "; ".join(f"{a}: {r}" for a, r in shown)
         line += ", ..." if len(summary.skipped_accounts) > 3 else ""
         line += ")"
@@ -74,7 +77,9 @@ def _report(call) -> None:
 
 
 def _platform_group(name: str) -> click.Group:
-    summary, default, brand, form = _PLATFORM_HELP[name]
+    summary, default, form = _PLATFORM_HELP[name]
+    examples = _EXAMPLES.format(platform=name, brand=_TEST_BRAND[name],
+                                env="X_BEARER_TOKEN=demo-token " if name == "x" else "")
 
     def service_help(params):
         for param in params:
@@ -82,11 +87,11 @@ def _platform_group(name: str) -> click.Group:
                 param.help = param.help.format(default=default)
         return params
 
-    @click.group(name=name, help=summary)
+    @click.group(name=name, help=summary, epilog=examples)
     def group() -> None:
         pass
 
-    @group.command(epilog=_EXAMPLES.format(brand=brand))
+    @group.command(epilog=examples)
     @click.argument("brand")
     @click.option("--sample", type=int, required=True, callback=positive_int, metavar="N",
                   help="Followers to sample (see `graphkit crawl plan`).")
@@ -111,7 +116,7 @@ def _platform_group(name: str) -> click.Group:
                                        profiles_top=profiles_top, service=service, options=options))
 
     def list_command(direction: str) -> click.Command:
-        @click.command(name=direction, epilog=_EXAMPLES.format(brand=brand),
+        @click.command(name=direction, epilog=examples,
                        help=f"Crawl the whole {direction} list of each ACCOUNT ({form}).")
         @click.argument("accounts", nargs=-1, required=True, metavar="ACCOUNT...")
         @_run_options
@@ -127,7 +132,7 @@ def _platform_group(name: str) -> click.Group:
     group.add_command(list_command("followers"))
     group.add_command(list_command("following"))
 
-    @group.command(epilog=_EXAMPLES.format(brand=brand))
+    @group.command(epilog=examples)
     @click.argument("accounts", nargs=-1, required=True, metavar="ACCOUNT...")
     @_run_options
     @click.pass_obj
@@ -138,7 +143,7 @@ def _platform_group(name: str) -> click.Group:
         options = _options(concurrency, checkpoint_seconds, max_requests, refresh)
         _report(lambda: crawl_profiles(obj.workspace, name, list(accounts), service=service, options=options))
 
-    @group.command(epilog=_EXAMPLES.format(brand=brand))
+    @group.command(epilog=examples)
     @click.argument("seed")
     @click.option("--hops", type=int, default=1, show_default=True, callback=positive_int, metavar="K",
                   help="How many steps out from SEED.")
@@ -162,7 +167,15 @@ def _platform_group(name: str) -> click.Group:
     return group
 
 
-@click.group()
+@click.group(epilog="""
+\b
+Examples:
+  graphkit crawl plan --followers 20000 --margin 0.02
+  python tests/crawl/fakenet.py --port 8787 &       # the test network, offline
+  graphkit -w crawl-demo crawl bluesky audience acme.bsky.social --sample 60 --random-seed 7 \\
+      --service http://127.0.0.1:8787
+  graphkit -w crawl-demo affinity acme.bsky.social --top 5
+""")
 def crawl() -> None:
     """Fetch follower and following lists from Bluesky, Mastodon and the X API.
 

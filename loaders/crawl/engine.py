@@ -146,7 +146,10 @@ class Crawl:
         self.job["updated"] = now
         self.state.jobs[job] = self.job
         self.started = time.monotonic()
-        self.requests_before = int(self.job.get("progress", {}).get("requests_done", 0))
+        before = self.job.get("progress", {})  # earlier runs of this job: progress is cumulative
+        self.requests_before = int(before.get("requests_done", 0))
+        self.lists_before = int(before.get("lists_done", 0))
+        self.follows_before = int(before.get("follows", 0))
         self.skipped_now: dict[str, str] = {}
         self.lists_planned = 0
         self.lists_done = 0
@@ -165,13 +168,13 @@ class Crawl:
         self.job["progress"] = {
             "requests_done": done,
             "requests_planned": max(done, self.requests_before + self.planned_requests),
-            "lists_done": self.lists_done,
-            "lists_planned": self.lists_planned,
+            "lists_done": self.lists_before + self.lists_done,
+            "lists_planned": self.lists_before + self.lists_planned,
             "retries": stats.retries,
             "rate_limit_waits": stats.rate_limit_waits,
             "skipped": len(self.skipped_now),
             "accounts": len(self.checkpoint.accounts_seen | set(self.checkpoint.batch.accounts)),
-            "follows": self.checkpoint.follows_seen + len(self.checkpoint.batch.follows),
+            "follows": self.follows_before + self.checkpoint.follows_seen + len(self.checkpoint.batch.follows),
         }
 
     def _draw(self) -> None:
@@ -191,8 +194,8 @@ class Crawl:
         self._store_progress()
         return CrawlSummary(
             job=f"crawl {self.label}",
-            accounts=self.job["progress"]["accounts"],
-            follows=self.job["progress"]["follows"],
+            accounts=len(self.checkpoint.accounts_seen | set(self.checkpoint.batch.accounts)),
+            follows=self.checkpoint.follows_seen + len(self.checkpoint.batch.follows),
             requests=stats.requests,
             retries=stats.retries,
             rate_limit_waits=stats.rate_limit_waits,
@@ -313,7 +316,8 @@ class Crawl:
         todo = []
         for direction, owner in lists:
             key = list_key(direction, owner.id)
-            if self.state.list_done(key, fresh) or owner.id in self.state.skipped and not fresh:
+            skipped = self.state.lists.get(key, {}).get("skipped") or owner.id in self.state.skipped
+            if self.state.list_done(key, fresh) or (skipped and not fresh):
                 continue
             todo.append((direction, owner, key))
         self.lists_planned += len(todo)
