@@ -14,6 +14,9 @@ from graphkit.cli.options import emit, output_options, positive_int
 
 __all__ = ["crawl"]
 
+#: beyond a few hops a follow graph reaches nearly everyone: --max-accounts is the real bound
+MAX_HOPS = 6
+
 _PLATFORM_HELP = {
     "bluesky": ("Crawl Bluesky through a public AppView (no login).",
                 "https://public.api.bsky.app", "did:plc:... or handle"),
@@ -44,8 +47,10 @@ def _run_options(function):
                      help="Stop cleanly after R requests; the same command continues later."),
         click.option("--concurrency", type=int, default=4, show_default=True, callback=positive_int,
                      help="Requests in flight at once (all paced to the rate limit)."),
-        click.option("--checkpoint-seconds", type=float, default=5.0, show_default=True,
+        click.option("--checkpoint-seconds", type=float, default=5.0, show_default=True, callback=_seconds,
                      help="Save what was fetched at least this often (a kill loses at most this)."),
+        click.option("--retries", type=click.IntRange(0, 20), default=5, show_default=True,
+                     help="Attempts after the first on 5xx, timeouts, dropped connections."),
         click.option("--refresh", is_flag=True,
                      help="Start the job over: fetch lists again, end follows no longer listed."),
     ]):
@@ -53,11 +58,18 @@ def _run_options(function):
     return function
 
 
-def _options(concurrency, checkpoint_seconds, max_requests, refresh):
+def _seconds(ctx, param, value):
+    """Click callback: a finite number of seconds, zero or more."""
+    if value is not None and not 0 <= value < float("inf"):
+        raise click.BadParameter(f"must be a number of seconds, 0 or more, not {value}")
+    return value
+
+
+def _options(concurrency, checkpoint_seconds, max_requests, refresh, retries):
     from loaders.crawl import CrawlOptions
 
     return CrawlOptions(checkpoint_seconds=checkpoint_seconds, concurrency=concurrency,
-                        max_requests=max_requests, refresh=refresh)
+                        max_requests=max_requests, refresh=refresh, max_retries=retries)
 
 
 def _report(call) -> None:
@@ -95,15 +107,15 @@ def _platform_group(name: str) -> click.Group:
     @click.argument("brand")
     @click.option("--sample", type=int, required=True, callback=positive_int, metavar="N",
                   help="Followers to sample (see `graphkit crawl plan`).")
-    @click.option("--random-seed", type=int, default=None, metavar="S",
+    @click.option("--random-seed", type=click.IntRange(min=0), default=None, metavar="S",
                   help="Seed of the sample (numpy PCG64 over the sorted follower ids); same seed + same "
                        "followers = same sample.  [default: drawn once, kept with the job]")
-    @click.option("--profiles-top", type=int, default=2000, show_default=True, metavar="K",
+    @click.option("--profiles-top", type=click.IntRange(min=0), default=2000, show_default=True, metavar="K",
                   help="Also fetch the profiles of the K accounts the sample follows most.")
     @_run_options
     @click.pass_obj
     def audience(obj, brand, sample, random_seed, profiles_top, service, max_requests, concurrency,
-                 checkpoint_seconds, refresh):
+                 checkpoint_seconds, refresh, retries):
         """Crawl BRAND's audience: followers, a sample's following lists, profiles.
 
         Then `graphkit affinity BRAND` answers. Running the same command again
@@ -111,7 +123,7 @@ def _platform_group(name: str) -> click.Group:
         """
         from loaders.crawl import crawl_audience
 
-        options = _options(concurrency, checkpoint_seconds, max_requests, refresh)
+        options = _options(concurrency, checkpoint_seconds, max_requests, refresh, retries)
         _report(lambda: crawl_audience(obj.workspace, name, brand, sample=sample, random_seed=random_seed,
                                        profiles_top=profiles_top, service=service, options=options))
 
@@ -121,10 +133,10 @@ def _platform_group(name: str) -> click.Group:
         @click.argument("accounts", nargs=-1, required=True, metavar="ACCOUNT...")
         @_run_options
         @click.pass_obj
-        def command(obj, accounts, service, max_requests, concurrency, checkpoint_seconds, refresh):
+        def command(obj, accounts, service, max_requests, concurrency, checkpoint_seconds, refresh, retries):
             from loaders.crawl import crawl_lists
 
-            options = _options(concurrency, checkpoint_seconds, max_requests, refresh)
+            options = _options(concurrency, checkpoint_seconds, max_requests, refresh, retries)
             _report(lambda: crawl_lists(obj.workspace, name, direction, list(accounts), service=service,
                                         options=options))
         return command
@@ -136,17 +148,17 @@ def _platform_group(name: str) -> click.Group:
     @click.argument("accounts", nargs=-1, required=True, metavar="ACCOUNT...")
     @_run_options
     @click.pass_obj
-    def profiles(obj, accounts, service, max_requests, concurrency, checkpoint_seconds, refresh):
+    def profiles(obj, accounts, service, max_requests, concurrency, checkpoint_seconds, refresh, retries):
         """Fetch the profiles (follower counts, bios) of each ACCOUNT."""
         from loaders.crawl import crawl_profiles
 
-        options = _options(concurrency, checkpoint_seconds, max_requests, refresh)
+        options = _options(concurrency, checkpoint_seconds, max_requests, refresh, retries)
         _report(lambda: crawl_profiles(obj.workspace, name, list(accounts), service=service, options=options))
 
     @group.command(epilog=examples)
     @click.argument("seed")
-    @click.option("--hops", type=int, default=1, show_default=True, callback=positive_int, metavar="K",
-                  help="How many steps out from SEED.")
+    @click.option("--hops", type=click.IntRange(1, MAX_HOPS), default=1, show_default=True, metavar="K",
+                  help=f"How many steps out from SEED (at most {MAX_HOPS}).")
     @click.option("--max-accounts", type=int, default=200, show_default=True, callback=positive_int,
                   metavar="M", help="Lists to fetch in all (most connected accounts first).")
     @click.option("--direction", type=click.Choice(["following", "followers", "both"]), default="following",
@@ -154,11 +166,11 @@ def _platform_group(name: str) -> click.Group:
     @_run_options
     @click.pass_obj
     def expand(obj, seed, hops, max_accounts, direction, service, max_requests, concurrency,
-               checkpoint_seconds, refresh):
+               checkpoint_seconds, refresh, retries):
         """Expand from SEED: its list, then the lists of the accounts it reaches."""
         from loaders.crawl import crawl_expand
 
-        options = _options(concurrency, checkpoint_seconds, max_requests, refresh)
+        options = _options(concurrency, checkpoint_seconds, max_requests, refresh, retries)
         _report(lambda: crawl_expand(obj.workspace, name, seed, hops=hops, max_accounts=max_accounts,
                                      direction=direction, service=service, options=options))
 
@@ -205,7 +217,7 @@ Examples:
               help="Only this platform (repeatable)  [default: all]")
 @click.option("--typical-following", type=int, default=500, show_default=True, callback=positive_int,
               metavar="L", help="Assumed length of a sampled follower's following list.")
-@click.option("--profiles-top", type=int, default=2000, show_default=True, metavar="K",
+@click.option("--profiles-top", type=click.IntRange(min=0), default=2000, show_default=True, metavar="K",
               help="Profiles of the K accounts the sample follows most (as in audience).")
 @output_options
 def plan(followers, margin, confidence, platforms, typical_following, profiles_top, fmt, out):

@@ -61,8 +61,10 @@ class CrawlOptions:
     def __post_init__(self) -> None:
         if self.concurrency < 1 or self.concurrency > 32:
             raise ConfigError(f"--concurrency {self.concurrency}: use 1 to 32")
-        if self.checkpoint_seconds < 0:
-            raise ConfigError("--checkpoint-seconds must not be negative")
+        if not 0 <= self.checkpoint_seconds < float("inf"):
+            raise ConfigError(f"--checkpoint-seconds {self.checkpoint_seconds}: give 0 or more seconds")
+        if not 0 <= self.max_retries <= 20:
+            raise ConfigError(f"--retries {self.max_retries}: use 0 to 20")
 
 
 @dataclass

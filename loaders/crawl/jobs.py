@@ -46,7 +46,7 @@ def open_platform(name: str, service: str | None = None, options: CrawlOptions |
         raise ConfigError(f"unknown platform {name!r}; choose {', '.join(PLATFORMS)}")
     options = options or CrawlOptions()
     headers = bearer_header() if name == "x" else {}
-    service = check_service(service) if service else None
+    service = check_service(service) if service is not None else None
     client = HttpClient(headers=headers, timeout=options.timeout, max_retries=options.max_retries,
                         max_requests=options.max_requests, concurrency=options.concurrency,
                         backoff=options.backoff)
@@ -224,8 +224,8 @@ def crawl_expand(workspace, platform: str, seed: str, *, hops: int = 1, max_acco
     reached from most of the previous hop's accounts go first (ties: key).
     Profiles of the accounts whose lists were fetched are fetched too.
     """
-    if hops < 1 or max_accounts < 1:
-        raise ConfigError("--hops and --max-accounts must be at least 1")
+    if not 1 <= hops <= 6 or max_accounts < 1:
+        raise ConfigError("--hops must be 1 to 6 and --max-accounts at least 1")
     options = options or CrawlOptions()
     job = f"expand {seed} --hops {hops} --max-accounts {max_accounts} --direction {direction}"
 

@@ -58,7 +58,9 @@ def sample_size(followers: int, *, margin: float = 0.02, confidence: float = 0.9
     if not 0 < confidence < 1:
         raise ConfigError(f"--confidence {confidence}: give a fraction between 0 and 1 (e.g. 0.95)")
     z = NormalDist().inv_cdf((1 + confidence) / 2)
-    n0 = z * z * share * (1 - share) / (margin * margin)
+    n0 = (z / margin) ** 2 * share * (1 - share) if margin > 1e-100 else math.inf
+    if not math.isfinite(n0):  # a margin of (nearly) zero: every follower
+        return followers
     return min(followers, math.ceil(n0 / (1 + (n0 - 1) / followers)))
 
 
