@@ -26,9 +26,9 @@ def test_ctrl_c_saves_and_the_same_command_continues(network, serve, tmp_path):
     ws = tmp_path / "ws"
     process = graphkit_process(*_audience(ws, server.url, "--checkpoint-seconds", "60"))
     try:
-        wait_for(lambda: server.requests >= 12 or process.poll() is not None, timeout=60, what="12 requests")
+        wait_for(lambda: server.requests >= 12 or process.poll() is not None, timeout=180, what="12 requests")
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=60)
+        _, err = process.communicate(timeout=180)
     finally:
         if process.poll() is None:
             process.kill()
