@@ -54,11 +54,11 @@ def _parse_rows(seconds: float = 3.0) -> list[dict]:
         "x": [json.dumps({"data": [x_user(net, j) for j in range(k, k + 200)] * 5,
                           "meta": {"result_count": 1000, "next_token": "t1"}}).encode() for k in range(0, 1000, 200)],
     }
+    link = {"link": '<https://fake.social/api/v1/accounts/1/following?limit=80&max_id=80>; rel="next"'}
     parsers = {
-        "bluesky": lambda data: bluesky._page(Reply(200, {}, data, ""), "follows"),
-        "mastodon": lambda data: mastodon.Page([mastodon.account_of(e, "fake.social") for e in data],
-                                               mastodon.next_max_id(None)),
-        "x": lambda data: x._page(Reply(200, {}, data, "")),
+        "bluesky": lambda data: bluesky.parse_list_page(Reply(200, {}, data, ""), "follows"),
+        "mastodon": lambda data: mastodon.parse_list_page(Reply(200, link, data, ""), "fake.social"),
+        "x": lambda data: x.parse_list_page(Reply(200, {}, data, "")),
     }
     rows = []
     for name, pages in bodies.items():

@@ -49,7 +49,7 @@ from loaders.crawl.platform import (
     put_texts,
 )
 
-__all__ = ["Bluesky", "account_of"]
+__all__ = ["Bluesky", "account_of", "parse_list_page"]
 
 _DID = re.compile(r"^did:[a-z]+:[A-Za-z0-9._:%-]+$")
 _PROFILE_URL = re.compile(r"^(?:https?://)?(?:www\.)?bsky\.app/profile/([^/?#\s]+)", re.IGNORECASE)
@@ -83,7 +83,8 @@ def account_of(view: object) -> Account:
     return Account(did, handle, attrs)
 
 
-def _page(reply: Reply, field: str) -> Page:
+def parse_list_page(reply: Reply, field: str) -> Page:
+    """A getFollowers (``field='followers'``) or getFollows (``'follows'``) reply as a :class:`Page`."""
     data = reply.data
     if not isinstance(data, dict) or not isinstance(data.get(field), list):
         raise Malformed(f"no {field!r} list")
@@ -144,7 +145,7 @@ class Bluesky(Platform):
         if cursor:
             params["cursor"] = cursor
         reply, page = self.client.get(self.base + method, params, what=f"{direction} of {account.key}",
-                                      parse=lambda r: _page(r, field))
+                                      parse=lambda r: parse_list_page(r, field))
         self._check(reply, account.key)
         return page
 

@@ -20,6 +20,11 @@ size=N, replace=False)`` (PCG64) picks N of them uniformly at random: the same
 seed and the same follower list give the same sample on any machine. The
 sample and seed are stored in the job's state before any following list is
 fetched.
+
+Examples
+--------
+>>> print(CrawlSummary("crawl bluesky following a.test", accounts=3, follows=2, requests=1))
+crawl bluesky following a.test: 3 accounts, 2 follows, 1 requests, 0 retries, 0 rate-limit waits, 0 skipped, 0m00s; complete
 """
 
 from __future__ import annotations

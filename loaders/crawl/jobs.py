@@ -11,6 +11,15 @@ each sampled follower's whole following list, and the profiles of the brand,
 the sample and the ``profiles_top`` accounts the sample follows most (so that
 every candidate that can rank has a tier). Afterwards ``graphkit affinity
 BRAND`` answers.
+
+Examples
+--------
+>>> sorted(PLATFORMS)
+['bluesky', 'mastodon', 'x']
+>>> platform, client = open_platform("bluesky", "http://127.0.0.1:9")
+>>> platform.base, client.user_agent.startswith("graphkit/")
+('http://127.0.0.1:9/xrpc/', True)
+>>> client.close()
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ from loaders.crawl.platform import (
     put_texts,
 )
 
-__all__ = ["Mastodon", "account_of", "next_max_id", "split_acct"]
+__all__ = ["Mastodon", "account_of", "next_max_id", "parse_list_page", "split_acct"]
 
 _COUNTS = (("followers_count", "followers_count"), ("following_count", "following_count"),
            ("posts_count", "statuses_count"))
@@ -123,6 +123,13 @@ def next_max_id(link: str | None) -> str | None:
             values = parse_qs(urlsplit(url).query).get("max_id")
             return values[0] if values else None
     return None
+
+
+def parse_list_page(reply: Reply, domain: str) -> Page:
+    """A followers/following reply of the instance ``domain`` (Accounts + ``Link``) as a :class:`Page`."""
+    if not isinstance(reply.data, list):
+        raise Malformed("the list is not a JSON array")
+    return Page([account_of(e, domain) for e in reply.data], next_max_id(reply.headers.get("link")))
 
 
 class Mastodon(Platform):
@@ -211,13 +218,9 @@ class Mastodon(Platform):
         if cursor:
             params["max_id"] = cursor
 
-        def parse(reply: Reply) -> Page:
-            if not isinstance(reply.data, list):
-                raise Malformed("the list is not a JSON array")
-            return Page([account_of(e, domain) for e in reply.data], next_max_id(reply.headers.get("link")))
-
         reply, page = self.client.get(f"{base}/api/v1/accounts/{local}/{direction}", params,
-                                      what=f"{direction} of {account.key}", parse=parse)
+                                      what=f"{direction} of {account.key}",
+                                      parse=lambda r: parse_list_page(r, domain))
         self._check(reply, account.key)
         return page
 

@@ -49,7 +49,7 @@ from loaders.crawl.platform import (
     put_texts,
 )
 
-__all__ = ["X", "account_of", "bearer_header"]
+__all__ = ["X", "account_of", "bearer_header", "parse_list_page"]
 
 USER_FIELDS = "public_metrics,description,verified,protected,name,username"
 _DIGITS = re.compile(r"^\d{1,20}$")
@@ -110,7 +110,8 @@ def _users(reply: Reply) -> list[Account]:
     return [account_of(u) for u in users]
 
 
-def _page(reply: Reply) -> Page:
+def parse_list_page(reply: Reply) -> Page:
+    """A followers/following reply (``data`` users, ``meta.next_token``) as a :class:`Page`."""
     accounts = _users(reply)
     meta = reply.data.get("meta")
     if "errors" not in reply.data and not isinstance(meta, dict):
@@ -169,7 +170,7 @@ class X(Platform):
         if cursor:
             params["pagination_token"] = cursor
         reply, page = self.client.get(self.base + f"users/{account.id}/{direction}", params,
-                                      what=f"{direction} of {account.key}", parse=_page)
+                                      what=f"{direction} of {account.key}", parse=parse_list_page)
         self._check(reply, account.key, page.accounts if page else None)
         return page
 

@@ -24,7 +24,9 @@ def _audience(ws, url, *extra):
 def test_ctrl_c_saves_and_the_same_command_continues(network, serve, tmp_path):
     server = serve(rate_limit=(30, 3.0))  # slow enough to interrupt in the middle
     ws = tmp_path / "ws"
-    process = graphkit_process(*_audience(ws, server.url, "--checkpoint-seconds", "60"))
+    # a child inherits an ignored SIGINT (a test run started in the background): restore it, as a terminal has it
+    process = graphkit_process(*_audience(ws, server.url, "--checkpoint-seconds", "60"),
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         wait_for(lambda: server.requests >= 12 or process.poll() is not None, timeout=180, what="12 requests")
         process.send_signal(signal.SIGINT)
