@@ -124,7 +124,7 @@ def _platform_group(name: str) -> click.Group:
         from loaders.crawl import crawl_audience
 
         options = _options(concurrency, checkpoint_seconds, max_requests, refresh, retries)
-        _report(lambda: crawl_audience(obj.workspace, name, brand, sample=sample, random_seed=random_seed,
+        _report(lambda: crawl_audience(obj.writable_workspace, name, brand, sample=sample, random_seed=random_seed,
                                        profiles_top=profiles_top, service=service, options=options))
 
     def list_command(direction: str) -> click.Command:
@@ -137,7 +137,7 @@ def _platform_group(name: str) -> click.Group:
             from loaders.crawl import crawl_lists
 
             options = _options(concurrency, checkpoint_seconds, max_requests, refresh, retries)
-            _report(lambda: crawl_lists(obj.workspace, name, direction, list(accounts), service=service,
+            _report(lambda: crawl_lists(obj.writable_workspace, name, direction, list(accounts), service=service,
                                         options=options))
         return command
 
@@ -153,7 +153,7 @@ def _platform_group(name: str) -> click.Group:
         from loaders.crawl import crawl_profiles
 
         options = _options(concurrency, checkpoint_seconds, max_requests, refresh, retries)
-        _report(lambda: crawl_profiles(obj.workspace, name, list(accounts), service=service, options=options))
+        _report(lambda: crawl_profiles(obj.writable_workspace, name, list(accounts), service=service, options=options))
 
     @group.command(epilog=examples)
     @click.argument("seed")
@@ -171,7 +171,7 @@ def _platform_group(name: str) -> click.Group:
         from loaders.crawl import crawl_expand
 
         options = _options(concurrency, checkpoint_seconds, max_requests, refresh, retries)
-        _report(lambda: crawl_expand(obj.workspace, name, seed, hops=hops, max_accounts=max_accounts,
+        _report(lambda: crawl_expand(obj.writable_workspace, name, seed, hops=hops, max_accounts=max_accounts,
                                      direction=direction, service=service, options=options))
 
     for command in group.commands.values():
