@@ -27,6 +27,7 @@ __all__ = [
     "ConfigError",
     "Neo4jStoreError",
     "InstallError",
+    "CrawlError",
 ]
 
 
@@ -106,3 +107,11 @@ class Neo4jStoreError(GraphkitError):
 
 class InstallError(GraphkitError):
     """graphkit cannot import one of its own modules: the installation is broken."""
+
+
+class CrawlError(GraphkitError):
+    """A crawl cannot go on: the service refused it, or kept failing after retries.
+
+    What was fetched before the error is in the workspace; running the same
+    command again continues from there. The message never holds a credential.
+    """

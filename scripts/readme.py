@@ -37,6 +37,12 @@ A block may be preceded by a directive, an HTML comment naming what it needs::
 ``mask``
     a regular expression for the parts of the output that differ from run to
     run (a server address, a duration); they are compared as ``…``.
+``port``
+    a port number the block shows (a local test server's); the run uses a free
+    port in its place, so two runs never collide, and shows this number.
+
+A command ending in ``&`` starts a background process (a test server): its
+output up to the moment it stops printing is shown, and it runs until the end.
 
 Speed: ``graphkit`` commands do not each start Python and import pandas again.
 The session's ``graphkit`` is a small client that hands its argv, environment,
@@ -84,14 +90,16 @@ BASE_ENV = {
 }
 #: Passed through from the caller to ``requires="neo4j"`` blocks.
 NEO4J_ENV = ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE")
-#: What the session folder links from the checkout (the inputs the README's commands read).
-LINKED = ("graphkit/data/demo", "examples")
+#: What the session folder links from the checkout (inputs, and test helpers such as the fake network).
+LINKED = ("graphkit/data/demo", "examples", "tests")
 #: Seconds a single command may take before the run stops.
 COMMAND_TIMEOUT = 300
 
 _DIRECTIVE = re.compile(r"^<!--\s*readme:(.*?)-->\s*$")
 _ATTRIBUTE = re.compile(r'([a-z][\w-]*)="((?:[^"\\]|\\.)*)"')
-_KNOWN = {"setup", "env", "requires", "mask"}
+_KNOWN = {"setup", "env", "requires", "mask", "port"}
+#: Seconds a background command (``... &``) may take to print its first output.
+BACKGROUND_WAIT = 30
 
 
 class ReadmeError(Exception):
@@ -151,6 +159,8 @@ def _directive(lines: list[str], fence: int) -> dict[str, str]:
     unknown = set(found) - _KNOWN
     if unknown or not found:
         raise ReadmeError(f"README.md:{j + 1}: readme directive with unknown or no attribute: {lines[j]}")
+    if not found.get("port", "1").isdigit():
+        raise ReadmeError(f"README.md:{j + 1}: port= wants a port number")
     if found.get("requires", "neo4j") != "neo4j":
         raise ReadmeError(f"README.md:{j + 1}: requires= knows only neo4j")
     return found
@@ -265,7 +275,11 @@ class Session:
             command = str(script) if script.exists() else f"{sys.executable} -P -m graphkit.cli.main"
             client.write_text(_SUBPROCESS_CLIENT.format(command=command))
         client.chmod(0o755)
+        python = bin_dir / "python"  # `python` in a command is the interpreter graphkit runs on
+        python.write_text(f"#!/bin/sh\nexec {sys.executable} \"$@\"\n")
+        python.chmod(0o755)
         self.state = self.root / "state.sh"
+        self.logs = 0
         env = {**BASE_ENV, "HOME": str(self.root / "home"), "PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin"}
         self.state.write_text("".join(f"export {k}={_quote(v)}\n" for k, v in env.items())
                               + f"cd {_quote(str(self.folder))}\n")
@@ -281,7 +295,8 @@ class Session:
         )
         # output to a file, not a pipe: a background process the command starts keeps its copy
         # of the output open, and the command is done when the shell exits, not at end of file
-        log = self.root / "output.log"
+        self.logs += 1
+        log = self.root / f"output-{self.logs}.log"
         with open(log, "wb") as sink:
             process = subprocess.Popen(
                 ["bash", "--noprofile", "--norc", "-c", script], stdin=subprocess.DEVNULL,
@@ -293,7 +308,7 @@ class Session:
         except subprocess.TimeoutExpired:
             self.stop_group(process.pid)
             raise ReadmeError(f"`{command}` took more than {COMMAND_TIMEOUT} s") from None
-        output = log.read_bytes()
+        output = _settled(log) if command.rstrip().endswith("&") else log.read_bytes()
         new_state = Path(f"{self.state}.new")
         if new_state.exists():
             text = new_state.read_text()
@@ -329,6 +344,26 @@ class Session:
         self.close()
 
 
+def _settled(log: Path) -> bytes:
+    """A background process's output once it has printed something and gone quiet."""
+    deadline = time.monotonic() + BACKGROUND_WAIT
+    seen, quiet_since = b"", time.monotonic()
+    while time.monotonic() < deadline:
+        now = log.read_bytes()
+        if now != seen:
+            seen, quiet_since = now, time.monotonic()
+        elif seen and time.monotonic() - quiet_since > 0.5:
+            break
+        time.sleep(0.05)
+    return seen
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def _quote(value: str) -> str:
     return "'" + value.replace("'", "'\\''") + "'"
 
@@ -355,14 +390,24 @@ def _env_of(block: Block) -> dict[str, str]:
 
 def regenerate(block: Block, session: Session) -> list[str]:
     """The block's lines with every command's output from a fresh run."""
+    shown_port = block.directive.get("port")
+    real_port = str(_free_port()) if shown_port else None
+
+    def real(text: str) -> str:  # what runs: the free port in place of the one shown
+        return text.replace(shown_port, real_port) if shown_port else text
+
+    def as_shown(text: str) -> str:
+        return text.replace(real_port, shown_port) if shown_port else text
+
     setup = block.directive.get("setup")
     if setup:
-        status, output = session.run(setup, _env_of(block))
+        status, output = session.run(real(setup), _env_of(block))
         if status != 0:
             raise ReadmeError(f"README.md:{block.start}: setup `{setup}` failed ({status}):\n{output}")
     lines: list[str] = []
     for command, _ in block.commands:
-        status, output = session.run(command, _env_of(block))
+        status, output = session.run(real(command), _env_of(block))
+        output = as_shown(output)
         shown = [line.rstrip() for line in output.rstrip("\n").split("\n")] if output.strip() else []
         if status != 0 and not any(line.startswith("Error:") for line in shown):
             raise ReadmeError(

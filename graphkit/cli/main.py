@@ -19,6 +19,7 @@ __all__ = ["main", "cli", "COMMANDS"]
 
 #: name -> "module:attribute" of every top-level command, in help order.
 COMMANDS: dict[str, str] = {
+    "crawl": "graphkit.cli.crawl:crawl",
     "load": "graphkit.cli.load:load",
     "info": "graphkit.cli.info:info",
     "affinity": "graphkit.cli.affinity:affinity",

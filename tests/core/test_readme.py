@@ -102,3 +102,21 @@ def test_a_failing_command_without_a_graphkit_error_stops_the_run():
     readme = _script()
     with pytest.raises(readme.ReadmeError, match="exited 3 without a graphkit error"):
         readme.process("```console\n$ exit 3\n```\n", use_server=False, log=lambda *_: None)
+
+
+def test_a_background_server_on_the_port_the_block_shows(tmp_path):
+    # the block shows port 8787; the run uses a free port in its place and shows 8787 again
+    readme = _script()
+    text = (
+        '<!-- readme: port="8787" -->\n```console\n'
+        "$ python -m http.server 8787 --bind 127.0.0.1 &\n"
+        "$ python -c \"import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:8787/').status)\"\n"
+        "```\n"
+    )
+    new, _ = readme.process(text, use_server=False, log=lambda *_: None)
+    assert new.split("\n")[2:6] == [
+        "$ python -m http.server 8787 --bind 127.0.0.1 &",
+        "Serving HTTP on 127.0.0.1 port 8787 (http://127.0.0.1:8787/) ...",
+        "$ python -c \"import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:8787/').status)\"",
+        "200",
+    ]

@@ -80,6 +80,11 @@ def _base_args(path: tuple[str, ...], files: dict[str, Path], out: Path) -> list
         return load_file[path[1]]
     if path[0] == "neo4j":
         return neo4j
+    if path[0] == "crawl":  # a closed local port: never any traffic off this machine, no retries
+        if path[1] == "plan":
+            return ["--followers", "1000"]
+        crawl = ["acme", "--service", f"http://127.0.0.1:{_closed_port()}", "--retries", "0"]
+        return crawl + (["--sample", "5"] if path[2] == "audience" else [])
     return base.get(path, ["acme"])
 
 
