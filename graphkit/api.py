@@ -127,6 +127,6 @@ def info(workspace: Workspace, tier_scheme: TierScheme | None = None) -> dict:
                 ["path", "format", "kind", "owner", "loaded_at"]].astype(object).where(
                 lambda frame: frame.notna(), None).itertuples(index=False, name=None)
         ],
-        "segments": len(workspace.manifest.get("segments", [])),
-        "updated": workspace.manifest.get("updated"),
+        "segments": len(workspace.data_files()["segments"]),
+        "updated": workspace.updated,
     }

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import click
 
+from graphkit.cli.help import examples
+
 __all__ = ["compact"]
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo compact',
+    'graphkit -w graphkit-demo info',
+))
 @click.pass_obj
 def compact(obj) -> None:
     """Rewrite the workspace's base and segments as one new base.
@@ -20,11 +25,6 @@ def compact(obj) -> None:
     rarely need this command: run it before copying or archiving a workspace,
     or before another engine reads its files. Queries running meanwhile keep
     reading the files they opened.
-
-    \b
-    Examples:
-      graphkit -w graphkit-demo compact
-      graphkit -w graphkit-demo info
     """
     from graphkit.progress import Progress
 

@@ -44,6 +44,7 @@ from pathlib import Path
 import pandas as pd
 
 from graphkit.clock import now_iso
+from graphkit.errors import WorkspaceError
 from graphkit.graph import FollowGraph
 from graphkit.progress import Progress
 from graphkit.tables import LoadReport, SourceTables
@@ -144,7 +145,35 @@ class Workspace:
 
     @property
     def is_empty(self) -> bool:
-        return self.snapshot.is_empty
+        """Whether the pinned generation holds no account (nothing loaded, or only crawl state)."""
+        return self.snapshot.is_empty or self.snapshot.n_accounts == 0
+
+    @property
+    def generation(self) -> int:
+        """The number of the pinned generation (0: nothing committed); each commit adds one."""
+        return self.snapshot.generation
+
+    @property
+    def updated(self) -> str | None:
+        """When the pinned generation was committed (ISO 8601, UTC), ``None`` if never."""
+        return self.snapshot.manifest.get("updated")
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """``{"accounts", "follows", "observed"}`` of the pinned generation, without reading data."""
+        return {k: int(v) for k, v in self.snapshot.manifest["counts"].items()}
+
+    def changed(self) -> bool:
+        """Whether a commit has replaced the pinned generation since (one small file read).
+
+        A long-lived reader (the web app) checks this and calls :meth:`refresh`
+        to read the new generation.
+        """
+        try:
+            current = read_manifest(self.path).get("generation", 0)
+        except WorkspaceError:
+            return True  # let the reopen say what is wrong
+        return int(current) != self.generation
 
     def verify(self, *, deep: bool = False) -> None:
         """Check that every file the manifest names is there with its recorded size.
@@ -179,6 +208,10 @@ class Workspace:
         """
         document = self.snapshot.meta_documents().get(name)
         return json.loads(json.dumps(document)) if isinstance(document, dict) else None
+
+    def meta_names(self, prefix: str = "") -> list[str]:
+        """The names of the stored meta documents that start with ``prefix``, sorted."""
+        return sorted(name for name in self.snapshot.meta_documents() if name.startswith(prefix))
 
     def sources(self) -> pd.DataFrame:
         """The source log: ``path``, ``format``, ``kind``, ``owner``, ``fingerprint`` (JSON),
