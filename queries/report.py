@@ -38,6 +38,7 @@ import pandas as pd
 from graphkit.errors import GraphkitError
 from graphkit.graph import FollowGraph
 from graphkit.tiers import TierScheme
+from queries.overview import tier_mix
 
 __all__ = ["ReportData", "report_data", "tier_mix", "tier_chart_svg", "render_report", "report"]
 
@@ -59,46 +60,6 @@ class ReportData:
     plan: pd.DataFrame | None
     niche: str | None = None
     notes: list[str] = field(default_factory=list)
-
-
-def tier_mix(graph: FollowGraph, brand: str, *, tier_scheme: TierScheme | None = None) -> pd.DataFrame:
-    """What the brand's observed audience follows, by tier of the followed account.
-
-    Returns
-    -------
-    DataFrame
-        ``tier, accounts`` (distinct accounts followed by at least one observed
-        follower), ``follows`` (follows from the observed audience into the
-        tier), ``follows_share`` (of all those follows); one row per tier of
-        the scheme, ``unknown`` first. Uses
-        :func:`queries.affinity.audience_counts`, the counts behind ``affinity``.
-
-    Examples
-    --------
-    >>> g = FollowGraph.from_pairs([("f", "brand"), ("f", "x"), ("g", "brand"), ("g", "x")])
-    >>> mix = tier_mix(g, "brand")
-    >>> mix[mix.accounts > 0][["tier", "accounts", "follows"]].values.tolist()
-    [['unknown', 1, 2]]
-    """
-    from queries.affinity import audience_counts
-    from queries.audience import audience
-
-    scheme = tier_scheme or TierScheme.default()
-    aud = audience(graph, brand, require_observed=True)
-    counts = audience_counts(graph, aud.observed)
-    counts[aud.brand_id] = 0
-    followed = np.flatnonzero(counts > 0)
-    tiers = scheme.assign(graph.attribute("followers_count").iloc[followed].to_numpy())
-    frame = pd.DataFrame({"tier": tiers, "follows": counts[followed].astype(np.int64)})
-    grouped = frame.groupby("tier", observed=False)["follows"].agg(["size", "sum"])
-    out = pd.DataFrame({
-        "tier": list(scheme.all_names),
-        "accounts": grouped["size"].reindex(scheme.all_names, fill_value=0).to_numpy(dtype=np.int64),
-        "follows": grouped["sum"].reindex(scheme.all_names, fill_value=0).to_numpy(dtype=np.int64),
-    })
-    total = out["follows"].sum()
-    out["follows_share"] = out["follows"] / total if total else 0.0
-    return out
 
 
 def tier_chart_svg(mix: pd.DataFrame) -> str:

@@ -1,0 +1,231 @@
+"""The overview of a brand: its audience, what that audience follows by tier, the data behind it.
+
+What a marketer checks before trusting a shortlist:
+
+* :func:`audience_summary` — followers in the graph, how many are *observed*
+  (following list loaded), and the margin of error of any audience share
+  measured on them. With ``n`` observed out of ``N`` followers, a share ``p``
+  is known within ``z · sqrt(p (1 - p) / n) · sqrt((N - n) / (N - 1))`` (95 %:
+  ``z = 1.96``; the second factor is the finite-population correction: with
+  every follower observed there is no sampling error). The summary gives the
+  worst case, ``p = 0.5``. It assumes the observed followers are like the
+  others, which a scrape that favours public or active accounts may not be.
+* :func:`tier_mix` — the tiers of the accounts the observed audience follows.
+* :func:`brand_index` and :func:`brand_search` — accounts that have followers,
+  for a brand picker.
+* :func:`workspace_sources` and :func:`crawl_progress` — the files loaded and
+  their dates; the ``progress`` of crawls that keep their state in the
+  workspace's ``crawl/...`` meta documents.
+
+Examples
+--------
+>>> from graphkit.graph import FollowGraph
+>>> g = FollowGraph.from_pairs([("a", "brand"), ("b", "brand"), ("c", "brand"), ("a", "x")],
+...                            observed=["a", "b"])
+>>> s = audience_summary(g, "brand")
+>>> s["followers"], s["observed"], round(s["margin_of_error"], 3)
+(3, 2, 0.49)
+>>> brand_search(g, "b")["account"].tolist()
+['brand']
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from graphkit.graph import FollowGraph
+from graphkit.tiers import TierScheme
+from queries.audience import audience
+
+__all__ = [
+    "margin_of_error",
+    "audience_summary",
+    "tier_mix",
+    "brand_index",
+    "brand_search",
+    "workspace_sources",
+    "crawl_progress",
+]
+
+#: ``z`` of a two-sided 95 % interval.
+Z95 = 1.959964
+
+
+def margin_of_error(n_observed: int, n_followers: int, *, share: float = 0.5, z: float = Z95) -> float:
+    """Half-width of the interval of a share measured on ``n_observed`` of ``n_followers``.
+
+    >>> round(margin_of_error(1557, 2115), 4), margin_of_error(10, 10), margin_of_error(0, 10)
+    (0.0128, 0.0, 1.0)
+    """
+    if n_observed <= 0:
+        return 1.0
+    if n_followers <= 1 or n_observed >= n_followers:
+        return 0.0
+    correction = math.sqrt((n_followers - n_observed) / (n_followers - 1))
+    return float(z * math.sqrt(share * (1 - share) / n_observed) * correction)
+
+
+def audience_summary(graph: FollowGraph, brand: str) -> dict:
+    """Followers, observed followers, observed share, margin of error and follows of ``brand``.
+
+    Returns
+    -------
+    dict
+        ``brand, followers, observed, observed_share, margin_of_error``
+        (worst case, 95 %), ``following`` (accounts the brand follows),
+        ``followers_count`` (declared, ``None`` without a profile).
+    """
+    aud = audience(graph, brand)
+    declared = graph.attribute("followers_count").iloc[aud.brand_id]
+    return {
+        "brand": aud.brand,
+        "followers": aud.n_followers,
+        "observed": aud.n_observed,
+        "observed_share": aud.n_observed / aud.n_followers if aud.n_followers else 0.0,
+        "margin_of_error": margin_of_error(aud.n_observed, aud.n_followers),
+        "following": int(len(graph.following(aud.brand_id))),
+        "followers_count": None if pd.isna(declared) else int(declared),
+    }
+
+
+def tier_mix(graph: FollowGraph, brand: str, *, tier_scheme: TierScheme | None = None) -> pd.DataFrame:
+    """What the brand's observed audience follows, by tier of the followed account.
+
+    Returns
+    -------
+    DataFrame
+        ``tier, accounts`` (distinct accounts followed by at least one observed
+        follower), ``follows`` (follows from the observed audience into the
+        tier), ``follows_share`` (of all those follows); one row per tier of
+        the scheme, ``unknown`` first. Uses
+        :func:`queries.affinity.audience_counts`, the counts behind ``affinity``.
+
+    Examples
+    --------
+    >>> g = FollowGraph.from_pairs([("f", "brand"), ("f", "x"), ("g", "brand"), ("g", "x")])
+    >>> mix = tier_mix(g, "brand")
+    >>> mix[mix.accounts > 0][["tier", "accounts", "follows"]].values.tolist()
+    [['unknown', 1, 2]]
+    """
+    from queries.affinity import audience_counts
+
+    scheme = tier_scheme or TierScheme.default()
+    aud = audience(graph, brand, require_observed=True)
+    counts = audience_counts(graph, aud.observed)
+    counts[aud.brand_id] = 0
+    followed = np.flatnonzero(counts > 0)
+    tiers = scheme.assign(graph.attribute("followers_count").iloc[followed].to_numpy())
+    frame = pd.DataFrame({"tier": tiers, "follows": counts[followed].astype(np.int64)})
+    grouped = frame.groupby("tier", observed=False)["follows"].agg(["size", "sum"])
+    out = pd.DataFrame({
+        "tier": list(scheme.all_names),
+        "accounts": grouped["size"].reindex(scheme.all_names, fill_value=0).to_numpy(dtype=np.int64),
+        "follows": grouped["sum"].reindex(scheme.all_names, fill_value=0).to_numpy(dtype=np.int64),
+    })
+    total = out["follows"].sum()
+    out["follows_share"] = out["follows"] / total if total else 0.0
+    return out
+
+
+def brand_index(graph: FollowGraph) -> pd.DataFrame:
+    """Every account with followers, best known first: the list a brand picker searches.
+
+    Returns
+    -------
+    DataFrame
+        ``account, followers`` (in the graph), ``observed`` (observed
+        followers), ``display_name``; by observed followers, then followers
+        (both descending), then load order (sorting 700,000 keys by name would
+        cost a second at 10 M follows). Build it once per graph;
+        :func:`brand_search` reads it.
+    """
+    from queries.affinity import observed_in_degree
+
+    in_degree = np.asarray(graph.in_degree(), dtype=np.int64)
+    candidates = np.flatnonzero(in_degree > 0)
+    observed = observed_in_degree(graph)[candidates]
+    order = np.lexsort((candidates, -in_degree[candidates], -observed))
+    chosen = candidates[order]
+    return pd.DataFrame({
+        "account": pd.array(graph.keys_of(chosen), dtype="string"),
+        "followers": in_degree[chosen],
+        "observed": observed[order].astype(np.int64),
+        "display_name": pd.array(graph.attribute("display_name").iloc[chosen].astype(object).to_numpy(),
+                                 dtype="string"),
+    })
+
+
+def brand_search(index: pd.DataFrame | FollowGraph, text: str = "", *, limit: int = 20) -> pd.DataFrame:
+    """The first ``limit`` accounts of :func:`brand_index` whose key or display name contains ``text``.
+
+    ``index`` may be a graph (its index is built for this call). Matching is
+    case-insensitive and ignores a leading ``@``; an empty ``text`` lists the
+    accounts with the most observed followers. The index is scanned in order,
+    in blocks, so a common query stops early.
+    """
+    if isinstance(index, FollowGraph):
+        index = brand_index(index)
+    needle = str(text or "").strip().lower().lstrip("@")
+    if not needle:
+        return index.head(limit).reset_index(drop=True)
+    found: list[np.ndarray] = []
+    total = 0
+    block = 65_536
+    for start in range(0, len(index), block):
+        part = index.iloc[start : start + block]
+        match = part["account"].str.contains(needle, regex=False).to_numpy(dtype=bool)
+        names = part["display_name"]
+        if names.notna().any():
+            match |= names.str.lower().str.contains(needle, regex=False).fillna(False).to_numpy(dtype=bool)
+        hits = np.flatnonzero(match) + start
+        found.append(hits)
+        total += len(hits)
+        if total >= limit:
+            break
+    rows = np.concatenate(found)[:limit] if found else np.empty(0, dtype=np.int64)
+    return index.iloc[rows].reset_index(drop=True)
+
+
+def workspace_sources(manifest: dict) -> pd.DataFrame:
+    """The sources a workspace was loaded from: ``kind, owner, path, format, loaded_at``, oldest first.
+
+    >>> workspace_sources({"sources": [{"path": "a.txt", "format": "handle-list",
+    ...     "fingerprint": {"kind": "followers", "owner": "acme"}, "loaded_at": "2026-01-01"}]}).values.tolist()
+    [['followers', 'acme', 'a.txt', 'handle-list', '2026-01-01']]
+    """
+    rows = []
+    for source in manifest.get("sources", []):
+        fingerprint = source.get("fingerprint") or {}
+        rows.append({
+            "kind": fingerprint.get("kind"), "owner": fingerprint.get("owner"),
+            "path": source.get("path"), "format": source.get("format"),
+            "loaded_at": source.get("loaded_at"),
+        })
+    return pd.DataFrame(rows, columns=["kind", "owner", "path", "format", "loaded_at"])
+
+
+def crawl_progress(manifest: dict) -> list[dict]:
+    """The crawls kept in ``crawl/...`` meta documents, with their ``progress`` as given.
+
+    Each item: ``name`` (the document name without ``crawl/``), ``progress``
+    (the document's ``progress`` field: any JSON value, shown as it is),
+    ``status`` and ``updated`` when the document has them.
+
+    >>> crawl_progress({"meta": {"crawl/bluesky/acme": {"progress": {"pages": 3}, "status": "running"},
+    ...                          "other": {}}})
+    [{'name': 'bluesky/acme', 'progress': {'pages': 3}, 'status': 'running', 'updated': None}]
+    """
+    out = []
+    for name, document in sorted((manifest.get("meta") or {}).items()):
+        if not name.startswith("crawl/") or not isinstance(document, dict):
+            continue
+        out.append({
+            "name": name[len("crawl/"):],
+            "progress": document.get("progress"),
+            "status": document.get("status"),
+            "updated": document.get("updated") or document.get("updated_at"),
+        })
+    return out
