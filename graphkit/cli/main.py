@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "export": "graphkit.cli.export:export",
     "plan": "graphkit.cli.plan:plan",
     "report": "graphkit.cli.report:report",
+    "serve": "graphkit.cli.serve:serve",
     "formats": "graphkit.cli.info:formats",
     "demo": "graphkit.cli.demo:demo",
     "neo4j": "graphkit.cli.neo4j:neo4j",
