@@ -54,6 +54,7 @@ __all__ = [
     "node_attributes",
     "to_networkx",
     "write_neighbourhood",
+    "write_hood",
     "edges_path",
     "atomic_write",
 ]
@@ -85,11 +86,14 @@ class Neighbourhood:
         One row per account in the table's order: ``account`` first, then the
         table's columns, then profile attributes the table did not have.
     edges : DataFrame
-        ``follower, followee`` keys of every follow between two of the accounts.
+        ``follower, followee`` keys of every follow between two of the accounts
+        (other columns become edge attributes, e.g. a landscape's ``similarity``).
     seed : str or None
         The account the neighbourhood was grown from (``table.attrs["seed"]``).
     title : str
         A short description for file metadata and page titles.
+    directed : bool
+        Whether the edges have a direction (follows do; audience overlap does not).
     """
 
     nodes: pd.DataFrame
@@ -97,6 +101,7 @@ class Neighbourhood:
     seed: str | None = None
     title: str = "graphkit neighbourhood"
     table_columns: tuple[str, ...] = field(default=())
+    directed: bool = True
 
     @property
     def n_nodes(self) -> int:
@@ -261,11 +266,13 @@ def node_attributes(nodes: pd.DataFrame, *, skip: tuple[str, ...] = ("account",)
 def to_networkx(hood: Neighbourhood, *, positions: dict | None = None) -> nx.DiGraph:
     """The neighbourhood as a ``networkx.DiGraph`` keyed by account, typed node data.
 
-    ``positions`` (account -> (x, y)) are stored as ``x`` and ``y`` node data.
+    ``positions`` (account -> (x, y)) are stored as ``x`` and ``y`` node data; edge
+    columns besides ``follower, followee`` become typed edge data. An undirected
+    neighbourhood (``hood.directed`` false) gives a ``networkx.Graph``.
     """
     import networkx as nx
 
-    graph = nx.DiGraph(name=hood.title)
+    graph = (nx.DiGraph if hood.directed else nx.Graph)(name=hood.title)
     if hood.seed:
         graph.graph["seed"] = hood.seed
     keys = hood.nodes["account"].astype(object).tolist()
@@ -273,9 +280,12 @@ def to_networkx(hood: Neighbourhood, *, positions: dict | None = None) -> nx.DiG
         if positions is not None and key in positions:
             attrs["x"], attrs["y"] = (float(v) for v in positions[key])
         graph.add_node(key, **attrs)
-    graph.add_edges_from(
-        zip(hood.edges["follower"].astype(object), hood.edges["followee"].astype(object))
-    )
+    extra = [c for c in hood.edges.columns if c not in ("follower", "followee")]
+    ends = zip(hood.edges["follower"].astype(object), hood.edges["followee"].astype(object))
+    if extra:
+        graph.add_edges_from((a, b, data) for (a, b), data in zip(ends, node_attributes(hood.edges[extra], skip=())))
+    else:
+        graph.add_edges_from(ends)
     return graph
 
 
@@ -440,6 +450,15 @@ def write_neighbourhood(
     if fmt not in set(GRAPH_FORMATS.values()):
         raise GraphkitError(f"unknown export format {fmt!r}")
     hood = neighbourhood(graph, table, seed=seed, tier_scheme=tier_scheme, title=title)
+    return write_hood(hood, out, fmt, layout_seed=layout_seed)
+
+
+def write_hood(hood: Neighbourhood, out: str | Path, fmt: str | None = None, *, layout_seed: int = 0) -> list[Path]:
+    """Write an already built :class:`Neighbourhood` (see :func:`write_neighbourhood`)."""
+    out = Path(out)
+    fmt = fmt or graph_format_from_path(str(out))
+    if fmt not in set(GRAPH_FORMATS.values()):
+        raise GraphkitError(f"unknown export format {fmt!r}")
     if fmt == "graphml":
         atomic_write(out, _graphml_bytes(hood))
         return [out]

@@ -140,6 +140,7 @@ COLUMNS: dict[str, Column] = {
                              "account).", "text"),
     "terms": _c("Terms", "Niche terms that set the community apart.", "text"),
     "leaders": _c("Leaders", "The community's best-ranked accounts.", "text"),
+    "leader": _c("Leader", "The community's best-ranked account.", "text"),
     "size": _c("Accounts", "Accounts in the community.", "count"),
     "links": _c("Links", "Audience-overlap links of the account on the map.", "count"),
     "reach_share": _c("Audience reached", "Share of the brand's observed followers who follow at "

@@ -1,4 +1,4 @@
-"""The landscape as data for the renderer, and as one self-contained, offline HTML page.
+"""The landscape as data for the renderer, as one self-contained offline HTML page, and as files.
 
 :func:`landscape_payload` turns a :class:`queries.landscape.Landscape` into the
 JSON the shared renderer (``graphkit/app/static/landscape.js``) draws: node
@@ -12,6 +12,13 @@ Both inline the vendored drawing library and the renderer, so the file works
 offline; the page's Content-Security-Policy (:data:`CSP`) allows its own
 inline script and style, ``data:`` images and a ``blob:`` web worker (the
 layout), and forbids every request.
+
+:func:`write_landscape` writes what ``--out`` asks for: the page (``.html``), or
+through :func:`queries.exporters.write_hood` the same graph files as a
+neighbourhood export (``.gexf``, ``.graphml``, node-link ``.json``, ``.csv`` /
+``.parquet`` nodes with ``-edges`` beside), the links undirected and carrying
+``similarity`` and ``shared``, the nodes their ``cluster`` and ``cluster_label``
+(colour by that partition in Gephi).
 
 Safety: the data travels as JSON in ``<script type="application/json">`` with
 ``<``, ``>``, ``&`` escaped (:func:`queries.html_map.script_json`), and the
@@ -36,11 +43,13 @@ from __future__ import annotations
 
 import html
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from graphkit.app.assets import asset_text, inline_script
+from queries.exporters import Neighbourhood, atomic_write, graph_format_from_path, write_hood
 from queries.glossary import describe, format_column
 from queries.html_map import TIER_COLORS, script_json, tier_colors
 from queries.html_map import page as html_page
@@ -48,7 +57,7 @@ from queries.landscape import Landscape
 from queries.profile_links import profile_urls
 
 __all__ = ["CSP", "CLUSTER_COLORS", "HOVER_FIELDS", "cluster_colors", "landscape_payload",
-           "landscape_fragment", "page", "render_landscape"]
+           "landscape_fragment", "page", "render_landscape", "landscape_hood", "write_landscape"]
 
 #: A static landscape page may run its inline script and style, show data: images and start
 #: its layout worker from a blob: URL; nothing else, and no request.
@@ -171,3 +180,30 @@ def render_landscape(land: Landscape, *, platform: str | None = None) -> str:
     )
     body = heading + landscape_fragment(land, platform=platform, height="calc(100vh - 92px)")
     return page(title, body, extra_css=".gk-land-host{margin:0 12px 12px}\n")
+
+
+def landscape_hood(land: Landscape) -> Neighbourhood:
+    """The landscape as an undirected :class:`queries.exporters.Neighbourhood` (links as edges).
+
+    >>> from graphkit.graph import FollowGraph
+    >>> from queries.landscape import landscape
+    >>> pairs = [(f"f{i}", "brand") for i in range(4)] + [(f"f{i}", x) for i in range(4) for x in "ab"]
+    >>> hood = landscape_hood(landscape(FollowGraph.from_pairs(pairs), "brand", table=pd.DataFrame({"account": ["a", "b"]})))
+    >>> hood.directed, hood.edges.columns.tolist()
+    (False, ['follower', 'followee', 'similarity', 'shared'])
+    """
+    edges = land.edges.rename(columns={"source": "follower", "target": "followee"})
+    nodes = land.nodes.drop(columns=["x", "y"])
+    return Neighbourhood(nodes=nodes, edges=edges, seed=None, title=f"influencer landscape of {land.attrs['brand']}",
+                         table_columns=tuple(nodes.columns), directed=False)
+
+
+def write_landscape(land: Landscape, out: str | Path, fmt: str | None = None, *,
+                    platform: str | None = None, layout_seed: int = 0) -> list[Path]:
+    """Write the landscape to ``out`` (format from the extension unless ``fmt``); the files written."""
+    out = Path(out)
+    fmt = fmt or graph_format_from_path(str(out))
+    if fmt == "html":
+        atomic_write(out, render_landscape(land, platform=platform).encode("utf-8"))
+        return [out]
+    return write_hood(landscape_hood(land), out, fmt, layout_seed=layout_seed)

@@ -68,3 +68,12 @@ def export_neighbourhood(obj, seed, hops, direction, limit, out, fmt, layout_see
         click.echo(f"wrote {path}", err=True)
     click.echo(f"{table.attrs.get('seed', seed)}: {len(table):,} accounts (seed included) within "
                f"{hops} hop{'s' if hops != 1 else ''} ({direction})", err=True)
+
+
+def _register_landscape() -> None:
+    from graphkit.cli.landscape import export_landscape
+
+    export.add_command(export_landscape)
+
+
+_register_landscape()

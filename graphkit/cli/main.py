@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "lookalikes": "graphkit.cli.lookalikes:lookalikes",
     "overlap": "graphkit.cli.overlap:overlap",
     "segments": "graphkit.cli.segments:segments",
+    "landscape": "graphkit.cli.landscape:landscape",
     "export": "graphkit.cli.export:export",
     "plan": "graphkit.cli.plan:plan",
     "report": "graphkit.cli.report:report",
