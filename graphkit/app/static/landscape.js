@@ -353,8 +353,27 @@
     // -- layout: ForceAtlas2 in a web worker, for a bounded time --------------------------------
     var layoutBudget = options.layoutMs || Math.min(3000, 900 + 1.2 * n);
     var layout = null;
+    function widen() {  // turn the picture so that its long axis lies along the (wide) stage
+      var sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, m = 0;
+      graph.forEachNode(function (node, a) { sx += a.x; sy += a.y; m++; });
+      if (m < 3) return;
+      var cx = sx / m, cy = sy / m;
+      graph.forEachNode(function (node, a) {
+        var dx = a.x - cx, dy = a.y - cy;
+        sxx += dx * dx; syy += dy * dy; sxy += dx * dy;
+      });
+      var angle = 0.5 * Math.atan2(2 * sxy, sxx - syy);
+      var wide = canvasBox.clientWidth >= canvasBox.clientHeight;
+      var turn = (wide ? 0 : Math.PI / 2) - angle, cos = Math.cos(turn), sin = Math.sin(turn);
+      graph.updateEachNodeAttributes(function (node, a) {
+        var dx = a.x - cx, dy = a.y - cy;
+        a.x = cx + dx * cos - dy * sin; a.y = cy + dx * sin + dy * cos;
+        return a;
+      }, {attributes: ["x", "y"]});
+    }
     function finishLayout() {
       if (layout) { layout.stop(); layout.kill(); layout = null; }
+      widen();
       status.layout = "done"; status.layoutMs = Math.round(performance.now() - started);
       layoutNote.textContent = "";
       scheduleLabels(0);
