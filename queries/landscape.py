@@ -457,7 +457,8 @@ def landscape(
         len(ids), src, dst, sim[src, dst], resolution=resolution, random_seed=random_seed,
         min_cluster_size=min_cluster_size,
     )
-    profile = {f: graph.attribute(f).iloc[ids].astype(object).to_numpy() for f in ("tags", "category", "bio")}
+    profile = {f: graph.attribute(f).iloc[ids].astype(object).to_numpy()
+               for f in ("tags", "category", "bio", "display_name")}
     triples = [tuple(v if isinstance(v, str) and v.strip() else None for v in row)
                for row in zip(profile["tags"], profile["category"], profile["bio"])]
     terms = cluster_labels(triples, labels)
@@ -497,9 +498,9 @@ def landscape(
     nodes["links"] = links.astype(np.int64)
     nodes["x"], nodes["y"] = x, y
     for column in ("display_name", "category", "bio"):
-        values = graph.attribute(column).iloc[ids]
-        if values.notna().any():
-            nodes[column] = pd.array(values.astype(object).to_numpy(), dtype="string")
+        values = pd.array(profile[column], dtype="string")
+        if not values.isna().all():
+            nodes[column] = values
     edges = pd.DataFrame({
         "source": keys[src], "target": keys[dst],
         "similarity": sim[src, dst], "shared": shared[src, dst].astype(np.int64),

@@ -301,7 +301,13 @@
     renderers[view](document.getElementById("gk-view-" + view));
     if (state.account) openAccount(state.account, true);
   }
-  function done(name) { status.drawn[name] = true; status.ready = status.pending === 0; writeStatus(); }
+  function done(name) {
+    status.drawn[name] = true;
+    status.drawnAt = status.drawnAt || {};
+    status.drawnAt[name] = Math.round(performance.now());  // ms since the page started loading
+    status.ready = status.pending === 0;
+    writeStatus();
+  }
 
   renderers.welcome = function (root) {
     clear(root);
