@@ -83,6 +83,7 @@ from graphkit.graph import FollowGraph
 from graphkit.tiers import TierScheme
 from queries.audience import audience
 from queries.plan import coverage_matrix
+from queries.rank import rank
 
 __all__ = [
     "METRICS",
@@ -355,8 +356,6 @@ def seed_layout(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _candidates(graph, brand, table, top, niche, tiers, tier_scheme) -> tuple[pd.DataFrame, str]:
     if table is None:
-        from queries.rank import rank
-
         table = rank(graph, brand, niche=niche, tiers=tiers, top=top, tier_scheme=tier_scheme)
         ranking = "rank score"
     else:

@@ -143,7 +143,8 @@ def summary(land: Landscape) -> str:
         f"The {land.n_nodes:,} accounts {a['brand']}'s audience follows most (by {a['ranking']}), "
         f"linked when their audiences overlap ({a['metric']} over {a['audience_observed']:,} observed "
         f"followers, {a['neighbours']} nearest each, at least {a['min_similarity']:g}): "
-        f"{land.n_edges:,} links, {named} communities (Louvain, modularity {a['modularity']:.2f}). "
+        f"{land.n_edges:,} link{'' if land.n_edges == 1 else 's'}, {named} communit{'y' if named == 1 else 'ies'} "
+        f"(Louvain, modularity {a['modularity']:.2f}). "
         f"Size: {describe(a['size_by']).heading.lower()}; colour: community."
     )
 

@@ -38,6 +38,7 @@ import pandas as pd
 
 from graphkit.graph import FollowGraph
 from graphkit.tiers import TierScheme
+from queries.affinity import audience_counts, observed_in_degree
 from queries.audience import audience
 
 __all__ = [
@@ -110,8 +111,6 @@ def tier_mix(graph: FollowGraph, brand: str, *, tier_scheme: TierScheme | None =
     >>> mix[mix.accounts > 0][["tier", "accounts", "follows"]].values.tolist()
     [['unknown', 1, 2]]
     """
-    from queries.affinity import audience_counts
-
     scheme = tier_scheme or TierScheme.default()
     aud = audience(graph, brand, require_observed=True)
     counts = audience_counts(graph, aud.observed)
@@ -142,8 +141,6 @@ def brand_index(graph: FollowGraph) -> pd.DataFrame:
         cost a second at 10 M follows). Build it once per graph;
         :func:`brand_search` reads it.
     """
-    from queries.affinity import observed_in_degree
-
     in_degree = np.asarray(graph.in_degree(), dtype=np.int64)
     candidates = np.flatnonzero(in_degree > 0)
     observed = observed_in_degree(graph)[candidates]

@@ -43,6 +43,7 @@ from graphkit.errors import GraphkitError
 from graphkit.graph import FollowGraph
 from graphkit.tiers import TierScheme
 from queries.glossary import describe, format_column, format_money, kind, visible_columns
+from queries.landscape_page import landscape_fragment, page, summary
 from queries.overview import margin_of_error, tier_mix
 from queries.profile_links import profile_urls
 
@@ -294,8 +295,6 @@ def _plan_section(table: pd.DataFrame, platform: str | None) -> str:
 
 
 def _landscape_section(land, brand: str, platform: str | None) -> str:
-    from queries.landscape_page import landscape_fragment, summary
-
     return "\n".join([
         "<h2>Where the audience lives: the influencer landscape</h2>",
         f'<p class="lead">{html.escape(summary(land))} Hover an account for its numbers; click a community '
@@ -308,8 +307,6 @@ def _landscape_section(land, brand: str, platform: str | None) -> str:
 
 def render_report(data: ReportData) -> str:
     """The report page (a complete, self-contained HTML document)."""
-    from queries.landscape_page import page
-
     esc = html.escape
     observed_share = data.n_observed / data.n_followers if data.n_followers else 0.0
     margin = margin_of_error(data.n_observed, data.n_followers)

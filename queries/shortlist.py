@@ -43,6 +43,7 @@ import pandas as pd
 from graphkit.errors import QueryError
 from graphkit.graph import FollowGraph
 from graphkit.tiers import TierScheme
+from queries.rank import rank
 
 __all__ = ["BRAND_FOLLOWERS", "COLUMNS", "Candidates", "candidates", "shortlist"]
 
@@ -89,8 +90,6 @@ def candidates(
     tier_scheme: TierScheme | None = None,
 ) -> Candidates:
     """Rank every account ``brand``'s audience follows (:func:`queries.rank.rank`, no ``top``)."""
-    from queries.rank import rank
-
     table = rank(graph, brand, niche=niche, weights=weights, tier_scheme=tier_scheme)
     observed = int(table.attrs["audience_observed"])
     table.insert(table.columns.get_loc("audience_count") + 1, "audience_share",

@@ -138,7 +138,10 @@ def run(app, sock: socket.socket) -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("graphkit serve: %(message)s"))
         log.addHandler(handler)
-    _server(app, sock).run(sockets=[sock])
+    try:
+        _server(app, sock).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl+C it handled: a normal way to stop
+        pass
 
 
 @dataclass

@@ -81,3 +81,4 @@ def serve(obj, port, host, token, open_browser, costs_path, platform) -> None:
     if open_browser:
         threading.Timer(0.5, webbrowser.open, args=(link,)).start()
     run(app, sock)
+    click.echo("graphkit serve: stopped", err=True)
