@@ -181,3 +181,22 @@ def test_hostile_strings_travel_as_data(tmp_path):
         assert bio in json.loads(body)["payload"]["fields"][-1]["values"]
     finally:
         running.stop()
+
+
+def test_crawl_progress_is_shown_as_written(tmp_path):
+    from graphkit.tables import SourceTables
+    from graphkit.workspace import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    ws.commit([SourceTables.from_pairs("x.csv", [("fan", "brand"), ("fan", "star")])],
+              meta={"crawl/bluesky/brand": {"status": "running", "updated": "2026-03-01T10:00:00+00:00",
+                                            "progress": {"lists": 12, "of": 40, "<b>x</b>": "<i>y</i>"}}})
+    running = start_in_thread(create_app(str(tmp_path / "ws")), bind("127.0.0.1", 0))
+    try:
+        status, data = Client(running.url).json("/api/overview?brand=brand")
+        assert status == 200
+        assert data["status"]["crawls"] == [{"name": "bluesky/brand", "status": "running",
+                                             "updated": "2026-03-01T10:00:00+00:00",
+                                             "progress": {"lists": 12, "of": 40, "<b>x</b>": "<i>y</i>"}}]
+    finally:
+        running.stop()
