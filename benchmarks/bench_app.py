@@ -1,4 +1,4 @@
-"""Benchmark: ``graphkit serve`` on the 10 M-follow workspace (size M of benchmarks/generate.py).
+"""Benchmark: `graphkit serve` on the 10 M-follow workspace (size M of benchmarks/generate.py).
 
 Run from the project root (needs the bench extras and Debian's chromium)::
 
@@ -7,21 +7,21 @@ Run from the project root (needs the bench extras and Debian's chromium)::
 
 What it measures, against the targets of issue 15, with a reference measured in the same run:
 
-1. **Shortlist, server time** for ``brand_10k`` (10,504 followers): the ``Server-Timing`` of
-   ``/api/shortlist`` for several filter and sort settings, once the brand's ranking is in the
+1. **Shortlist, server time** for `brand_10k` (10,504 followers): the `Server-Timing` of
+   `/api/shortlist` for several filter and sort settings, once the brand's ranking is in the
    server's cache (the app ranks a brand once, when it is first picked; that first ranking is
-   reported on its own row). Reference: the same shortlist from ``graphkit rank brand_10k``, a
+   reported on its own row). Reference: the same shortlist from `graphkit rank brand_10k`, a
    fresh process, which is what a user waits for without the app.
-2. **Landscape data for 300 candidates**: ``/api/landscape`` (audience similarity, kNN links,
+2. **Landscape data for 300 candidates**: `/api/landscape` (audience similarity, kNN links,
    Louvain, labels, the JSON), a new random seed each time so that nothing is cached. Reference:
-   networkx on the same candidates (``jaccard_coefficient`` on the candidate-follower bipartite
-   graph, the same kNN rule, ``louvain_communities``).
+   networkx on the same candidates (`jaccard_coefficient` on the candidate-follower bipartite
+   graph, the same kNN rule, `louvain_communities`).
 3. **Page interactive**, measured in headless Chromium: from navigation to the shortlist drawn
-   (``performance.now()`` when the page has drawn what the API returned), with the server warm.
+   (`performance.now()` when the page has drawn what the API returned), with the server warm.
 4. **Landscape of 2,000 accounts interactive**: the renderer mounted and answering (WebGL
    drawn) and its ForceAtlas2 layout settled (it is bounded in time).
 
-Every timing is the median of ``--repeat`` runs. The machine is shared: the load average at the
+Every timing is the median of `--repeat` runs. The machine is shared: the load average at the
 start and the end is printed with the results.
 """
 
@@ -65,7 +65,7 @@ def _get(url: str) -> tuple[float, dict, bytes]:
 
 
 def server_ms(headers: dict, kind: str = "app") -> float:
-    """A ``Server-Timing`` entry: ``app`` (wall time) or ``cpu`` (CPU time of the answering thread)."""
+    """A `Server-Timing` entry: `app` (wall time) or `cpu` (CPU time of the answering thread)."""
     return float(re.search(kind + r";dur=([\d.]+)", headers["server-timing"]).group(1))
 
 

@@ -162,6 +162,8 @@ def build_routes(warm: WarmWorkspace, config: views.AppConfig) -> list[Route]:
         snap = warm.snapshot()
         brand = brand_of(request.query_params)
         result = views.overview_result(snap, config, brand)
+        if result["summary"]["observed"]:
+            views.prefetch_ranking(snap, config, brand)
         mix = result["tier_mix"]
         return {
             "summary": result["summary"],

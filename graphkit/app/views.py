@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -25,7 +26,7 @@ import pandas as pd
 
 from graphkit.app.params import LandscapeQuery, PlanQuery, ShortlistQuery
 from graphkit.app.state import Snapshot
-from graphkit.errors import QueryError
+from graphkit.errors import GraphkitError, QueryError
 from graphkit.tiers import TierScheme
 from queries.account_card import account_card
 from queries.glossary import describe, format_column, visible_columns
@@ -44,7 +45,7 @@ from queries.reach import reach_curve, selection_reach
 from queries.shortlist import COLUMNS as SHORTLIST_COLUMNS
 from queries.shortlist import candidates, shortlist
 
-__all__ = ["AppConfig", "native", "table_json", "ranking", "shortlist_table", "landscape_result", "plan_result",
+__all__ = ["AppConfig", "native", "table_json", "ranking", "prefetch_ranking", "shortlist_table", "landscape_result", "plan_result",
            "account_result", "overview_result", "brands_result", "status_result", "SHORTLIST_HIDDEN_NOTE"]
 
 #: Why a shortlist column can be empty, by column.
@@ -98,6 +99,18 @@ def ranking(snap: Snapshot, config: AppConfig, brand: str, niche: str | None):
     key = (snap.graph.id_of(brand), niche)
     return snap.cached("ranking", key, lambda: candidates(snap.graph, brand, niche=niche,
                                                           tier_scheme=config.tier_scheme))
+
+
+def prefetch_ranking(snap: Snapshot, config: AppConfig, brand: str) -> None:
+    """Start ranking ``brand`` in the background (the overview is shown first; the shortlist,
+    the landscape and the plan all need the ranking, which takes seconds on a large graph)."""
+    def work() -> None:
+        try:
+            ranking(snap, config, brand, None)
+        except GraphkitError:  # the page that needs it will say what is wrong
+            pass
+
+    threading.Thread(target=work, name=f"graphkit-rank-{brand}", daemon=True).start()
 
 
 def shortlist_table(snap: Snapshot, config: AppConfig, q: ShortlistQuery) -> tuple[pd.DataFrame, list[str]]:
