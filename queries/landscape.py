@@ -91,6 +91,7 @@ __all__ = [
     "DEFAULT_TOP",
     "MAX_TOP",
     "Landscape",
+    "check_landscape_options",
     "landscape",
     "audience_similarity",
     "nearest_neighbour_edges",
@@ -237,8 +238,8 @@ def louvain_clusters(
     """
     import networkx as nx
 
-    if resolution <= 0:
-        raise QueryError(f"--resolution must be positive, not {resolution}")
+    if not (math.isfinite(resolution) and resolution > 0):
+        raise QueryError(f"--resolution must be a positive number, not {resolution}")
     graph = nx.Graph()
     graph.add_nodes_from(range(n))
     graph.add_weighted_edges_from(zip(sources.tolist(), targets.tolist(), weights.tolist()))
@@ -368,6 +369,35 @@ def _candidates(graph, brand, table, top, niche, tiers, tier_scheme) -> tuple[pd
     return table.reset_index(drop=True), ranking
 
 
+def check_landscape_options(
+    *, top: int = DEFAULT_TOP, metric: str = "jaccard", neighbours: int = 5, min_similarity: float = 0.02,
+    resolution: float = 1.0, random_seed: int = 0, min_cluster_size: int = 3, size_by: str = "audience_share",
+) -> None:
+    """Refuse bad :func:`landscape` options with one sentence naming the option.
+
+    >>> check_landscape_options(random_seed=-1)
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.QueryError: --random-seed must be 0 or more, not -1
+    """
+    if not 1 <= top <= MAX_TOP:
+        raise QueryError(f"--top must be between 1 and {MAX_TOP:,} (a readable picture), not {top}")
+    if metric not in METRICS:
+        raise QueryError(f"unknown similarity {metric!r}; choose one of {', '.join(METRICS)}")
+    if neighbours < 1:
+        raise QueryError(f"--neighbours must be at least 1, not {neighbours}")
+    if not 0 <= min_similarity <= 1:
+        raise QueryError(f"--min-similarity must be between 0 and 1, not {min_similarity}")
+    if min_cluster_size < 1:
+        raise QueryError(f"--min-cluster-size must be at least 1, not {min_cluster_size}")
+    if not (math.isfinite(resolution) and resolution > 0):
+        raise QueryError(f"--resolution must be a positive number, not {resolution}")
+    if random_seed < 0:
+        raise QueryError(f"--random-seed must be 0 or more, not {random_seed}")
+    if size_by not in SIZE_BY:
+        raise QueryError(f"unknown size {size_by!r}; choose one of {', '.join(SIZE_BY)}")
+
+
 def landscape(
     graph: FollowGraph,
     brand: str,
@@ -427,18 +457,9 @@ def landscape(
     QueryError
         Bad options, no observed follower, an empty table.
     """
-    if not 1 <= top <= MAX_TOP:
-        raise QueryError(f"--top must be between 1 and {MAX_TOP:,} (a readable picture), not {top}")
-    if metric not in METRICS:
-        raise QueryError(f"unknown similarity {metric!r}; choose one of {', '.join(METRICS)}")
-    if neighbours < 1:
-        raise QueryError(f"--neighbours must be at least 1, not {neighbours}")
-    if not 0 <= min_similarity <= 1:
-        raise QueryError(f"--min-similarity must be between 0 and 1, not {min_similarity}")
-    if min_cluster_size < 1:
-        raise QueryError(f"--min-cluster-size must be at least 1, not {min_cluster_size}")
-    if size_by not in SIZE_BY:
-        raise QueryError(f"unknown size {size_by!r}; choose one of {', '.join(SIZE_BY)}")
+    check_landscape_options(top=top, metric=metric, neighbours=neighbours, min_similarity=min_similarity,
+                            resolution=resolution, random_seed=random_seed, min_cluster_size=min_cluster_size,
+                            size_by=size_by)
     scheme = tier_scheme or TierScheme.default()
     aud = audience(graph, brand, require_observed=True)
     table, ranking = _candidates(graph, brand, table, top, niche, tiers, scheme)

@@ -43,6 +43,7 @@ from graphkit.errors import GraphkitError
 from graphkit.graph import FollowGraph
 from graphkit.tiers import TierScheme
 from queries.glossary import describe, format_column, format_money, kind, visible_columns
+from queries.landscape import MAX_TOP, check_landscape_options, landscape
 from queries.landscape_page import landscape_fragment, page, summary
 from queries.overview import margin_of_error, tier_mix
 from queries.profile_links import profile_urls
@@ -143,6 +144,7 @@ def report_data(
     from queries.affinity import affinity
     from queries.audience import audience
 
+    check_landscape_options(top=min(map_limit, MAX_TOP), random_seed=random_seed)
     scheme = tier_scheme or TierScheme.default()
     aud = audience(graph, brand, require_observed=True)
     notes: list[str] = []
@@ -153,8 +155,6 @@ def report_data(
     landscape_result = None
     rank_query = _try_import("queries.rank", "rank")
     if rank_query is not None:
-        from queries.landscape import MAX_TOP, landscape
-
         full = rank_query(graph, brand, niche=niche, tiers=tiers, top=max(top, min(map_limit, MAX_TOP)),
                           tier_scheme=scheme)
         ranked = full.head(top)
