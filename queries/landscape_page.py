@@ -157,9 +157,9 @@ def landscape_fragment(land: Landscape, *, platform: str | None = None, height: 
         'aria-label="influencer landscape"><div id="gk-land"></div></section>\n'
         f'<script type="application/json" id="gk-land-data">{script_json(payload)}</script>\n'
         '<pre id="gk-status" hidden></pre>\n'
-        f"<script>\n{inline_script('vendor/graph-vendor.min.js')}\n</script>\n"
-        f"<script>\n{inline_script('landscape.js')}\n</script>\n"
-        "<script>\n(function () {\n"
+        f"<script>\n{inline_script('vendor/graph-vendor.min.js')}\n"
+        f"{inline_script('landscape.js')}\n"
+        "(function () {\n"
         '  var data = JSON.parse(document.getElementById("gk-land-data").textContent);\n'
         '  window.gkLandscape = window.GraphkitLandscape.mount(document.getElementById("gk-land"), data,\n'
         '    {statusEl: document.getElementById("gk-status")});\n'
