@@ -27,6 +27,7 @@ __all__ = ["ASSETS", "asset_bytes", "asset_text", "content_type", "inline_script
 
 #: Every file the app serves under /static/, by name. Nothing else is served.
 ASSETS = (
+    "ui.js",
     "app.js",
     "app.css",
     "landscape.js",

@@ -20,7 +20,7 @@ from queries.html_map import script_json
 
 __all__ = ["index_html", "error_html"]
 
-_SCRIPTS = ("vendor/graph-vendor.min.js", "landscape.js", "app.js")
+_SCRIPTS = ("vendor/graph-vendor.min.js", "landscape.js", "ui.js", "app.js")
 _STYLES = ("app.css", "landscape.css")
 
 

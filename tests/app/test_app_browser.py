@@ -157,6 +157,9 @@ def test_a_marketer_session(chromium, server, run_cli, demo_ws, tmp_path):
         plan_csv = pd.read_csv(download(browser, "#gk-download-plan-csv-plan", downloads))
         pd.testing.assert_frame_equal(plan_csv, expected)
         assert browser.evaluate("document.querySelector('svg.gk-curve polyline') !== null")
+        # the plan above the naive pick: both whole at 1,400 px, nothing scrolled out of view
+        assert browser.evaluate("Array.from(document.querySelectorAll('#gk-view-plan .gk-table-wrap'))"
+                                ".every(d => d.scrollWidth <= d.clientWidth)")
 
         # pick two accounts by hand and see the deduplicated reach
         click(browser, "#gk-view-plan .gk-table tbody tr:nth-child(1) .gk-row-action button")
