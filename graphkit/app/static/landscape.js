@@ -421,5 +421,5 @@
     return controller;
   }
 
-  window.GraphkitLandscape = {mount: mount};
+  window.GraphkitLandscape = {mount: mount, el: el};
 })();

@@ -1,17 +1,13 @@
 /* graphkit serve: the page's building blocks (DOM helpers, tables, charts), used by app.js.
  *
  * Everything is built with DOM calls; text is only ever set with textContent.
+ * Loaded after landscape.js, whose element helper it shares.
  */
 (function () {
   "use strict";
 
   // -- small DOM helpers ---------------------------------------------------------------------
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
+  var el = window.GraphkitLandscape.el;  // createElement + class + textContent
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
   function append(parent) {
     for (var i = 1; i < arguments.length; i++) if (arguments[i]) parent.appendChild(arguments[i]);
