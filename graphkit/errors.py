@@ -26,6 +26,8 @@ __all__ = [
     "QueryError",
     "ConfigError",
     "Neo4jStoreError",
+    "InstallError",
+    "CrawlError",
 ]
 
 
@@ -101,3 +103,15 @@ class ConfigError(GraphkitError):
 
 class Neo4jStoreError(GraphkitError):
     """Talking to Neo4j failed (connection, authentication, query)."""
+
+
+class InstallError(GraphkitError):
+    """graphkit cannot import one of its own modules: the installation is broken."""
+
+
+class CrawlError(GraphkitError):
+    """A crawl cannot go on: the service refused it, or kept failing after retries.
+
+    What was fetched before the error is in the workspace; running the same
+    command again continues from there. The message never holds a credential.
+    """

@@ -355,9 +355,10 @@ def seed_layout(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # -- the query ---------------------------------------------------------------------------------
 
 
-def _candidates(graph, brand, table, top, niche, tiers, tier_scheme) -> tuple[pd.DataFrame, str]:
+def _candidates(graph, brand, table, top, niche, tiers, keep_tiers, tier_scheme) -> tuple[pd.DataFrame, str]:
     if table is None:
-        table = rank(graph, brand, niche=niche, tiers=tiers, top=top, tier_scheme=tier_scheme)
+        table = rank(graph, brand, niche=niche, tiers=tiers, keep_tiers=keep_tiers, top=top,
+                     tier_scheme=tier_scheme)
         ranking = "rank score"
     else:
         if "account" not in table.columns:
@@ -413,6 +414,7 @@ def landscape(
     size_by: str = "audience_share",
     niche: str | Sequence[str] | None = None,
     tiers: Sequence[str] | None = None,
+    keep_tiers: Sequence[str] | None = None,
     tier_scheme: TierScheme | None = None,
 ) -> Landscape:
     """The top ``top`` candidates of ``brand``'s audience, linked by audience overlap and clustered.
@@ -442,9 +444,10 @@ def landscape(
         Smaller clusters go to cluster 0.
     size_by : {"audience_share", "score"}
         What node size shows (recorded in ``attrs``; the renderer reads it).
-    niche, tiers, tier_scheme
-        Passed to ``rank`` when ``table`` is not given; ``tier_scheme`` also
-        names the tiers of the nodes.
+    niche, tiers, keep_tiers, tier_scheme
+        Passed to ``rank`` when ``table`` is not given (``tiers`` preferred,
+        ``keep_tiers`` the only ones kept); ``tier_scheme`` also names the
+        tiers of the nodes.
 
     Returns
     -------
@@ -462,7 +465,7 @@ def landscape(
                             size_by=size_by)
     scheme = tier_scheme or TierScheme.default()
     aud = audience(graph, brand, require_observed=True)
-    table, ranking = _candidates(graph, brand, table, top, niche, tiers, scheme)
+    table, ranking = _candidates(graph, brand, table, top, niche, tiers, keep_tiers, scheme)
     if size_by == "score" and "score" not in table.columns:
         raise QueryError("--size-by score needs a ranking with a score column (rank)")
     keys = table["account"].astype(str).to_numpy()

@@ -49,12 +49,15 @@ import numpy as np
 import pandas as pd
 
 from graphkit.app.assets import asset_text, inline_script
-from queries.exporters import Neighbourhood, atomic_write, graph_format_from_path, write_hood
+from queries.exporters import graph_format_from_path, write_hood
 from queries.glossary import describe, format_column
-from queries.html_map import TIER_COLORS, script_json, tier_colors
 from queries.html_map import page as html_page
+from queries.html_map import script_json
 from queries.landscape import Landscape
+from queries.layout import TIER_COLORS, tier_colors
+from queries.neighbourhood import Neighbourhood
 from queries.profile_links import profile_urls
+from queries.writers import atomic_write_bytes
 
 __all__ = ["CSP", "CLUSTER_COLORS", "HOVER_FIELDS", "cluster_colors", "landscape_payload",
            "landscape_fragment", "page", "render_landscape", "landscape_hood", "write_landscape"]
@@ -184,7 +187,7 @@ def render_landscape(land: Landscape, *, platform: str | None = None) -> str:
 
 
 def landscape_hood(land: Landscape) -> Neighbourhood:
-    """The landscape as an undirected :class:`queries.exporters.Neighbourhood` (links as edges).
+    """The landscape as an undirected :class:`queries.neighbourhood.Neighbourhood` (links as edges).
 
     >>> from graphkit.graph import FollowGraph
     >>> from queries.landscape import landscape
@@ -205,6 +208,6 @@ def write_landscape(land: Landscape, out: str | Path, fmt: str | None = None, *,
     out = Path(out)
     fmt = fmt or graph_format_from_path(str(out))
     if fmt == "html":
-        atomic_write(out, render_landscape(land, platform=platform).encode("utf-8"))
+        atomic_write_bytes(out, render_landscape(land, platform=platform).encode("utf-8"))
         return [out]
     return write_hood(landscape_hood(land), out, fmt, layout_seed=layout_seed)

@@ -38,8 +38,7 @@ import pandas as pd
 
 from graphkit.graph import FollowGraph
 from graphkit.tiers import TierScheme
-from queries.affinity import audience_counts, observed_in_degree
-from queries.audience import audience
+from queries.audience import audience, audience_counts, observed_in_degree
 
 __all__ = [
     "margin_of_error",
@@ -102,7 +101,7 @@ def tier_mix(graph: FollowGraph, brand: str, *, tier_scheme: TierScheme | None =
         follower), ``follows`` (follows from the observed audience into the
         tier), ``follows_share`` (of all those follows); one row per tier of
         the scheme, ``unknown`` first. Uses
-        :func:`queries.affinity.audience_counts`, the counts behind ``affinity``.
+        :func:`queries.audience.audience_counts`, the counts behind ``affinity``.
 
     Examples
     --------

@@ -8,7 +8,7 @@ to know which platform the key belongs to. In order:
    workspace (Instagram, X, TikTok downloads, ...) comes from one platform
    (:func:`workspace_platform`); generic files (edge lists, handle lists,
    profile tables) say nothing and are ignored;
-3. the platform a user names (``--platform instagram``).
+3. the platform a user names (``--profile-links instagram``).
 
 Without one, no link is made: a wrong link is worse than none. Keys are
 percent-encoded into fixed ``https://`` templates, so a key cannot turn a link

@@ -73,7 +73,7 @@ class ReportData:
 
 def tier_chart_svg(mix: pd.DataFrame) -> str:
     """A horizontal bar chart (inline SVG) of ``follows_share`` by tier, labelled with counts."""
-    from queries.html_map import tier_colors
+    from queries.layout import tier_colors
 
     rows = mix.reset_index(drop=True)
     bar_height, gap, left, width = 22, 8, 90, 420

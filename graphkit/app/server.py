@@ -66,7 +66,7 @@ def create_app(
     workspace : path
         The workspace to serve (opened to read only, reopened when it changes).
     tier_scheme, costs, platform
-        As the CLI gives them (``--tiers``, ``--costs``, ``--platform``).
+        As the CLI gives them (``--tiers``, ``--costs``, ``--profile-links``).
     token : str, optional
         Require this token on every request (see :mod:`graphkit.app.security`).
     loopback_only : bool

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import click
 
+from graphkit.cli.help import examples
+from graphkit.cli.options import profile_links_option
+
 __all__ = ["serve"]
 
 
-EXAMPLES = """\b
-Examples:
-  graphkit demo && graphkit -w graphkit-demo serve --open
-  graphkit -w graphkit-demo serve --port 9000
-  graphkit -w graphkit-demo serve --host 0.0.0.0     # prints a link with a token
-"""
-
-
-@click.command(epilog=EXAMPLES)
+@click.command(epilog=examples(
+    "graphkit -w graphkit-demo serve --port 8787 &",
+    "GRAPHKIT_TOKEN=s3cret graphkit -w graphkit-demo serve --port 8788 &",
+))
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
               help="Port to listen on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -26,9 +24,7 @@ Examples:
 @click.option("--open", "open_browser", is_flag=True, help="Open the app in the default browser.")
 @click.option("--costs", "costs_path", metavar="FILE",
               help="Rate card for the plan builder (see graphkit plan)  [default: placeholder costs]")
-@click.option("--platform", metavar="NAME", default=None,
-              help="Platform the handles belong to, for profile links (instagram, tiktok, x, bluesky, "
-                   "threads, youtube)  [default: from the loaded platform downloads, if one]")
+@profile_links_option
 @click.pass_obj
 def serve(obj, port, host, token, open_browser, costs_path, platform) -> None:
     """Open the workspace in a local web app: overview, shortlist, landscape, plan.
@@ -40,28 +36,24 @@ def serve(obj, port, host, token, open_browser, costs_path, platform) -> None:
     follows) and build a plan for a budget; every table downloads as CSV or
     XLSX, and the address bar holds the view, so a copied link shows the same.
 
-    It listens on 127.0.0.1 only. With --host 0.0.0.0 (or any other address)
-    every request needs the token printed at start, so only people you give
-    the link to can open it.
+    It prints the link to open (--open opens it in the default browser) and
+    serves until stopped (Ctrl+C). It listens on 127.0.0.1 only. With --host
+    0.0.0.0 (or any other address) every request needs a token, --token or
+    $GRAPHKIT_TOKEN, else one generated and printed at start in the link, so
+    only people you give the link to can open it.
     """
     import threading
     import webbrowser
 
     from graphkit.app.security import is_loopback, new_token
     from graphkit.app.server import bind, create_app, run, url_of
-    from graphkit.errors import WorkspaceError
     from queries.plan import load_costs
     from queries.profile_links import check_platform
 
     scheme = obj.tier_scheme
     costs = load_costs(costs_path, tier_scheme=scheme)
     platform = check_platform(platform)
-    workspace = obj.workspace
-    if workspace.is_empty:
-        raise WorkspaceError(
-            f"workspace {workspace.path} is empty or missing: load files into it (graphkit load --help), "
-            "or run `graphkit demo` and then `graphkit -w graphkit-demo serve`"
-        )
+    workspace = obj.workspace  # a missing or empty workspace is refused, with a hint at the demo
     graph = workspace.graph  # read it now: the first page should not wait for it
     loopback = is_loopback(host)
     generated = False
