@@ -14,8 +14,8 @@ What a marketer checks before trusting a shortlist:
 * :func:`brand_index` and :func:`brand_search` — accounts that have followers,
   for a brand picker.
 * :func:`workspace_sources` and :func:`crawl_progress` — the files loaded and
-  their dates; the ``progress`` of crawls that keep their state in the
-  workspace's ``crawl/...`` meta documents.
+  their dates; the progress of every crawl job, from the crawlers' state
+  (``crawl:<platform>`` meta documents, :func:`loaders.crawl.crawl_documents`).
 
 Examples
 --------
@@ -38,6 +38,7 @@ import pandas as pd
 
 from graphkit.graph import FollowGraph
 from graphkit.tiers import TierScheme
+from loaders.crawl import crawl_documents
 from queries.audience import audience, audience_counts, observed_in_degree
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "brand_search",
     "workspace_sources",
     "crawl_progress",
+    "progress_text",
 ]
 
 #: ``z`` of a two-sided 95 % interval.
@@ -203,25 +205,65 @@ def workspace_sources(manifest: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "owner", "path", "format", "loaded_at"])
 
 
-def crawl_progress(manifest: dict) -> list[dict]:
-    """The crawls kept in ``crawl/...`` meta documents, with their ``progress`` as given.
+def crawl_progress(workspace) -> list[dict]:
+    """Every crawl job of the workspace with its progress, newest first.
 
-    Each item: ``name`` (the document name without ``crawl/``), ``progress``
-    (the document's ``progress`` field: any JSON value, shown as it is),
-    ``status`` and ``updated`` when the document has them.
+    Read from the crawlers' state (:func:`loaders.crawl.crawl_documents`). Each
+    item: ``platform``, ``job``, ``command``, ``targets``, ``stage``,
+    ``started``, ``updated``, ``finished`` (``None`` while unfinished: running,
+    or stopped and resumable), ``progress`` (the job's counters as stored:
+    requests and lists done/planned, retries, rate-limit waits, skipped
+    accounts, accounts, follows) and ``text``, one line for people.
 
-    >>> crawl_progress({"meta": {"crawl/bluesky/acme": {"progress": {"pages": 3}, "status": "running"},
-    ...                          "other": {}}})
-    [{'name': 'bluesky/acme', 'progress': {'pages': 3}, 'status': 'running', 'updated': None}]
+    >>> class Ws:
+    ...     manifest = {"meta": {"crawl:bluesky": {"jobs": {"audience acme.bsky.social": {
+    ...         "command": "audience", "stage": "following", "started": "2026-01-01T10:00:00Z",
+    ...         "updated": "2026-01-01T10:05:00Z", "finished": None,
+    ...         "progress": {"requests_done": 120, "requests_planned": 300, "lists_done": 40,
+    ...                      "lists_planned": 100, "retries": 2, "rate_limit_waits": 1, "skipped": 3}}}}}}
+    >>> [(c["platform"], c["job"], c["text"]) for c in crawl_progress(Ws())]
+    [('bluesky', 'audience acme.bsky.social', 'lists 40 of 100 (40%), requests 120 of 300, 2 retries, 1 rate-limit wait, 3 skipped')]
     """
     out = []
-    for name, document in sorted((manifest.get("meta") or {}).items()):
-        if not name.startswith("crawl/") or not isinstance(document, dict):
-            continue
-        out.append({
-            "name": name[len("crawl/"):],
-            "progress": document.get("progress"),
-            "status": document.get("status"),
-            "updated": document.get("updated") or document.get("updated_at"),
-        })
+    for platform, document in sorted(crawl_documents(workspace).items()):
+        for job, entry in (document.get("jobs") or {}).items():
+            if not isinstance(entry, dict):
+                continue
+            progress = entry.get("progress") if isinstance(entry.get("progress"), dict) else {}
+            out.append({
+                "platform": platform, "job": job, "command": entry.get("command"),
+                "targets": list(entry.get("targets") or []), "stage": entry.get("stage"),
+                "started": entry.get("started"), "updated": entry.get("updated"),
+                "finished": entry.get("finished"), "progress": progress, "text": progress_text(progress),
+            })
+    out.sort(key=lambda item: str(item["updated"] or item["started"] or ""), reverse=True)
     return out
+
+
+def progress_text(progress: dict) -> str:
+    """A crawl job's counters in one line (see :func:`crawl_progress`).
+
+    >>> progress_text({"lists_done": 3, "lists_planned": 3, "requests_done": 7, "requests_planned": 7,
+    ...                "retries": 0, "rate_limit_waits": 0, "skipped": 0})
+    'lists 3 of 3 (100%), requests 7 of 7'
+    >>> progress_text({})
+    'no progress recorded yet'
+    """
+    def number(name: str) -> int:
+        value = progress.get(name)
+        return int(value) if isinstance(value, (int, float)) else 0
+
+    parts = []
+    for what in ("lists", "requests"):
+        done, planned = number(f"{what}_done"), number(f"{what}_planned")
+        if done or planned:
+            share = f" ({done / planned:.0%})" if what == "lists" and planned else ""
+            parts.append(f"{what} {done:,} of {planned:,}{share}")
+    retries, waits, skipped = number("retries"), number("rate_limit_waits"), number("skipped")
+    if retries:
+        parts.append(f"{retries:,} {'retry' if retries == 1 else 'retries'}")
+    if waits:
+        parts.append(f"{waits:,} rate-limit wait{'' if waits == 1 else 's'}")
+    if skipped:
+        parts.append(f"{skipped:,} skipped")
+    return ", ".join(parts) or "no progress recorded yet"

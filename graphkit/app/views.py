@@ -215,5 +215,5 @@ def status_result(snap: Snapshot) -> dict:
         "follows": snap.graph.n_follows,
         "observed": int(snap.graph.observed.sum()),
         "sources": sources.astype(object).where(sources.notna(), None).to_dict("records"),
-        "crawls": crawl_progress(snap.manifest),
+        "crawls": crawl_progress(snap.workspace),
     }

@@ -183,20 +183,42 @@ def test_hostile_strings_travel_as_data(tmp_path):
         running.stop()
 
 
-def test_crawl_progress_is_shown_as_written(tmp_path):
-    from graphkit.tables import SourceTables
+def test_the_overview_shows_a_real_crawls_progress(tmp_path):
+    # crawl the test network into a workspace (stopped half-way, then finished) while the app serves it
     from graphkit.workspace import Workspace
+    from loaders.crawl import crawl_audience, crawl_documents
+    from tests.crawl.conftest import BRAND, fast_options
+    from tests.crawl.fakenet import FakeServer, Network
 
-    ws = Workspace(tmp_path / "ws")
-    ws.commit([SourceTables.from_pairs("x.csv", [("fan", "brand"), ("fan", "star")])],
-              meta={"crawl/bluesky/brand": {"status": "running", "updated": "2026-03-01T10:00:00+00:00",
-                                            "progress": {"lists": 12, "of": 40, "<b>x</b>": "<i>y</i>"}}})
-    running = start_in_thread(create_app(str(tmp_path / "ws")), bind("127.0.0.1", 0))
-    try:
-        status, data = Client(running.url).json("/api/overview?brand=brand")
-        assert status == 200
-        assert data["status"]["crawls"] == [{"name": "bluesky/brand", "status": "running",
-                                             "updated": "2026-03-01T10:00:00+00:00",
-                                             "progress": {"lists": 12, "of": 40, "<b>x</b>": "<i>y</i>"}}]
-    finally:
-        running.stop()
+    network = Network.generate(seed=3, n=150, brand_followers=50, mean_following=12)
+    ws = tmp_path / "ws"
+    brand = BRAND["bluesky"]
+    with FakeServer(network, page_cap=20) as fake:
+        first = crawl_audience(Workspace(ws), "bluesky", brand, sample=15, random_seed=5, profiles_top=50,
+                               service=fake.url, options=fast_options(max_requests=6))
+        assert first.stopped and "max-requests" in first.stopped
+        running = start_in_thread(create_app(str(ws)), bind("127.0.0.1", 0))
+        try:
+            client = Client(running.url)
+            status, data = client.json(f"/api/overview?brand={brand}")
+            assert status == 200
+            (crawl,) = data["status"]["crawls"]
+            (job_name, job), = crawl_documents(Workspace(ws))["bluesky"]["jobs"].items()
+            assert (crawl["platform"], crawl["job"], crawl["finished"]) == ("bluesky", job_name, None)
+            assert crawl["progress"] == job["progress"] and crawl["progress"]["requests_done"] == 6
+            assert crawl["progress"]["lists_done"] < crawl["progress"]["lists_planned"]
+            assert crawl["text"].startswith(f"lists {job['progress']['lists_done']} of "
+                                            f"{job['progress']['lists_planned']} (")
+            assert "requests 6 of " in crawl["text"] and crawl["started"] and crawl["updated"]
+            # the crawl goes on to the end: the running app reads the new state
+            done = crawl_audience(Workspace(ws), "bluesky", brand, sample=15, random_seed=5, profiles_top=50,
+                                  service=fake.url, options=fast_options())
+            assert done.complete
+            status, data = client.json("/api/status")
+            (crawl,) = data["crawls"]
+            progress = crawl_documents(Workspace(ws))["bluesky"]["jobs"][job_name]["progress"]
+            assert crawl["finished"] and crawl["progress"] == progress
+            assert progress["lists_done"] == progress["lists_planned"] > 0
+            assert crawl["text"].startswith(f"lists {progress['lists_done']} of {progress['lists_planned']} (100%)")
+        finally:
+            running.stop()

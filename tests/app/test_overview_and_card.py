@@ -1,4 +1,4 @@
-"""Overview numbers, crawl progress from meta documents, the account card, profile links,
+"""Overview numbers, crawl progress from the crawlers' state, the account card, profile links,
 the glossary's headings and the XLSX download."""
 
 from __future__ import annotations
@@ -55,13 +55,25 @@ def test_audience_summary_and_brand_search(demo_graph):
 
 
 def test_crawl_progress_and_sources_come_from_the_workspace(tmp_path):
+    # the crawlers' documents (crawl:<platform>, loaders.crawl.crawl_documents), one item per job
     ws = Workspace(tmp_path / "ws")
+    progress = {"requests_done": 7, "requests_planned": 9, "lists_done": 3, "lists_planned": 4, "retries": 1,
+                "rate_limit_waits": 0, "skipped": 2, "accounts": 40, "follows": 300}
+    jobs = {"followers acme": {"command": "followers", "targets": ["acme"], "stage": "lists",
+                               "started": "2026-03-01T10:00:00Z", "updated": "2026-03-01T10:05:00Z",
+                               "finished": None, "progress": progress},
+            "profiles acme": {"command": "profiles", "targets": ["acme"], "stage": "done",
+                              "started": "2026-02-01T10:00:00Z", "updated": "2026-02-01T10:01:00Z",
+                              "finished": "2026-02-01T10:01:00Z", "progress": {}}}
     ws.commit([SourceTables.from_pairs("x.csv", [("a", "b")])],
-              meta={"crawl/bluesky/acme": {"status": "running", "progress": {"pages": 3, "accounts": 120}},
-                    "other/thing": {"progress": 1}})
-    manifest = Workspace(tmp_path / "ws").manifest
-    assert crawl_progress(manifest) == [{"name": "bluesky/acme", "progress": {"pages": 3, "accounts": 120},
-                                         "status": "running", "updated": None}]
+              meta={"crawl:bluesky": {"platform": "bluesky", "jobs": jobs}, "other/thing": {"progress": 1}})
+    workspace = Workspace(tmp_path / "ws")
+    found = crawl_progress(workspace)
+    assert [(c["platform"], c["job"]) for c in found] == [("bluesky", "followers acme"), ("bluesky", "profiles acme")]
+    assert found[0]["progress"] == progress and found[0]["finished"] is None and found[0]["stage"] == "lists"
+    assert found[0]["text"] == "lists 3 of 4 (75%), requests 7 of 9, 1 retry, 2 skipped"
+    assert found[1]["finished"] and found[1]["text"] == "no progress recorded yet"
+    manifest = workspace.manifest
     sources = workspace_sources(manifest)
     assert sources["path"].tolist() == ["x.csv"] and sources["loaded_at"].notna().all()
 

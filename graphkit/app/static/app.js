@@ -213,15 +213,11 @@
       var list = el("ul", "gk-crawls");
       st.crawls.forEach(function (c) {
         var item = el("li");
-        item.appendChild(el("b", null, c.name));
-        if (c.status) item.appendChild(el("span", "gk-muted", " " + c.status));
-        var progress = c.progress;
-        var text = progress === null || progress === undefined ? "no progress recorded" :
-          (typeof progress === "object" ? Object.keys(progress).map(function (k) {
-            return k + ": " + (typeof progress[k] === "object" ? JSON.stringify(progress[k]) : progress[k]);
-          }).join(", ") : String(progress));
-        item.appendChild(el("div", "gk-crawl-progress", text));
-        if (c.updated) item.appendChild(el("div", "gk-muted", "updated " + c.updated));
+        item.appendChild(el("b", null, c.platform + " " + c.job));
+        item.appendChild(el("span", "gk-muted", c.finished ? " finished " + c.finished :
+                            " unfinished (" + (c.stage || "started") + "): running, or resumable"));
+        item.appendChild(el("div", "gk-crawl-progress", c.text));
+        if (c.updated) item.appendChild(el("div", "gk-muted", "started " + c.started + ", updated " + c.updated));
         list.appendChild(item);
       });
       root.appendChild(list);
