@@ -3,13 +3,12 @@
 What a marketer checks before trusting a shortlist:
 
 * :func:`audience_summary` — followers in the graph, how many are *observed*
-  (following list loaded), and the margin of error of any audience share
-  measured on them. With ``n`` observed out of ``N`` followers, a share ``p``
-  is known within ``z · sqrt(p (1 - p) / n) · sqrt((N - n) / (N - 1))`` (95 %:
-  ``z = 1.96``; the second factor is the finite-population correction: with
-  every follower observed there is no sampling error). The summary gives the
-  worst case, ``p = 0.5``. It assumes the observed followers are like the
-  others, which a scrape that favours public or active accounts may not be.
+  (following list loaded), and the worst-case margin of error of any audience
+  share measured on them, with the small-sample warning: the same numbers as
+  affinity's header, from :mod:`queries.sample_size` (corrected for the finite
+  population when the brand's follower count is declared). It assumes the
+  observed followers are like the others, which a scrape that favours public
+  or active accounts may not be.
 * :func:`tier_mix` — the tiers of the accounts the observed audience follows.
 * :func:`brand_index` and :func:`brand_search` — accounts that have followers,
   for a brand picker.
@@ -23,15 +22,13 @@ Examples
 >>> g = FollowGraph.from_pairs([("a", "brand"), ("b", "brand"), ("c", "brand"), ("a", "x")],
 ...                            observed=["a", "b"])
 >>> s = audience_summary(g, "brand")
->>> s["followers"], s["observed"], round(s["margin_of_error"], 3)
-(3, 2, 0.49)
+>>> s["followers"], s["observed"], round(s["margin_of_error"], 3), s["sample_warning"][:22]
+(3, 2, 0.693, 'only 2 of 3 followers ')
 >>> brand_search(g, "b")["account"].tolist()
 ['brand']
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pandas as pd
@@ -39,10 +36,11 @@ import pandas as pd
 from graphkit.graph import FollowGraph
 from graphkit.tiers import TierScheme
 from loaders.crawl import crawl_documents
+from queries.affinity import DEFAULT_Z
 from queries.audience import audience, audience_counts, observed_in_degree
+from queries.sample_size import sample_attrs
 
 __all__ = [
-    "margin_of_error",
     "audience_summary",
     "tier_mix",
     "brand_index",
@@ -52,44 +50,36 @@ __all__ = [
     "progress_text",
 ]
 
-#: ``z`` of a two-sided 95 % interval.
-Z95 = 1.959964
-
-
-def margin_of_error(n_observed: int, n_followers: int, *, share: float = 0.5, z: float = Z95) -> float:
-    """Half-width of the interval of a share measured on ``n_observed`` of ``n_followers``.
-
-    >>> round(margin_of_error(1557, 2115), 4), margin_of_error(10, 10), margin_of_error(0, 10)
-    (0.0128, 0.0, 1.0)
-    """
-    if n_observed <= 0:
-        return 1.0
-    if n_followers <= 1 or n_observed >= n_followers:
-        return 0.0
-    correction = math.sqrt((n_followers - n_observed) / (n_followers - 1))
-    return float(z * math.sqrt(share * (1 - share) / n_observed) * correction)
-
-
 def audience_summary(graph: FollowGraph, brand: str) -> dict:
     """Followers, observed followers, observed share, margin of error and follows of ``brand``.
 
     Returns
     -------
     dict
-        ``brand, followers, observed, observed_share, margin_of_error``
-        (worst case, 95 %), ``following`` (accounts the brand follows),
+        ``brand, followers, observed, observed_share``; ``margin_of_error``
+        (worst case, 95 %; ``None`` with no observed follower),
+        ``margin_population`` (the population it is corrected for, ``None``
+        when the brand declares no follower count), ``confidence`` and
+        ``sample_warning`` (:func:`queries.sample_size.sample_attrs`, as in
+        affinity's header); ``following`` (accounts the brand follows),
         ``followers_count`` (declared, ``None`` without a profile).
     """
     aud = audience(graph, brand)
     declared = graph.attribute("followers_count").iloc[aud.brand_id]
+    declared = None if pd.isna(declared) else int(declared)
+    sample = sample_attrs(aud.n_observed, aud.n_followers, declared, DEFAULT_Z) if aud.n_observed else {
+        "share_margin": None, "share_margin_population": None, "confidence": 0.95, "sample_warning": None}
     return {
         "brand": aud.brand,
         "followers": aud.n_followers,
         "observed": aud.n_observed,
         "observed_share": aud.n_observed / aud.n_followers if aud.n_followers else 0.0,
-        "margin_of_error": margin_of_error(aud.n_observed, aud.n_followers),
+        "margin_of_error": sample["share_margin"],
+        "margin_population": sample["share_margin_population"],
+        "confidence": sample["confidence"],
+        "sample_warning": sample["sample_warning"],
         "following": int(len(graph.following(aud.brand_id))),
-        "followers_count": None if pd.isna(declared) else int(declared),
+        "followers_count": declared,
     }
 
 

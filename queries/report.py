@@ -45,7 +45,7 @@ from graphkit.tiers import TierScheme
 from queries.glossary import describe, format_column, format_money, kind, visible_columns
 from queries.landscape import MAX_TOP, check_landscape_options, landscape
 from queries.landscape_page import landscape_fragment, page, summary
-from queries.overview import margin_of_error, tier_mix
+from queries.overview import tier_mix
 from queries.profile_links import profile_urls
 
 __all__ = ["ReportData", "report_data", "tier_mix", "tier_chart_svg", "render_report", "report"]
@@ -305,11 +305,21 @@ def _landscape_section(land, brand: str, platform: str | None) -> str:
     ])
 
 
+def _warning(text: str | None) -> str:
+    """A sentence of warning (the small-sample one) as a note, or nothing."""
+    return f'<p class="gk-note">{html.escape(text[:1].upper() + text[1:])}.</p>' if text else ""
+
+
 def render_report(data: ReportData) -> str:
     """The report page (a complete, self-contained HTML document)."""
     esc = html.escape
     observed_share = data.n_observed / data.n_followers if data.n_followers else 0.0
-    margin = margin_of_error(data.n_observed, data.n_followers)
+    # the affinity header's numbers (queries.sample_size): one margin of error everywhere
+    sample = data.affinity.attrs
+    margin, confidence = sample.get("share_margin"), sample.get("confidence", 0.95)
+    population = sample.get("share_margin_population")
+    margin_hint = ("worst case (a 50 % share) on the observed followers"
+                   + (f", corrected for {population:,} followers in all" if population else ""))
     parts = [
         '<main class="gk-report">',
         f"<h1>Audience report: {esc(data.brand)}</h1>",
@@ -320,10 +330,12 @@ def render_report(data: ReportData) -> str:
         '<div class="gk-cards">',
         f'<div class="gk-card"><b>{data.n_followers:,}</b><span>followers in the graph</span></div>',
         f'<div class="gk-card"><b>{data.n_observed:,}</b><span>observed ({observed_share:.1%})</span></div>',
-        f'<div class="gk-card"><b>± {margin * 100:.1f} pts</b><span>margin of error of a share (95 %)</span></div>',
+        (f'<div class="gk-card" title="{esc(margin_hint)}"><b>± {margin * 100:.1f} pts</b>'
+         f"<span>margin of error of a share ({confidence:.0%})</span></div>" if margin is not None else ""),
         f'<div class="gk-card"><b>{int(data.tier_mix["accounts"].sum()):,}</b>'
         "<span>accounts the audience follows</span></div>",
         "</div>",
+        _warning(sample.get("sample_warning")),
         "<h2>What the audience follows, by tier</h2>",
         '<p class="lead">Share of the observed audience\'s follows that go to accounts of each tier '
         "(tier from the declared follower count; unknown when none is loaded).</p>",

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from graphkit.graph import FollowGraph
 from graphkit.tables import SourceTables
 from graphkit.workspace import Workspace
 from queries.account_card import account_card
@@ -22,7 +23,6 @@ from queries.overview import (
     brand_index,
     brand_search,
     crawl_progress,
-    margin_of_error,
     workspace_sources,
 )
 from queries.plan import plan
@@ -32,19 +32,29 @@ from queries.shortlist import candidates, shortlist
 from queries.xlsx import xlsx_bytes
 
 
-def test_margin_of_error_is_the_survey_formula():
-    n, big_n = 400, 10_000
-    expected = 1.959964 * math.sqrt(0.25 / n) * math.sqrt((big_n - n) / (big_n - 1))
-    assert margin_of_error(n, big_n) == pytest.approx(expected)
-    assert margin_of_error(big_n, big_n) == 0.0
-    assert margin_of_error(100, 10_000) > margin_of_error(1000, 10_000)
+def test_the_margin_of_error_is_affinitys(demo_graph):
+    # one implementation (queries.sample_size): the overview says what affinity's header says
+    s = audience_summary(demo_graph, "acme")
+    attrs = affinity(demo_graph, "acme").attrs
+    assert s["margin_of_error"] == attrs["share_margin"] and s["confidence"] == attrs["confidence"]
+    assert s["margin_population"] == attrs["share_margin_population"] == s["followers_count"] == 184_000
+    n, big_n = 1557, 184_000  # worst case, finite-population corrected with the declared count
+    assert s["margin_of_error"] == pytest.approx(1.96 * math.sqrt(0.25 / n) * math.sqrt((big_n - n) / (big_n - 1)))
+    assert s["sample_warning"] is None
+    small = pd.DataFrame({"key": ["brand"], "followers_count": [None]})
+    g = FollowGraph.from_pairs([(f"f{i}", "brand") for i in range(12)] + [("f0", "x"), ("f1", "x")],
+                               observed=["f0", "f1"], attributes=small)
+    s = audience_summary(g, "brand")
+    assert s["margin_population"] is None and s["margin_of_error"] == pytest.approx(1.96 * math.sqrt(0.25 / 2))
+    assert s["sample_warning"].startswith("only 2 of 12 followers are observed")
+    s = audience_summary(FollowGraph.from_pairs([("f0", "brand"), ("x", "y")], observed=["x"]), "brand")
+    assert s["observed"] == 0 and s["margin_of_error"] is None
 
 
 def test_audience_summary_and_brand_search(demo_graph):
     s = audience_summary(demo_graph, "acme")
     assert (s["followers"], s["observed"]) == (2115, 1557)
     assert s["observed_share"] == pytest.approx(1557 / 2115)
-    assert s["margin_of_error"] == pytest.approx(margin_of_error(1557, 2115))
     index = brand_index(demo_graph)
     assert index["account"].iloc[0] == "acme"  # the most observed followers
     assert (index["followers"] > 0).all()

@@ -96,3 +96,17 @@ def test_hostile_profile_text_is_escaped_everywhere():
     page = render_report(report_data(FollowGraph.from_pairs(pairs, attributes=attrs), "brand", map_limit=10))
     assert bio not in page and "<b>A</b>" not in page
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page
+
+
+def test_the_margin_of_error_and_the_small_sample_warning_are_affinitys(page_with_plan):
+    # one implementation (queries.sample_size): the report's card is affinity's header number
+    data, page = page_with_plan
+    attrs = data.affinity.attrs
+    assert f"<b>± {attrs['share_margin'] * 100:.1f} pts</b><span>margin of error of a share (95%)</span>" in page
+    assert f"corrected for {attrs['share_margin_population']:,} followers in all" in page
+    assert "followers are observed (fewer than 30)" not in page
+    pairs = [(f"f{i}", "brand") for i in range(5)] + [(f"f{i}", x) for i in range(5) for x in ("a", "b")]
+    small = report_data(FollowGraph.from_pairs(pairs), "brand", map_limit=10)
+    shown = visible(render_report(small))
+    assert small.affinity.attrs["sample_warning"]
+    assert '<p class="gk-note">Only 5 of 5 followers are observed (fewer than 30): shares and lifts' in shown

@@ -181,11 +181,19 @@
       card(s.followers.toLocaleString("en-US"), "followers in the graph");
       card(s.observed.toLocaleString("en-US") + " (" + (100 * s.observed_share).toFixed(1) + "%)",
            "observed: following list loaded", "Only observed followers count in audience shares.");
-      card("± " + (100 * s.margin_of_error).toFixed(1) + " pts", "margin of error of a share (95 %)",
-           "Worst case (a 50 % share) measured on the observed followers, with the finite-population correction.");
+      if (s.margin_of_error !== null) {
+        card("± " + (100 * s.margin_of_error).toFixed(1) + " pts",
+             "margin of error of a share (" + Math.round(100 * s.confidence) + " %)",
+             "Worst case (a 50 % share) measured on the observed followers" + (s.margin_population ?
+               ", corrected for the " + s.margin_population.toLocaleString("en-US") + " followers in all" : "") +
+             "; the same as graphkit affinity's header.");
+      }
       card(s.following.toLocaleString("en-US"), "accounts " + s.brand + " follows");
       if (s.followers_count !== null) card(s.followers_count.toLocaleString("en-US"), "declared followers (profile)");
       root.appendChild(cards);
+      if (s.sample_warning) {
+        root.appendChild(el("p", "gk-note", s.sample_warning.charAt(0).toUpperCase() + s.sample_warning.slice(1) + "."));
+      }
       if (s.observed === 0) {
         root.appendChild(el("p", "gk-note", "None of " + s.brand + "'s followers is observed: load their following " +
                             "lists (graphkit load following FILE --of NAME) to rank what they follow."));
