@@ -14,11 +14,13 @@ inline script and style, ``data:`` images and a ``blob:`` web worker (the
 layout), and forbids every request.
 
 :func:`write_landscape` writes what ``--out`` asks for: the page (``.html``), or
-through :func:`queries.exporters.write_hood` the same graph files as a
-neighbourhood export (``.gexf``, ``.graphml``, node-link ``.json``, ``.csv`` /
-``.parquet`` nodes with ``-edges`` beside), the links undirected and carrying
-``similarity`` and ``shared``, the nodes their ``cluster`` and ``cluster_label``
-(colour by that partition in Gephi).
+the same graph files as a neighbourhood export (``.graphml``, node-link
+``.json``, ``.csv`` / ``.parquet`` nodes with ``-edges`` beside, through
+:func:`queries.exporters.write_hood`; ``.gexf`` 1.3 through
+:mod:`queries.gexf`, with the picture's positions, sizes and community
+colours), the links undirected and carrying ``similarity`` and ``shared``, the
+nodes their ``cluster`` and ``cluster_label`` (colour by that partition in
+Gephi).
 
 Safety: the data travels as JSON in ``<script type="application/json">`` with
 ``<``, ``>``, ``&`` escaped (:func:`queries.html_map.script_json`), and the
@@ -49,18 +51,21 @@ import numpy as np
 import pandas as pd
 
 from graphkit.app.assets import asset_text, inline_script
+from graphkit.clock import now
 from queries.exporters import graph_format_from_path, write_hood
+from queries.gexf import NodeLook, gexf_bytes
 from queries.glossary import describe, format_column
 from queries.html_map import page as html_page
 from queries.html_map import script_json
 from queries.landscape import Landscape
 from queries.layout import TIER_COLORS, tier_colors
-from queries.neighbourhood import Neighbourhood
+from queries.neighbourhood import Neighbourhood, column_kinds, node_attributes
 from queries.profile_links import profile_urls
 from queries.writers import atomic_write_bytes
 
 __all__ = ["CSP", "CLUSTER_COLORS", "HOVER_FIELDS", "cluster_colors", "landscape_payload",
-           "landscape_fragment", "page", "render_landscape", "landscape_hood", "write_landscape"]
+           "landscape_fragment", "page", "render_landscape", "landscape_hood", "landscape_gexf",
+           "write_landscape"]
 
 #: A static landscape page may run its inline script and style, show data: images and start
 #: its layout worker from a blob: URL; nothing else, and no request.
@@ -202,12 +207,59 @@ def landscape_hood(land: Landscape) -> Neighbourhood:
                          table_columns=tuple(nodes.columns), directed=False)
 
 
+def landscape_gexf(land: Landscape) -> bytes:
+    """The landscape as GEXF 1.3 (:mod:`queries.gexf`) for Gephi: what the picture shows.
+
+    Nodes carry every column (``cluster``, ``cluster_label``, ``rank``,
+    ``audience_share``, ...), the starting layout as their position, the
+    community colour and the size the picture gives them; the links are
+    undirected, weighted by ``similarity`` and carry ``similarity`` and
+    ``shared``.
+
+    >>> from graphkit.graph import FollowGraph
+    >>> from queries.landscape import landscape
+    >>> pairs = [(f"f{i}", "brand") for i in range(4)] + [(f"f{i}", x) for i in range(4) for x in "ab"]
+    >>> doc = landscape_gexf(landscape(FollowGraph.from_pairs(pairs), "brand",
+    ...                                table=pd.DataFrame({"account": ["a", "b"]}))).decode()
+    >>> 'defaultedgetype="undirected"' in doc, 'weight="1.0"' in doc, '<attribute id="shared"' in doc
+    (True, True, True)
+    """
+    hood = landscape_hood(land)
+    nodes = hood.nodes
+    size_by = land.attrs.get("size_by", "audience_share")
+    sizes = pd.to_numeric(nodes[size_by], errors="coerce").astype("float64").to_numpy()
+    finite = sizes[np.isfinite(sizes)]
+    top = float(finite.max()) if len(finite) and finite.max() > 0 else 1.0
+    radius = 4.0 + 16.0 * np.sqrt(np.clip(np.nan_to_num(sizes, nan=0.0), 0.0, None) / top)
+    colors = cluster_colors(nodes["cluster"].astype(int).tolist())
+    looks = [NodeLook(x=float(x) * 1000.0, y=float(y) * 1000.0, size=float(r), color=c)
+             for x, y, r, c in zip(land.nodes["x"].to_numpy(dtype=np.float64),
+                                   land.nodes["y"].to_numpy(dtype=np.float64), radius, colors)]
+    kinds = {name: kind for name, kind in column_kinds(nodes).items() if name != "account"}
+    links = hood.edges[["similarity", "shared"]]
+    return gexf_bytes(
+        list(zip(nodes["account"].astype(str).tolist(), node_attributes(nodes))), kinds,
+        list(zip(hood.edges["follower"].astype(str), hood.edges["followee"].astype(str))),
+        looks=looks, date=now().date().isoformat(), description=f"{hood.title}: {summary(land)}",
+        directed=False, edge_kinds=column_kinds(links), edge_values=node_attributes(links, skip=()),
+        weights=hood.edges["similarity"].astype("float64").tolist(),
+    )
+
+
 def write_landscape(land: Landscape, out: str | Path, fmt: str | None = None, *,
                     platform: str | None = None, layout_seed: int = 0) -> list[Path]:
-    """Write the landscape to ``out`` (format from the extension unless ``fmt``); the files written."""
+    """Write the landscape to ``out`` (format from the extension unless ``fmt``); the files written.
+
+    ``.html`` is the picture (:func:`render_landscape`), ``.gexf`` the same
+    picture for Gephi (:func:`landscape_gexf`); the other formats are those of
+    :func:`queries.exporters.write_hood` on :func:`landscape_hood`.
+    """
     out = Path(out)
     fmt = fmt or graph_format_from_path(str(out))
     if fmt == "html":
         atomic_write_bytes(out, render_landscape(land, platform=platform).encode("utf-8"))
+        return [out]
+    if fmt == "gexf":
+        atomic_write_bytes(out, landscape_gexf(land))
         return [out]
     return write_hood(landscape_hood(land), out, fmt, layout_seed=layout_seed)
