@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.help import SummaryGroup, examples
+from graphkit.cli.landscape import export_landscape
 from graphkit.cli.options import emit, output_options, positive_int, random_seed_option, top_option
 
 __all__ = ["export"]
@@ -13,9 +14,10 @@ __all__ = ["export"]
 @click.group(cls=SummaryGroup, epilog=examples(
     'graphkit -w graphkit-demo export accounts --out accounts.csv',
     'graphkit -w graphkit-demo export neighbourhood acme --hops 1 --out acme.gexf',
+    'graphkit -w graphkit-demo export landscape acme --out landscape.html',
 ))
 def export() -> None:
-    """Write the workspace's tables (or a neighbourhood) to files."""
+    """Write the workspace's tables (or a neighbourhood, or a landscape) to files."""
 
 
 @export.command("edges", epilog=examples(
@@ -80,3 +82,6 @@ def export_neighbourhood(obj, seed, hops, direction, top, out, fmt, random_seed)
         click.echo(f"wrote {path}", err=True)
     click.echo(f"{table.attrs.get('seed', seed)}: {len(table):,} accounts (seed included) within "
                f"{hops} hop{'s' if hops != 1 else ''} ({direction}), {table.attrs['order']}", err=True)
+
+
+export.add_command(export_landscape)
