@@ -5,37 +5,56 @@ Shared by :mod:`benchmarks.run` and :mod:`benchmarks.segments`.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-__all__ = ["ROOT", "GIB", "spawn", "spawn_usage", "run_cold", "graphkit_cmd", "machine", "fmt_ms", "fmt_mib", "replace_block"]
+__all__ = ["ROOT", "GIB", "spawn", "spawn_usage", "check_peaks", "run_cold", "graphkit_cmd", "machine", "fmt_ms", "fmt_mib", "replace_block"]
 
 ROOT = Path(__file__).resolve().parent.parent
 GIB = 1 << 30
+LAUNCHER = Path(__file__).resolve().parent / "launch.py"
 
 
 def spawn_usage(argv: list[str], env: dict | None = None) -> dict:
     """Run ``argv``; its wall and CPU seconds (user + system: what other jobs on the machine
-    change least), peak RSS bytes and stdout. A failure raises with the end of stderr."""
-    with tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=err, env=env)
-        out = proc.stdout.read()  # type: ignore[union-attr]
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            err.seek(0)
-            tail = err.read().decode(errors="replace")[-3000:]
-            raise RuntimeError(f"{' '.join(argv[:6])} failed ({proc.returncode}):\n{tail}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_rss": usage.ru_maxrss * 1024,
-            "output": out.decode()}
+    change least), peak RSS bytes and stdout. A failure raises with the end of stderr.
+
+    The command is started by :mod:`benchmarks.launch`, a process of about 10 MiB, never
+    forked from this one: a child's ``ru_maxrss`` includes the resident size of the process
+    that forked it, and a runner that generated a dataset is large (see
+    :func:`check_peaks`)."""
+    job = {"argv": [str(a) for a in argv], "env": env, "cwd": str(ROOT)}
+    done = subprocess.run([sys.executable, str(LAUNCHER), json.dumps(job)], cwd=ROOT,
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"the launcher failed ({done.returncode}):\n{done.stderr.decode(errors='replace')[-3000:]}")
+    run = json.loads(done.stdout)
+    if run["status"] != 0:
+        raise RuntimeError(f"{' '.join(job['argv'][:6])} failed ({run['status']}):\n{run['stderr']}")
+    return {k: run[k] for k in ("wall", "cpu", "peak_rss", "output")}
+
+
+def check_peaks(small_mib: int = 16, large_mib: int = 512) -> dict:
+    """Self-check of the peak-memory figures: two workers holding ``small_mib`` and
+    ``large_mib`` must report peaks that differ by most of the difference, and the small
+    one must stay small, whatever this process holds. Raises ``RuntimeError`` if not."""
+    def probe(mib: int) -> int:
+        code = f"b = bytearray({mib} * 2**20)\nfor i in range(0, len(b), 4096): b[i] = 1"
+        return spawn_usage([sys.executable, "-c", code])["peak_rss"]
+
+    small, large = probe(small_mib), probe(large_mib)
+    gap = large_mib - small_mib
+    ok = large - small >= 0.8 * gap * 2**20 and small < (small_mib + 64) * 2**20
+    result = {"small_mib": small_mib, "large_mib": large_mib, "small_peak": small, "large_peak": large, "ok": ok}
+    if not ok:
+        raise RuntimeError(f"peak memory is not per process: a {small_mib} MiB worker reported "
+                           f"{small / 2**20:.0f} MiB, a {large_mib} MiB one {large / 2**20:.0f} MiB")
+    return result
 
 
 def spawn(argv: list[str], env: dict | None = None) -> tuple[float, int, str, int]:
