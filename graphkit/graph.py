@@ -4,7 +4,10 @@ A :class:`FollowGraph` holds
 
 * ``accounts`` — a :class:`pandas.DataFrame` whose row ``i`` is account id ``i``:
   the ``key`` (normalized handle or id string), ``observed`` (its following list
-  was loaded) and the attribute columns of :mod:`graphkit.schema`;
+  was loaded) and the attribute columns of :mod:`graphkit.schema`. A graph
+  opened from a workspace builds it on first use: until then lookups, the
+  observed mask and declared counts (:meth:`FollowGraph.numeric`) are read from
+  NumPy :class:`~graphkit.account_columns.AccountColumns`, and pandas is not imported;
 * the follows as compressed sparse rows: ``out_indptr``/``out_indices`` (row ``u``
   lists the accounts ``u`` follows, sorted) and, built lazily on first use,
   ``in_indptr``/``in_indices`` (row ``v`` lists the followers of ``v``).
@@ -28,18 +31,18 @@ Examples
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
+from graphkit.account_columns import AccountColumns
 from graphkit.errors import AccountNotFound, QueryError
 from graphkit.handles import normalize_handle
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
+    import pandas as pd
     import scipy.sparse as sp
 
 __all__ = ["FollowGraph", "csr_from_edges", "gather_rows", "unique_ints", "NETWORKX_EDGE_LIMIT"]
@@ -144,9 +147,10 @@ class FollowGraph:
 
     Parameters
     ----------
-    accounts : DataFrame
+    accounts : DataFrame, or a callable returning one
         One row per account, row ``i`` is id ``i``; must have a ``key`` column.
-        An ``observed`` boolean column is added (all ``False``) if missing.
+        An ``observed`` boolean column is added (all ``False``) if missing. A
+        callable (given with ``columns``) is called on first use of :attr:`accounts`.
     out_indptr, out_indices : ndarray
         CSR of the follows (row = follower, columns = followees), rows sorted,
         no duplicates, no self-follows.
@@ -156,30 +160,64 @@ class FollowGraph:
         Called (once, on first use) for ``(in_indptr, in_indices)`` instead of
         transposing the out direction: a workspace merges its stored reverse
         CSR with recent changes this way.
+    columns : AccountColumns, optional
+        The keys, observed mask and declared counts as NumPy arrays, read
+        instead of the DataFrame until it is built (they must agree with it).
     """
 
     def __init__(
         self,
-        accounts: pd.DataFrame,
+        accounts: pd.DataFrame | Callable[[], pd.DataFrame],
         out_indptr: np.ndarray,
         out_indices: np.ndarray,
         in_indptr: np.ndarray | None = None,
         in_indices: np.ndarray | None = None,
         *,
         reverse: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None,
+        columns: AccountColumns | None = None,
     ) -> None:
-        accounts = accounts.reset_index(drop=True)
-        if "observed" not in accounts.columns:
-            accounts["observed"] = False
-        if len(out_indptr) != len(accounts) + 1:
+        self._accounts = None
+        self._build_accounts = None
+        if callable(accounts):
+            if columns is None:
+                raise ValueError("a lazily built accounts table needs its columns")
+            self._build_accounts = accounts
+        else:
+            self._accounts = _prepared(accounts)
+        self.columns = columns
+        n = columns.n if self._accounts is None else len(self._accounts)
+        if len(out_indptr) != n + 1:
             raise ValueError("out_indptr must have one entry more than there are accounts")
-        self.accounts = accounts
         self.out_indptr = out_indptr
         self.out_indices = out_indices
         self._in_indptr = in_indptr
         self._in_indices = in_indices
         self._reverse = reverse
         self._index: pd.Index | None = None
+
+    @property
+    def accounts(self) -> pd.DataFrame:
+        """The accounts table (row ``i`` = id ``i``), built on first use if it was deferred."""
+        if self._accounts is None:
+            self._accounts = _prepared(self._build_accounts())
+            self._build_accounts = None
+        return self._accounts
+
+    @accounts.setter
+    def accounts(self, frame: pd.DataFrame) -> None:
+        self._accounts = frame
+        self._build_accounts = None
+        self.columns = None
+        self._index = None
+
+    @property
+    def frame_built(self) -> bool:
+        """Whether the accounts DataFrame exists (a graph from a workspace defers it)."""
+        return self._accounts is not None
+
+    def _light(self) -> AccountColumns | None:
+        """The NumPy columns while the DataFrame is not built (afterwards the frame answers)."""
+        return self.columns if self._accounts is None else None
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -209,6 +247,8 @@ class FollowGraph:
         >>> g.accounts[["key", "observed"]].values.tolist()
         [['a', True], ['b', False]]
         """
+        import pandas as pd
+
         rows = [(normalize_handle(a), normalize_handle(b)) for a, b in pairs]
         keys: dict[str, int] = {}
         for a, b in rows:
@@ -234,7 +274,8 @@ class FollowGraph:
     # -- sizes and lookups -------------------------------------------------------------
     @property
     def n_accounts(self) -> int:
-        return len(self.accounts)
+        light = self._light()
+        return light.n if light is not None else len(self.accounts)
 
     @property
     def n_follows(self) -> int:
@@ -247,6 +288,24 @@ class FollowGraph:
     def keys(self) -> np.ndarray:
         """Account keys by id, as an object array (converts every key: avoid on big graphs)."""
         return self.accounts["key"].to_numpy(dtype=object)
+
+    def numeric(self, name: str) -> np.ndarray:
+        """A numeric attribute by id as float64, NaN where missing or not a number.
+
+        The same values as ``pd.to_numeric(graph.attribute(name), errors="coerce")``;
+        read from the NumPy columns, without pandas, when they hold it.
+
+        >>> g = FollowGraph.from_pairs([("a", "b")])
+        >>> g.numeric("followers_count").tolist()
+        [nan, nan]
+        """
+        light = self._light()
+        if light is not None and light.has_numeric(name):
+            return light.numeric(name)
+        import pandas as pd
+
+        values = pd.to_numeric(self.attribute(name), errors="coerce")
+        return values.to_numpy(dtype=np.float64, na_value=np.nan)
 
     def _key_array(self):
         """The keys as a pyarrow array (zero-copy when the column is arrow-backed)."""
@@ -261,6 +320,8 @@ class FollowGraph:
     @property
     def index(self) -> pd.Index:
         """A hash index from key to id (built once; costly on millions of accounts)."""
+        import pandas as pd
+
         if self._index is None:
             self._index = pd.Index(self.accounts["key"].to_numpy(dtype=object))
         return self._index
@@ -268,6 +329,9 @@ class FollowGraph:
     def keys_of(self, ids: Sequence[int] | np.ndarray) -> np.ndarray:
         """Keys of the given ids, as an object array."""
         ids = np.asarray(ids, dtype=np.int64)
+        light = self._light()
+        if light is not None and len(ids) <= 100_000:
+            return light.keys_of(ids)
         return self.accounts["key"].array.take(ids).to_numpy(dtype=object)
 
     def has(self, account: str) -> bool:
@@ -277,6 +341,9 @@ class FollowGraph:
 
     def _find(self, key: str) -> int:
         """Position of ``key`` or -1: a vectorized scan unless the hash index exists."""
+        light = self._light()
+        if light is not None:
+            return light.find(key)
         if self._index is not None:
             return int(self._index.get_indexer([key])[0])
         import pyarrow.compute as pc
@@ -321,6 +388,8 @@ class FollowGraph:
             head = key[:2]
             keys = keys[keys.str.startswith(head).fillna(False)] if head else keys[:0]
             keys = keys[:20_000]
+        import difflib
+
         return difflib.get_close_matches(key, keys.astype(object).tolist(), n=n, cutoff=0.6)
 
     # -- adjacency ---------------------------------------------------------------------
@@ -369,6 +438,9 @@ class FollowGraph:
     @property
     def observed(self) -> np.ndarray:
         """Boolean mask: accounts whose following list is loaded."""
+        light = self._light()
+        if light is not None:
+            return np.asarray(light.observed, dtype=bool)
         return self.accounts["observed"].to_numpy(dtype=bool)
 
     def sources(self) -> np.ndarray:
@@ -395,6 +467,8 @@ class FollowGraph:
     # -- attributes ----------------------------------------------------------------------
     def attribute(self, name: str) -> pd.Series:
         """An attribute column by id; all missing if no source gave it."""
+        import pandas as pd
+
         if name in self.accounts.columns:
             return self.accounts[name]
         return pd.Series(pd.NA, index=self.accounts.index, dtype="object", name=name)
@@ -420,6 +494,8 @@ class FollowGraph:
 
     def edges_frame(self) -> pd.DataFrame:
         """All follows as a ``follower, followee`` table of keys."""
+        import pandas as pd
+
         keys = self.accounts["key"].astype("string").array
         return pd.DataFrame(
             {"follower": keys.take(self.sources()), "followee": keys.take(self.out_indices)}
@@ -451,3 +527,11 @@ class FollowGraph:
         src = graph.sources()
         out.add_edges_from(zip(keys[src], keys[graph.out_indices]))
         return out
+
+
+def _prepared(accounts: pd.DataFrame) -> pd.DataFrame:
+    """The accounts frame as a graph holds it: a 0..n-1 index and an ``observed`` column."""
+    accounts = accounts.reset_index(drop=True)
+    if "observed" not in accounts.columns:
+        accounts["observed"] = False
+    return accounts

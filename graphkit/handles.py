@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["normalize_handle", "normalize_handles", "normalize_handle_array", "bad_key_reason"]
 
@@ -87,9 +90,12 @@ def normalize_handles(values: pd.Series) -> pd.Series:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> normalize_handles(pd.Series(["@A", "b", " ", None])).tolist()
     ['a', 'b', <NA>, <NA>]
     """
+    import pandas as pd
+
     text = values.astype("string")
     array = getattr(text.array, "_pa_array", None)
     if array is None:  # python-backed strings: the per-value path

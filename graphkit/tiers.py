@@ -26,14 +26,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from graphkit.config import parse_toml, read_config_text
 from graphkit.errors import ConfigError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["TierScheme", "UNKNOWN_TIER", "load_tier_scheme", "resolve_tiers"]
 
@@ -63,7 +65,7 @@ class TierScheme:
 
     @classmethod
     def default(cls) -> TierScheme:
-        text = resources.files("graphkit").joinpath("data/tiers.toml").read_text("utf-8")
+        text = (Path(__file__).parent / "data" / "tiers.toml").read_text("utf-8")  # no importlib.resources: a cold start
         return cls.from_toml_text(text, "the default tiers")
 
     @classmethod
@@ -91,13 +93,23 @@ class TierScheme:
 
     def assign(self, followers_count) -> pd.Categorical:
         """The tier of each follower count (``None``/``NA`` -> ``unknown``)."""
+        import pandas as pd
+
         counts = pd.array(list(followers_count) if not hasattr(followers_count, "dtype") else followers_count, dtype="Float64")
-        known = ~counts.isna()
-        values = counts.to_numpy(dtype=np.float64, na_value=np.nan)
+        labels = self.labels(counts.to_numpy(dtype=np.float64, na_value=np.nan))
+        return pd.Categorical(labels, categories=self.all_names, ordered=True)
+
+    def labels(self, followers_count: np.ndarray) -> np.ndarray:
+        """The tier names of float follower counts (NaN -> ``unknown``), as an object array.
+
+        >>> TierScheme.default().labels(np.array([999.0, 10_000.0, np.nan])).tolist()
+        ['regular', 'micro', 'unknown']
+        """
+        values = np.asarray(followers_count, dtype=np.float64)
+        known = ~np.isnan(values)
         positions = np.searchsorted(np.asarray(self.lower_bounds, dtype=np.float64), np.where(known, values, 0), side="right") - 1
         labels = np.array(self.names, dtype=object)[np.clip(positions, 0, None)]
-        labels = np.where(known, labels, UNKNOWN_TIER)
-        return pd.Categorical(labels, categories=self.all_names, ordered=True)
+        return np.where(known, labels, UNKNOWN_TIER)
 
     def check_names(self, names: list[str]) -> list[str]:
         """Validate tier names given by a user (e.g. ``--tier nano,micro``)."""

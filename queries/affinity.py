@@ -59,8 +59,9 @@ rough and one follower more or less moves a lift by a large factor:
 
 The counts are one gather over the CSR rows of the population and one
 ``bincount`` (weighted when ``weight`` is set): no Python loop over follows.
-With ``top``, the ranking runs on numpy arrays (:func:`top_rows`) and a frame is
-built only for the rows returned; without it, for every candidate.
+The ranking runs on numpy arrays (:func:`top_rows`) and rows are built only for
+the accounts returned, as a :class:`~queries.result_table.ResultTable` (what the
+CLI writes, without pandas); :func:`affinity` converts it to a DataFrame.
 
 Examples
 --------
@@ -84,9 +85,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from graphkit.errors import QueryError
 from graphkit.graph import FollowGraph
@@ -99,29 +100,31 @@ from queries.baselines import (
     check_reference,
     empty_reference_note,
     empty_rest_note,
+    empty_result_note,
     missing_counts_note,
     no_declared_counts_note,
     population_label,
     population_too_small,
 )
-from queries.ranking import masked_array, order_rows, top_rows
+from queries.ranking import top_rows
+from queries.result_table import (
+    Column,
+    ResultTable,
+    category_column,
+    float_column,
+    int_column,
+    masked_column,
+    text_column,
+)
 from queries.sample_size import sample_attrs
 
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
 __all__ = [
-    "affinity",
-    "affinity_scores",
-    "AffinityScores",
-    "follower_weights",
-    "weight_population",
-    "wilson_bounds",
-    "affinity_frame",
-    "check_affinity_options",
-    "sort_columns",
-    "empty_result_note",
-    "TABLE_COLUMNS",
-    "SORTS",
-    "WEIGHTS",
-    "DEFAULT_Z",
+    "affinity", "affinity_table", "affinity_scores", "AffinityScores", "follower_weights",
+    "weight_population", "wilson_bounds", "affinity_columns", "check_affinity_options",
+    "sort_columns", "empty_result_note", "TABLE_COLUMNS", "SORTS", "WEIGHTS", "DEFAULT_Z",
 ]
 
 #: ``--sort`` values; the first is the default.
@@ -160,9 +163,7 @@ def follower_weights(graph: FollowGraph, ids: np.ndarray) -> np.ndarray:
     """
     ids = np.asarray(ids, dtype=np.int64)
     degree = (graph.out_indptr[ids + 1] - graph.out_indptr[ids]).astype(np.float64)
-    declared = graph.attribute("following_count").iloc[ids]
-    declared = pd.to_numeric(declared, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    degree = np.fmax(degree, declared)
+    degree = np.fmax(degree, graph.numeric("following_count")[ids])
     return np.log1p(weight_population(graph) / np.maximum(degree, 1.0))
 
 
@@ -285,8 +286,7 @@ def affinity_scores(
 
     kind = baseline_kind(baseline, population)
     if kind == "population":
-        declared = pd.to_numeric(graph.attribute("followers_count"), errors="coerce")
-        declared = declared.to_numpy(dtype=np.float64, na_value=np.nan)
+        declared = np.array(graph.numeric("followers_count"), dtype=np.float64)
         label = population_label(population)
         if np.isnan(declared).all():
             return AffinityScores(
@@ -479,6 +479,35 @@ def affinity(
     >>> t.attrs["note"].split(",")[0]
     "no baseline: every observed account other than 'brand' follows it"
     """
+    return affinity_table(
+        graph, brand, top=top, sort=sort, tiers=tiers, min_count=min_count, exclude_followed=exclude_followed,
+        baseline=baseline, population=population, weight=weight, z=z, tier_scheme=tier_scheme,
+    ).to_pandas()
+
+
+def affinity_table(
+    graph: FollowGraph,
+    brand: str,
+    *,
+    top: int | None = None,
+    sort: str = "lift-lower",
+    tiers: Sequence[str] | None = None,
+    min_count: int = 1,
+    exclude_followed: bool = False,
+    baseline: str | None = None,
+    population: int | None = None,
+    weight: str = "none",
+    z: float = DEFAULT_Z,
+    tier_scheme: TierScheme | None = None,
+) -> ResultTable:
+    """:func:`affinity` as a :class:`~queries.result_table.ResultTable` (NumPy columns, no pandas):
+    what ``graphkit affinity`` writes. Same options, rows, order and ``attrs``.
+
+    >>> g = FollowGraph.from_pairs([("f", "brand"), ("g", "brand"), ("f", "x"), ("g", "x"), ("r", "y")])
+    >>> table = affinity_table(g, "brand", top=5)
+    >>> table.values("account"), table.values("audience_count"), table.values("baseline_count")
+    (['x'], [2], [0])
+    """
     scheme = check_affinity_options(
         sort=sort, top=top, min_count=min_count, weight=weight, z=z, baseline=baseline,
         population=population, tiers=tiers, tier_scheme=tier_scheme,
@@ -494,38 +523,29 @@ def affinity(
         missing = int(np.count_nonzero(np.isnan(base_shares)))
         too_big = np.flatnonzero(base_shares > 1)
         if len(too_big):
-            row = affinity_frame(graph, scores, candidates[too_big[:1]], scheme).iloc[0]
-            raise population_too_small(population, row["account"], int(row["followers_count"]))
+            first = int(candidates[too_big[0]])
+            raise population_too_small(population, str(graph.keys_of([first])[0]),
+                                       int(graph.numeric("followers_count")[first]))
         if missing:
             notes.append(missing_counts_note(missing, len(candidates)))
     applied = sort
     if scores.lift is None and sort in ("lift", "lift-lower"):
         applied = "share"
         notes.append(SHARE_FALLBACK_NOTE)
-    if top is None or len(candidates) == 0:
-        table = affinity_frame(graph, scores, candidates, scheme)
-        if tiers:
-            table = table[table["tier"].isin(list(tiers))]
-        table = order_rows(table, sort_columns(applied))
-    else:
-        # rank in numpy and build rows only for the winners (the frame of every candidate
-        # costs ten times the counting); same rows and order as the full sort above
-        kept = candidates
-        if tiers:
-            tier = scheme.assign(_followers_count(graph, candidates))
-            kept = candidates[np.asarray(tier.isin(list(tiers)), dtype=bool)]
-        columns = {"audience_count": scores.counts, "audience_share": scores.shares,
-                   "affinity": scores.lift, "lift_lower": scores.lift_lower}
-        keys = [columns[name][kept] for name in sort_columns(applied)]
-        chosen = top_rows(graph, kept, keys, top)
-        if len(chosen):
-            table = affinity_frame(graph, scores, chosen, scheme)
-        else:  # the dtypes a filtered full frame has
-            table = affinity_frame(graph, scores, candidates[:1], scheme).iloc[:0]
-    if top is not None:
-        table = table.head(top)
-    table.insert(0, "rank", np.arange(1, len(table) + 1))
-    table = table.reset_index(drop=True)
+    # rank in numpy and build rows only for the winners (a row for every candidate costs ten
+    # times the counting)
+    kept = candidates
+    if tiers:
+        labels = scheme.labels(graph.numeric("followers_count")[candidates])
+        kept = candidates[np.isin(labels, list(tiers))]
+    columns = {"audience_count": scores.counts, "audience_share": scores.shares,
+               "affinity": scores.lift, "lift_lower": scores.lift_lower}
+    keys = [columns[name][kept] for name in sort_columns(applied)]
+    chosen = top_rows(graph, kept, keys, len(kept) if top is None else top)
+    table = affinity_columns(graph, scores, chosen, scheme)
+    if not len(chosen) and len(candidates):  # the dtypes a filtered frame had
+        table.columns["account"] = Column(table.columns["account"].values, "str")
+    table.columns = {"rank": int_column(np.arange(1, len(table) + 1)), **table.columns}
     if table.empty:
         notes.append(empty_result_note(aud.brand, aud.n_observed, min_count, exclude_followed, tiers))
     table.attrs.update({
@@ -546,55 +566,26 @@ def affinity(
     return table
 
 
-def affinity_frame(
-    graph: FollowGraph, scores: AffinityScores, ids: np.ndarray, scheme: TierScheme
-) -> pd.DataFrame:
+def affinity_columns(graph: FollowGraph, scores: AffinityScores, ids: np.ndarray, scheme: TierScheme) -> ResultTable:
     """The affinity columns (no ``rank``) of accounts ``ids``, in the order given."""
-    followers_count = _followers_count(graph, ids)
+    followers_count = graph.numeric("followers_count")[ids]
 
-    def column(values: np.ndarray | None, dtype: str) -> pd.api.extensions.ExtensionArray:
-        if values is None:
-            return pd.array([pd.NA] * len(ids), dtype=dtype)
-        return masked_array(values[ids], dtype)
+    def column(values: np.ndarray | None, kind: str):
+        return masked_column(np.full(len(ids), np.nan) if values is None else values[ids], kind)
 
-    return pd.DataFrame({
-        "account": graph.keys_of(ids),
-        "audience_count": scores.counts[ids].astype(np.int64),
-        "audience_share": scores.shares[ids],
+    return ResultTable({
+        "account": text_column(graph.keys_of(ids)),
+        "audience_count": int_column(scores.counts[ids]),
+        "audience_share": float_column(scores.shares[ids]),
         "baseline_count": column(scores.baseline_counts, "Int64"),
         "baseline_share": column(scores.baseline_shares, "Float64"),
         "affinity": column(scores.lift, "Float64"),
         "lift_lower": column(scores.lift_lower, "Float64"),
-        "tier": scheme.assign(followers_count),
-        "followers_count": followers_count,
+        "tier": category_column(scheme.labels(followers_count), scheme.all_names),
+        "followers_count": masked_column(followers_count, "Int64"),
     })
 
 
 def _declared_followers(graph: FollowGraph, account_id: int) -> float | None:
-    value = pd.to_numeric(pd.Series([graph.attribute("followers_count").iloc[account_id]]), errors="coerce")[0]
-    return None if pd.isna(value) else float(value)
-
-
-def _followers_count(graph: FollowGraph, ids: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """The declared ``followers_count`` of accounts ``ids`` as ``Int64``."""
-    followers_count = pd.to_numeric(graph.attribute("followers_count").iloc[ids], errors="coerce")
-    return pd.array(followers_count.to_numpy(dtype=np.float64, na_value=np.nan), dtype="Int64")
-
-
-def empty_result_note(
-    brand: str, n_observed: int, min_count: int, exclude_followed: bool, tiers: Sequence[str] | None
-) -> str:
-    """Why an affinity table has no row: the filters that left nothing (every engine says this).
-
-    >>> empty_result_note("acme", 12, 3, True, None)
-    "no account is followed by at least 3 of the audience and not followed by 'acme' (12 observed followers of 'acme'): relax the filters"
-    """
-    filters = [f"followed by at least {min_count:,} of the audience"]
-    if exclude_followed:
-        filters.append(f"not followed by {brand!r}")
-    if tiers:
-        filters.append(f"in tier {', '.join(tiers)}")
-    return (
-        f"no account is {' and '.join(filters)} ({n_observed:,} observed followers of "
-        f"{brand!r}): relax the filters"
-    )
+    value = float(graph.numeric("followers_count")[account_id])
+    return None if np.isnan(value) else value

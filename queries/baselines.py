@@ -26,6 +26,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from graphkit.errors import QueryError
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "no_declared_counts_note",
     "empty_rest_note",
     "empty_reference_note",
+    "empty_result_note",
     "population_too_small",
     "missing_counts_note",
 ]
@@ -121,4 +124,23 @@ def missing_counts_note(missing: int, candidates: int) -> str:
     return (
         f"{missing:,} of {candidates:,} accounts have no declared followers_count: "
         "their baseline columns are empty"
+    )
+
+
+def empty_result_note(
+    brand: str, n_observed: int, min_count: int, exclude_followed: bool, tiers: Sequence[str] | None
+) -> str:
+    """Why an affinity table has no row: the filters that left nothing (every engine says this).
+
+    >>> empty_result_note("acme", 12, 3, True, None)
+    "no account is followed by at least 3 of the audience and not followed by 'acme' (12 observed followers of 'acme'): relax the filters"
+    """
+    filters = [f"followed by at least {min_count:,} of the audience"]
+    if exclude_followed:
+        filters.append(f"not followed by {brand!r}")
+    if tiers:
+        filters.append(f"in tier {', '.join(tiers)}")
+    return (
+        f"no account is {' and '.join(filters)} ({n_observed:,} observed followers of "
+        f"{brand!r}): relax the filters"
     )

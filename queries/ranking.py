@@ -18,17 +18,22 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from graphkit.graph import FollowGraph
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["order_rows", "top_rows", "masked_array"]
 
 
 def order_rows(table: pd.DataFrame, descending: list[str]) -> pd.DataFrame:
     """Sort by ``descending`` columns (missing values last), then ``account`` ascending."""
+    import pandas as pd
+
     keys = pd.DataFrame(index=table.index)
     for i, column in enumerate(descending):
         values = pd.to_numeric(table[column], errors="coerce").astype("float64")
@@ -94,6 +99,8 @@ def masked_array(values: np.ndarray, dtype: str = "Float64") -> pd.api.extension
     >>> masked_array(np.array([1.5, np.nan])).tolist()
     [1.5, <NA>]
     """
+    import pandas as pd
+
     values = np.asarray(values, dtype=np.float64)
     missing = np.isnan(values)
     if dtype == "Int64":

@@ -5,8 +5,13 @@ One function, :func:`write_frame`, serves every command: the format comes from
 starts with ``= + - @`` (or a tab or CR) are prefixed with ``'`` so that a
 spreadsheet shows them as text instead of running them as formulas.
 
+A result is a :class:`pandas.DataFrame` or a :class:`~queries.result_table.ResultTable`
+(NumPy columns: what a cold command hands over so that it never imports pandas);
+both give the same text, byte for byte, in every format.
+
 Examples
 --------
+>>> import pandas as pd
 >>> frame = pd.DataFrame({"account": ["=cmd", "bob"], "audience_share": [0.5, 0.25]})
 >>> print(to_csv(frame), end="")
 account,audience_share
@@ -27,11 +32,15 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from graphkit.errors import GraphkitError
+from queries.result_table import ResultTable
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = [
     "FORMATS",
@@ -75,6 +84,8 @@ def neutralize_cell(value: object) -> object:
 
 
 def _neutralized(frame: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     out = frame.copy()
     for column in out.columns:
         if not (pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_bool_dtype(out[column])):
@@ -91,6 +102,8 @@ def to_csv(frame: pd.DataFrame, sep: str = ",") -> str:
     >>> to_csv(pd.DataFrame({"bio": ["a\\rb"], "n": [1]}))
     'bio,n\\n"a\\rb",1\\n'
     """
+    if isinstance(frame, ResultTable):
+        return _table_csv(frame, sep)
     safe = _neutralized(frame)
     safe.columns = [str(neutralize_cell(str(c))) for c in safe.columns]
     if not _has_carriage_return(safe):
@@ -104,7 +117,33 @@ def to_csv(frame: pd.DataFrame, sep: str = ",") -> str:
     return "\n".join(lines) + "\n"
 
 
+def _table_csv(table: ResultTable, sep: str) -> str:
+    """:func:`to_csv` of a :class:`ResultTable`: the text pandas' ``to_csv`` writes for its frame."""
+    import csv
+
+    columns = []
+    for name in table.names:
+        values = table.values(name)
+        if table.kind(name) in ("float64", "Float64"):
+            columns.append(["" if v is None or v != v else repr(float(v)) for v in values])
+        elif table.is_numeric(name) or table.kind(name) == "bool":
+            columns.append(["" if v is None else str(v) for v in values])
+        else:
+            columns.append(["" if v is None else str(neutralize_cell(str(v))) for v in values])
+    header = [str(neutralize_cell(str(c))) for c in table.names]
+    rows = list(zip(*columns)) if columns else []
+    if any("\r" in cell for row in rows for cell in row):
+        return "\n".join(sep.join(_quote_cell(c, sep) for c in row) for row in [header, *rows]) + "\n"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=sep, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
 def _has_carriage_return(frame: pd.DataFrame) -> bool:
+    import pandas as pd
+
     for column in frame.columns:
         series = frame[column]
         textual = not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series))
@@ -114,7 +153,7 @@ def _has_carriage_return(frame: pd.DataFrame) -> bool:
 
 
 def _quote_cell(value: object, sep: str) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return ""
     text = str(value)
     if any(ch in text for ch in (sep, '"', "\n", "\r")):
@@ -122,7 +161,22 @@ def _quote_cell(value: object, sep: str) -> str:
     return text
 
 
+def _missing(value: object) -> bool:
+    """``None``, NaN, or pandas' ``NA``/``NaT`` (recognized without importing pandas)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
 def _json_value(value: object) -> object:
+    if value is None:
+        return None
+    if type(value) in (str, int, bool):  # what a ResultTable holds: no pandas needed
+        return value
+    if type(value) is float:
+        return None if math.isnan(value) or math.isinf(value) else value
+    import pandas as pd
+
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, (np.integer,)):
@@ -138,7 +192,10 @@ def _json_value(value: object) -> object:
     return value
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
+def _records(frame: pd.DataFrame | ResultTable) -> list[dict]:
+    if isinstance(frame, ResultTable):
+        names = frame.names
+        return [{c: _json_value(v) for c, v in zip(names, row)} for row in zip(*(frame.values(n) for n in names))]
     columns = [str(c) for c in frame.columns]
     return [
         {c: _json_value(v) for c, v in zip(columns, row)}
@@ -159,12 +216,11 @@ def to_ndjson(frame: pd.DataFrame) -> str:
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def _format_column(name: str, series: pd.Series) -> list[str]:
-    values = series.tolist()
+def _format_column(name: str, values: list) -> list[str]:
     out = []
     is_share = name.endswith(("_share", "_rate")) or name in ("share",)
     for value in values:
-        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        if _missing(value):
             out.append("")
         elif isinstance(value, (bool, np.bool_)):
             out.append("yes" if value else "no")
@@ -208,17 +264,24 @@ def to_table(frame: pd.DataFrame, width: int = 80) -> str:
     if frame.empty:
         return "(no rows)"
     hidden: list[str] = []
+    columns = frame.names if isinstance(frame, ResultTable) else list(frame.columns)
     preferred = frame.attrs.get("table_columns")
     if preferred:
-        keep = [c for c in preferred if c in frame.columns]
-        hidden = [str(c) for c in frame.columns if c not in keep]
-        frame = frame[keep]
-    names = [str(c) for c in frame.columns]
-    cells = [_format_column(n, frame[c]) for n, c in zip(names, frame.columns)]
-    numeric = [
-        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
-        for c in frame.columns
-    ]
+        keep = [c for c in preferred if c in columns]
+        hidden = [str(c) for c in columns if c not in keep]
+        columns = keep
+    names = [str(c) for c in columns]
+    if isinstance(frame, ResultTable):
+        cells = [_format_column(n, frame.values(c)) for n, c in zip(names, columns)]
+        numeric = [frame.is_numeric(c) for c in columns]
+    else:
+        import pandas as pd
+
+        cells = [_format_column(n, frame[c].tolist()) for n, c in zip(names, columns)]
+        numeric = [
+            pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+            for c in columns
+        ]
     value_widths = [max([1] + [len(v) for v in values]) for values in cells]
     one_line = [max(len(n), w) for n, w in zip(names, value_widths)]
     two_line = [max(max(len(p) for p in _split_header(n)), w) for n, w in zip(names, value_widths)]
@@ -266,7 +329,7 @@ def to_table(frame: pd.DataFrame, width: int = 80) -> str:
     return "\n".join(lines)
 
 
-def write_frame(frame: pd.DataFrame, out: str | None = None, fmt: str | None = None) -> None:
+def write_frame(frame: pd.DataFrame | ResultTable, out: str | None = None, fmt: str | None = None) -> None:
     """Write ``frame`` to ``out`` (a path, ``-`` or ``None`` for stdout) as ``fmt``.
 
     Files are written to a temporary name and renamed, so a failed write never
@@ -299,7 +362,16 @@ def write_frame(frame: pd.DataFrame, out: str | None = None, fmt: str | None = N
         atomic_write_bytes(out, text.encode("utf-8"))
 
 
-def _parquet_bytes(frame: pd.DataFrame) -> bytes:
+def _parquet_bytes(frame: pd.DataFrame | ResultTable) -> bytes:
+    if isinstance(frame, ResultTable):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        sink = pa.BufferOutputStream()
+        pq.write_table(frame.to_arrow(), sink)
+        return sink.getvalue().to_pybytes()
+    import pandas as pd
+
     buffer = io.BytesIO()
     clean = frame.copy()
     for column in clean.columns:

@@ -15,7 +15,9 @@ needs. The package's modules, each one concept:
 * :mod:`~graphkit.workspace.snapshot` — reading one generation (base + segments);
 * :mod:`~graphkit.workspace.history` — follows current at a date, attributes as loaded by a date;
 * :mod:`~graphkit.workspace.datafiles` — the on-disk files and rules for other engines;
-* :mod:`~graphkit.workspace.storage` — atomic files, checksums, fault injection.
+* :mod:`~graphkit.workspace.files` — atomic files, checksums, fault injection;
+* :mod:`~graphkit.workspace.storage` — Parquet files and times;
+* :mod:`~graphkit.workspace.columns` — the base's account columns as NumPy files (the cold read path).
 """
 
 from graphkit.workspace.core import DEFAULT_WORKSPACE, Workspace, open_workspace

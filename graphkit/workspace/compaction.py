@@ -19,6 +19,9 @@ A base folder holds the whole state, with ids ``0..n-1``:
     history that "as last loaded by a date" reads).
 ``out_indptr.npy``, ``out_indices.npy``, ``in_indptr.npy``, ``in_indices.npy``
     the follows as CSR in both directions, opened memory-mapped.
+``columns/``
+    the keys (offsets and bytes), ``observed`` and the declared counts as NumPy
+    files: a cold query reads these, not the Parquet (:mod:`graphkit.workspace.columns`).
 ``sources.parquet``, ``tables/NAME.parquet``, ``meta.json``
     the source log, the extra tables (``aliases`` resolved), meta documents.
 
@@ -44,9 +47,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from graphkit.account_columns import NUMERIC_COLUMNS
 from graphkit.graph import FollowGraph
 from graphkit.progress import Progress
 from graphkit.workspace.accounts import apply_account_events
+from graphkit.workspace.columns import write_columns
 from graphkit.workspace.delta import Delta
 from graphkit.workspace.follows import Spells, csr_from_sorted_codes, decode, encode, replay
 from graphkit.workspace.history import account_history, base_spells
@@ -178,6 +183,7 @@ def compact_into(snapshot: Snapshot, delta: Delta | None, folder: Path, progress
     with pa.OSFile(str(folder / KEYS_FILE), "wb") as sink, pa.ipc.new_file(sink, keys.schema) as writer:
         writer.write_table(keys)
     written.append(KEYS_FILE)
+    written += _write_account_columns(folder, accounts, keys.column("key"))
     fault_point("staging")
     fault_point("compacting")
     src, dst = decode(current.codes)
@@ -232,6 +238,21 @@ def compact_into(snapshot: Snapshot, delta: Delta | None, folder: Path, progress
     bar.advance(1)
     return {"files": written, "accounts": n, "follows": graph.n_follows,
             "observed": int(graph.observed.sum()), "tables": sorted(tables)}
+
+
+def _write_account_columns(folder: Path, accounts: pd.DataFrame, keys: pa.ChunkedArray) -> list[str]:
+    """The NumPy account columns of the cold read path (:mod:`graphkit.workspace.columns`)."""
+    keys = keys.combine_chunks() if keys.num_chunks != 1 else keys.chunk(0)
+    n = len(keys)
+    _, offsets, data = keys.buffers()
+    offsets = np.frombuffer(offsets, dtype=np.int64)[keys.offset:keys.offset + n + 1] if n else np.zeros(1, np.int64)
+    observed = accounts["observed"].to_numpy(dtype=bool) if "observed" in accounts.columns else np.zeros(n, bool)
+    numeric = {
+        name: (pd.to_numeric(accounts[name], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+               if name in accounts.columns else np.full(n, np.nan))
+        for name in NUMERIC_COLUMNS
+    }
+    return write_columns(folder, offsets, data if data is not None else b"", observed, numeric)
 
 
 def _history(snapshot: Snapshot, events: pd.DataFrame | None, remap: np.ndarray | None) -> pa.Table | None:

@@ -40,16 +40,14 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from graphkit.clock import now_iso
 from graphkit.errors import WorkspaceError
 from graphkit.graph import FollowGraph
 from graphkit.progress import Progress
-from graphkit.tables import LoadReport, SourceTables
-from graphkit.workspace.compaction import compact_into, should_compact
-from graphkit.workspace.delta import Delta, DeltaBuilder
+from graphkit.workspace.columns import open_graph
+from graphkit.workspace.files import fault_point, fsync_dir, os_error, seal, write_json_atomic
 from graphkit.workspace.locking import READERS, ReaderPin, held_generations, write_lock
 from graphkit.workspace.manifest import (
     MANIFEST,
@@ -58,9 +56,13 @@ from graphkit.workspace.manifest import (
     live_folders,
     read_manifest,
 )
-from graphkit.workspace.segments import SegmentData, plan_merge, read_segment, write_segment
-from graphkit.workspace.snapshot import Snapshot, source_key
-from graphkit.workspace.storage import fault_point, fsync_dir, os_error, seal, write_json_atomic
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from graphkit.tables import LoadReport, SourceTables
+    from graphkit.workspace.delta import Delta
+    from graphkit.workspace.snapshot import Snapshot
 
 __all__ = ["Workspace", "open_workspace", "DEFAULT_WORKSPACE"]
 
@@ -91,6 +93,7 @@ class Workspace:
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
         self._snapshot: Snapshot | None = None
+        self._manifest: dict | None = None
         self._pin: ReaderPin | None = None
         self._graph: FollowGraph | None = None
         self._tables: dict[str, pd.DataFrame] = {}
@@ -107,6 +110,7 @@ class Workspace:
     def close(self) -> None:
         """Forget what was read and release the pinned generation."""
         self._snapshot = None
+        self._manifest = None
         self._graph = None
         self._tables = {}
         if self._pin is not None:
@@ -118,10 +122,9 @@ class Workspace:
         self.close()
 
     # -- the pinned generation -----------------------------------------------------------------
-    @property
-    def snapshot(self) -> Snapshot:
-        """The generation this workspace reads (pinned on first use)."""
-        if self._snapshot is None:
+    def _pinned(self) -> dict:
+        """The manifest of the generation this workspace reads (pinned on first use)."""
+        if self._manifest is None:
             manifest = read_manifest(self.path)
             for _ in range(100):
                 if manifest.get("base") is None:
@@ -135,33 +138,43 @@ class Workspace:
                     break
                 pin.release()
                 manifest = again
-            self._snapshot = Snapshot(self.path, manifest)
+            self._manifest = manifest
+        return self._manifest
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The generation this workspace reads (pinned on first use)."""
+        if self._snapshot is None:
+            from graphkit.workspace.snapshot import Snapshot
+
+            self._snapshot = Snapshot(self.path, self._pinned())
         return self._snapshot
 
     @property
     def manifest(self) -> dict:
         """The manifest of the pinned generation (an empty one for a new workspace)."""
-        return self.snapshot.manifest
+        return self._pinned()
 
     @property
     def is_empty(self) -> bool:
         """Whether the pinned generation holds no account (nothing loaded, or only crawl state)."""
-        return self.snapshot.is_empty or self.snapshot.n_accounts == 0
+        manifest = self._pinned()
+        return manifest.get("base") is None or int(manifest["counts"]["accounts"]) == 0
 
     @property
     def generation(self) -> int:
         """The number of the pinned generation (0: nothing committed); each commit adds one."""
-        return self.snapshot.generation
+        return int(self._pinned().get("generation", 0))
 
     @property
     def updated(self) -> str | None:
         """When the pinned generation was committed (ISO 8601, UTC), ``None`` if never."""
-        return self.snapshot.manifest.get("updated")
+        return self._pinned().get("updated")
 
     @property
     def counts(self) -> dict[str, int]:
         """``{"accounts", "follows", "observed"}`` of the pinned generation, without reading data."""
-        return {k: int(v) for k, v in self.snapshot.manifest["counts"].items()}
+        return {k: int(v) for k, v in self._pinned()["counts"].items()}
 
     def changed(self) -> bool:
         """Whether a commit has replaced the pinned generation since (one small file read).
@@ -189,14 +202,22 @@ class Workspace:
     # -- reading -------------------------------------------------------------------------
     @property
     def graph(self) -> FollowGraph:
-        """The workspace's :class:`FollowGraph` (base CSR memory-mapped, recent loads spliced in)."""
+        """The workspace's :class:`FollowGraph` (base CSR memory-mapped, recent loads spliced in).
+
+        A generation that is a base alone is opened from NumPy files
+        (:func:`~graphkit.workspace.columns.open_graph`: no pandas, no pyarrow);
+        its accounts DataFrame is built on first use.
+        """
         if self._graph is None:
-            self._graph = self.snapshot.graph()
+            self._graph = (open_graph(self.path, self._pinned(), frame=lambda: self.snapshot.accounts())
+                           or self.snapshot.graph())
         return self._graph
 
     def table(self, name: str) -> pd.DataFrame:
         """An extra table (e.g. ``circles``); empty if no source gave one."""
         if name not in self._tables:
+            import pandas as pd
+
             self._tables[name] = self.snapshot.table(name) if name in self.snapshot.table_names() else pd.DataFrame()
         return self._tables[name]
 
@@ -246,10 +267,13 @@ class Workspace:
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Snapshot]:
         """Under the write lock: the current generation, checked, orphans removed."""
+        from graphkit.workspace.snapshot import Snapshot
+
         with self.lock():
             self.close()
             snapshot = Snapshot(self.path, read_manifest(self.path))
             self._snapshot = snapshot
+            self._manifest = snapshot.manifest
             snapshot.verify()
             snapshot.check_counts()
             if not snapshot.is_empty:  # the arrays' headers: damage the sizes do not show
@@ -277,6 +301,11 @@ class Workspace:
         store (or, with ``None``, remove) in the same update; see :meth:`meta`.
         Returns one report per source.
         """
+        from graphkit.tables import LoadReport
+        from graphkit.workspace.compaction import should_compact
+        from graphkit.workspace.delta import DeltaBuilder
+        from graphkit.workspace.snapshot import source_key
+
         documents = {name: None if doc is None else json.loads(json.dumps(doc)) for name, doc in (meta or {}).items()}
         with self._writing() as snapshot:
             builder = DeltaBuilder(snapshot, snapshot.generation + 1, now_iso())
@@ -326,6 +355,8 @@ class Workspace:
     @staticmethod
     def _latest_fingerprints(snapshot: Snapshot, sources: Sequence[SourceTables]) -> dict[str, str]:
         """``source key -> fingerprint`` of the latest load of each source among ``sources``."""
+        from graphkit.workspace.snapshot import source_key
+
         wanted = {source_key(s.path, s.fingerprint.get("kind"), s.fingerprint.get("owner"))
                   for s in sources if s.fingerprint}
         if not wanted or snapshot.is_empty:
@@ -359,6 +390,8 @@ class Workspace:
             raise
 
     def _write_segment(self, snapshot: Snapshot, delta: Delta) -> dict:
+        from graphkit.workspace.segments import SegmentData, plan_merge, read_segment, write_segment
+
         manifest = snapshot.manifest
         segments = list(manifest["segments"])
         absorbed, level = plan_merge([s["level"] for s in segments])
@@ -386,6 +419,8 @@ class Workspace:
         return self._swap(manifest, new, retiring=[s["name"] for s in merging], written=name)
 
     def _write_base(self, snapshot: Snapshot, delta: Delta | None, progress: Progress | None) -> dict:
+        from graphkit.workspace.compaction import compact_into
+
         # a new base is rebuilt from every file: never from damaged ones (checksums, not only sizes)
         snapshot.verify(deep=True)
         manifest = snapshot.manifest

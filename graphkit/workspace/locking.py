@@ -39,7 +39,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from graphkit.errors import WorkspaceLocked
-from graphkit.workspace.storage import os_error
+from graphkit.workspace.files import os_error
 
 __all__ = ["write_lock", "ReaderPin", "held_generations", "READERS"]
 

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from graphkit.errors import WorkspaceError
-from graphkit.workspace.storage import read_json
+from graphkit.workspace.files import read_json
 
 __all__ = [
     "SCHEMA_VERSION", "MANIFEST", "empty_manifest", "manifest_problem", "read_manifest", "live_folders",
