@@ -39,7 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["SIZES", "generate", "ensure_dataset", "DATA_DIR", "GENERATOR_VERSION"]
+__all__ = ["SIZES", "generate", "ensure_dataset", "DATA_DIR", "GENERATOR_VERSION", "NICHES", "zipf_ranks", "follow_targets",
+           "cached_meta"]
 
 #: Target number of follows of each size.
 SIZES = {"XS": 100_000, "S": 1_000_000, "M": 10_000_000, "L": 40_000_000}
@@ -69,7 +70,7 @@ def _unique(values: np.ndarray) -> np.ndarray:
     return values[keep]
 
 
-def _zipf_ranks(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
+def zipf_ranks(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
     """``size`` ranks in ``[0, n)`` with ``P(r) ~ 1 / (r + 1)`` (continuous inverse CDF)."""
     return np.minimum(np.exp(rng.random(size) * np.log(n + 1.0)).astype(np.int64) - 1, n - 1)
 
@@ -98,17 +99,17 @@ def _as_written(rng: np.random.Generator, handles: list[str]) -> list[str]:
     return out
 
 
-def _follow_targets(rng, sources, n_src, pool, niche_of_source):
+def follow_targets(rng, sources, n_src, pool, niche_of_source):
     """The followee id of every follow of ``sources`` (with repeats; deduplicated later)."""
     k = len(NICHES)
     size = len(sources)
     kind = rng.random(size)
     out = np.empty(size, dtype=np.int64)
     glob = kind < 0.45
-    out[glob] = n_src + _zipf_ranks(rng, pool, int(glob.sum()))
+    out[glob] = n_src + zipf_ranks(rng, pool, int(glob.sum()))
     niche = (kind >= 0.45) & (kind < 0.80)
     per_niche = pool // k
-    ranks = _zipf_ranks(rng, per_niche, int(niche.sum()))
+    ranks = zipf_ranks(rng, per_niche, int(niche.sum()))
     # niche j's pool is the pool ids congruent to j modulo k, most popular first
     out[niche] = n_src + ranks * k + niche_of_source[sources[niche]]
     friend = kind >= 0.80
@@ -144,7 +145,7 @@ def generate(size: str, seed: int = 7, folder: Path | None = None) -> Path:
     brand_big = n_src + 2003
 
     src = np.repeat(np.arange(n_src, dtype=np.int64), degree)
-    dst = _follow_targets(rng, src, n_src, pool, niche_of_source)
+    dst = follow_targets(rng, src, n_src, pool, niche_of_source)
     extra_src = np.concatenate([
         rng.choice(n_src, size=brand_small_size, replace=False),
         rng.choice(n_src, size=brand_big_size, replace=False),
@@ -162,7 +163,7 @@ def generate(size: str, seed: int = 7, folder: Path | None = None) -> Path:
         if missing <= 0:
             break
         more_src = rng.choice(n_src, size=int(missing * 1.3) + 10, p=degree / degree.sum())
-        more_dst = _follow_targets(rng, more_src, n_src, pool, niche_of_source)
+        more_dst = follow_targets(rng, more_src, n_src, pool, niche_of_source)
         codes = _unique(np.concatenate([codes, (more_src << 32) | more_dst]))
         codes = codes[(codes >> 32) != (codes & 0xFFFFFFFF)]
     if len(codes) > target:
@@ -242,16 +243,24 @@ def generate(size: str, seed: int = 7, folder: Path | None = None) -> Path:
     return folder
 
 
-def ensure_dataset(size: str, seed: int = 7) -> tuple[Path, dict]:
-    """The dataset folder of ``size`` and its metadata, generated once and cached."""
-    folder = DATA_DIR / f"{size}-seed{seed}"
+def cached_meta(folder: Path, version: int) -> dict | None:
+    """The metadata of a dataset generated into ``folder`` by generator ``version``, if complete."""
     meta_file = folder / "meta.json"
     if meta_file.exists():
         meta = json.loads(meta_file.read_text())
-        if meta.get("generator_version") == GENERATOR_VERSION and (folder / "follows.csv").exists():
-            return folder, meta
-    generate(size, seed, folder)
-    return folder, json.loads(meta_file.read_text())
+        if meta.get("generator_version") == version and (folder / "follows.csv").exists():
+            return meta
+    return None
+
+
+def ensure_dataset(size: str, seed: int = 7) -> tuple[Path, dict]:
+    """The dataset folder of ``size`` and its metadata, generated once and cached."""
+    folder = DATA_DIR / f"{size}-seed{seed}"
+    meta = cached_meta(folder, GENERATOR_VERSION)
+    if meta is None:
+        generate(size, seed, folder)
+        meta = cached_meta(folder, GENERATOR_VERSION)
+    return folder, meta
 
 
 def main() -> None:
