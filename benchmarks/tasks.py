@@ -161,6 +161,7 @@ def memory_graphkit(job: Job) -> dict:
 
     before, _ = rss_bytes()
     graph = open_workspace(job.workspace).graph
+    graph.accounts  # noqa: B018  (the accounts DataFrame an API session builds; a cold query does not)
     # touch every array, as a query over the whole graph does
     total = 0
     for array in (graph.out_indptr, graph.out_indices, graph.in_indptr, graph.in_indices):

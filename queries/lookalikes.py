@@ -13,8 +13,10 @@ whom else they follow, so only they can be compared fairly). Then
 ``shared`` for every account at once is one gather of the followees of ``A(S)``
 and a ``bincount``; ``|A(C)|`` is the observed in-degree: the in-degree less a
 ``bincount`` over the follows of unobserved accounts (usually few), or a
-``bincount`` over those of observed accounts. With ``top``, the ranking is done
-in numpy and only the rows shown are built. No Python loop over accounts.
+``bincount`` over those of observed accounts. The ranking is done in numpy and
+only the rows shown are built, as a :class:`~queries.result_table.ResultTable`
+(what the CLI writes, without pandas); :func:`lookalikes` returns its DataFrame.
+No Python loop over accounts.
 
 Examples
 --------
@@ -33,18 +35,30 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from graphkit.errors import QueryError
 from graphkit.graph import FollowGraph
 from graphkit.tiers import TierScheme, resolve_tiers
 from queries.audience import audience, observed_in_degree
 from queries.ranking import top_rows
+from queries.result_table import (
+    ResultTable,
+    category_column,
+    float_column,
+    int_column,
+    masked_column,
+    text_column,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = [
     "lookalikes",
+    "lookalikes_table",
     "similarity",
     "METRICS",
     "check_lookalikes_options",
@@ -167,6 +181,28 @@ def lookalikes(
         Bad options; the seed has no followers, or none of them is observed;
         no account is left after the filters (the message says which filter).
     """
+    return lookalikes_table(graph, seed, metric=metric, min_audience=min_audience, min_shared=min_shared,
+                            top=top, tiers=tiers, tier_scheme=tier_scheme).to_pandas()
+
+
+def lookalikes_table(
+    graph: FollowGraph,
+    seed: str,
+    *,
+    metric: str = "jaccard",
+    min_audience: int = 5,
+    min_shared: int = 1,
+    top: int | None = None,
+    tiers: Sequence[str] | None = None,
+    tier_scheme: TierScheme | None = None,
+) -> ResultTable:
+    """:func:`lookalikes` as a :class:`~queries.result_table.ResultTable` (no pandas): same
+    options, rows, order and ``attrs``.
+
+    >>> g = FollowGraph.from_pairs([("f1", "seed"), ("f2", "seed"), ("f1", "twin"), ("f2", "twin")])
+    >>> lookalikes_table(g, "seed", min_audience=1).values("account")
+    ['twin']
+    """
     scheme = check_lookalikes_options(
         metric=metric, min_audience=min_audience, min_shared=min_shared, top=top, tiers=tiers,
         tier_scheme=tier_scheme,
@@ -183,41 +219,22 @@ def lookalikes(
         raise nothing_large_enough(aud.brand, min_audience)
     score = np.zeros(graph.n_accounts, dtype=np.float64)
     score[candidates] = similarity(shared[candidates], aud.n_observed, sizes[candidates], metric)
-    if top is None:
-        table = _frame(graph, candidates, score, shared, sizes, scheme)
-        if tiers:
-            table = table[table["tier"].isin(list(tiers))]
-    else:
-        # rank in numpy and build rows only for the winners; same rows and order as below
-        if tiers:
-            tier = scheme.assign(graph.attribute("followers_count").iloc[candidates].to_numpy())
-            candidates = candidates[np.asarray(tier.isin(list(tiers)), dtype=bool)]
-        chosen = top_rows(graph, candidates, [score[candidates], shared[candidates]], top)
-        table = _frame(graph, chosen, score, shared, sizes, scheme)
-    if tiers and table.empty:
-        raise nothing_in_tier(aud.brand, tiers)
-    if top is None:
-        table = table.sort_values(
-            ["score", "shared", "account"], ascending=[False, False, True], kind="stable"
-        )
-    table.insert(0, "rank", np.arange(1, len(table) + 1))
-    table = table.reset_index(drop=True)
-    table.attrs.update({"seed": aud.brand, "metric": metric, "seed_audience": aud.n_observed,
-                        "seed_followers": aud.n_followers})
-    return table
-
-
-def _frame(
-    graph: FollowGraph, ids: np.ndarray, score: np.ndarray, shared: np.ndarray, sizes: np.ndarray,
-    scheme: TierScheme,
-) -> pd.DataFrame:
-    """The lookalike columns (no ``rank``) of accounts ``ids``, in the order given."""
-    followers_count = graph.attribute("followers_count").iloc[ids]
-    return pd.DataFrame({
-        "account": graph.keys_of(ids),
-        "score": score[ids],
-        "shared": shared[ids].astype(np.int64),
-        "audience": sizes[ids].astype(np.int64),
-        "tier": scheme.assign(followers_count.to_numpy()),
-        "followers_count": pd.array(followers_count.to_numpy(), dtype="Int64"),
-    })
+    if tiers:
+        labels = scheme.labels(graph.numeric("followers_count")[candidates])
+        candidates = candidates[np.isin(labels, list(tiers))]
+        if len(candidates) == 0:
+            raise nothing_in_tier(aud.brand, tiers)
+    # rank in numpy and build rows only for the winners
+    chosen = top_rows(graph, candidates, [score[candidates], shared[candidates]],
+                      len(candidates) if top is None else top)
+    followers_count = graph.numeric("followers_count")[chosen]
+    return ResultTable({
+        "rank": int_column(np.arange(1, len(chosen) + 1)),
+        "account": text_column(graph.keys_of(chosen)),
+        "score": float_column(score[chosen]),
+        "shared": int_column(shared[chosen]),
+        "audience": int_column(sizes[chosen]),
+        "tier": category_column(scheme.labels(followers_count), scheme.all_names),
+        "followers_count": masked_column(followers_count, "Int64"),
+    }, attrs={"seed": aud.brand, "metric": metric, "seed_audience": aud.n_observed,
+              "seed_followers": aud.n_followers})

@@ -19,11 +19,11 @@ from graphkit.cli.options import positive_int, report_format_options
 __all__ = ["neo4j", "backend_option", "query_backend", "BACKEND_QUERIES"]
 
 #: query name -> (in-memory "module:function", Neo4j function in queries.neo4j_backend); the in-memory
-#: affinity returns a ResultTable (written without pandas), the others DataFrames
+#: affinity and lookalikes return ResultTables (written without pandas), the others DataFrames
 BACKEND_QUERIES: dict[str, tuple[str, str]] = {
     "affinity": ("queries.affinity:affinity_table", "affinity"),
     "expand": ("queries.expand:expand", "expand"),
-    "lookalikes": ("queries.lookalikes:lookalikes", "lookalikes"),
+    "lookalikes": ("queries.lookalikes:lookalikes_table", "lookalikes"),
     "advocates": ("queries.advocates:advocates", "advocates"),
 }
 

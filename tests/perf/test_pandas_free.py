@@ -1,6 +1,6 @@
 """The cold command path imports no pandas, and gives what the pandas path gives.
 
-``graphkit affinity`` computes on NumPy and writes a :class:`ResultTable`; the
+``graphkit affinity`` and ``graphkit lookalikes`` compute on NumPy and write a :class:`ResultTable`; the
 workspace opens a base from NumPy files and builds the accounts DataFrame only
 when asked. These tests hold the three promises: the process never imports
 pandas (checked in ``sys.modules`` of a real subprocess, per output format), the
@@ -49,9 +49,10 @@ def _run_probe(args: list[str], cwd: Path) -> dict:
     return json.loads(line[len("MODULES "):])
 
 
+@pytest.mark.parametrize("command", ["affinity", "lookalikes"])
 @pytest.mark.parametrize("fmt", ["table", "csv", "json", "ndjson", "parquet"])
-def test_affinity_command_never_imports_pandas(demo_workspace, tmp_path, fmt):
-    args = ["-w", str(demo_workspace), "affinity", "acme", "--top", "5"]
+def test_query_command_never_imports_pandas(demo_workspace, tmp_path, fmt, command):
+    args = ["-w", str(demo_workspace), command, "acme", "--top", "5"]
     args += ["--out", str(tmp_path / "a.parquet")] if fmt == "parquet" else ["--format", fmt]
     result = _run_probe(args, tmp_path)
     assert result["code"] == 0
@@ -88,8 +89,10 @@ def graphs(demo_workspace, snap_graph):
 
 
 def test_writers_give_the_pandas_text_for_a_result_table(graphs, tmp_path):
+    from queries.lookalikes import lookalikes_table
+
     for graph, brand in graphs:
-        for table in _tables(graph, brand):
+        for table in [*_tables(graph, brand), lookalikes_table(graph, brand, top=30, metric="cosine")]:
             frame = table.to_pandas()
             for write in (to_csv, to_json, to_ndjson, to_table):
                 assert write(table) == write(frame), write.__name__
@@ -146,6 +149,18 @@ def test_deferred_accounts_table_is_the_snapshot_frame(demo_workspace):
         stored = open_workspace(demo_workspace).graph.numeric(name)
         from_frame = pd.to_numeric(graph.accounts[name], errors="coerce").to_numpy("float64", na_value=float("nan"))
         assert pd.Series(stored).equals(pd.Series(from_frame))
+
+
+@pytest.mark.parametrize("options", [dict(top=20), dict(), dict(top=5, metric="overlap", tiers=["mid", "micro"])])
+def test_lookalikes_frames_equal_with_a_deferred_or_a_built_accounts_table(demo_workspace, options):
+    from queries.lookalikes import lookalikes
+
+    lazy = open_workspace(demo_workspace).graph
+    got = lookalikes(lazy, "acme", **options)
+    assert not lazy.frame_built
+    want = lookalikes(_eager(open_workspace(demo_workspace).graph), "acme", **options)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert got.attrs == want.attrs
 
 
 def test_unknown_brand_still_suggests_close_keys(demo_workspace):
