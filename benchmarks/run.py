@@ -36,6 +36,7 @@ from benchmarks.processes import (
     replace_block,
     run_cold,
     spawn,
+    spawn_usage,
 )
 
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -93,11 +94,28 @@ def ensure_workspace(size: str, dataset: Path) -> Path:
     if marker.exists() and marker.read_text() == WORKSPACE_LAYOUT and (workspace / "manifest.json").exists():
         return workspace
     shutil.rmtree(workspace, ignore_errors=True)
-    for kind, name in (("edges", "follows.csv"), ("profiles", "profiles.csv")):
-        spawn(graphkit_cmd("-w", str(workspace), "load", kind, str(dataset / name)))
-    spawn(graphkit_cmd("-w", str(workspace), "compact"))
+    steps = []
+    for argv in (*(graphkit_cmd("-w", str(workspace), "load", kind, str(dataset / name))
+                   for kind, name in (("edges", "follows.csv"), ("profiles", "profiles.csv"))),
+                 graphkit_cmd("-w", str(workspace), "compact")):
+        run = spawn_usage(argv)
+        steps.append({"argv": argv[3:6], "wall": run["wall"], "cpu": run["cpu"], "peak_rss": run["peak_rss"],
+                      "at": time.strftime("%Y-%m-%d %H:%M"), "load_average": [round(x, 2) for x in os.getloadavg()]})
+    (dataset / "workspace.build.json").write_text(json.dumps(steps, indent=1) + "\n")
     marker.write_text(WORKSPACE_LAYOUT)
     return workspace
+
+
+def build_load_row(dataset: Path) -> dict | None:
+    """The ``graphkit load edges`` step of the workspace build as a load row (XL measures its
+    200 M-follow load once, there, rather than loading twice)."""
+    file = dataset / "workspace.build.json"
+    if not file.exists():
+        return None
+    step = json.loads(file.read_text())[0]
+    return {"times": [step["wall"]], "median": step["wall"], "cpu_median": step["cpu"], "peak_rss": step["peak_rss"],
+            "answer": None, "source": f"the workspace build's `graphkit load edges` ({step['at']}, load average "
+                                      f"{' / '.join(map(str, step['load_average']))})"}
 
 
 def _disk_bytes(workspace: Path) -> int:
@@ -141,8 +159,10 @@ def measure_size(size: str, repeat: int, engines: set[str], log) -> dict:
             return False  # XL measures graphkit against its memory budgets, not against others
         return engine == "graphkit" or engine in engines
 
-    load_processes = 1 if xl else repeat if size != "L" else max(1, min(repeat, 2))
-    for engine in ("graphkit", "duckdb", "duckdb-file"):
+    load_processes = repeat if size != "L" else max(1, min(repeat, 2))
+    if xl and build_load_row(dataset):
+        record("load", "graphkit", build_load_row(dataset))
+    for engine in ("graphkit", "duckdb", "duckdb-file") if not xl or not build_load_row(dataset) else ():
         if want(engine.split("-")[0]):
             options = {"database": "file"} if engine == "duckdb-file" else {}
             record("load", engine, run_task(f"load/{engine}", dataset, workspace, scratch,
@@ -413,6 +433,9 @@ def render(results: dict) -> str:
             "",
             f"### {size}: {meta['follows']:,} follows",
             "",
+            *([f"Measured {data['measured']} with `{data['command']}`; load average (1/5/15 min) "
+               f"{' / '.join(map(str, data['load_before']))} at the start, "
+               f"{' / '.join(map(str, data['load_after']))} at the end.", ""] if "measured" in data else []),
             f"{meta['accounts']:,} accounts, {meta['observed_accounts']:,} observed (median following "
             f"{meta['following_median']:.0f}, max {meta['following_max']:,}); brand_10k has "
             f"{meta['brands']['brand_10k']:,} followers, brand_100k {meta['brands']['brand_100k']:,}; "
@@ -462,6 +485,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--engines", default="duckdb,igraph,networkx",
                         help="references to measure beside graphkit (networkx runs on S only)")
     parser.add_argument("--no-report", action="store_true", help="print only; leave docs/ alone")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the sizes this run does not measure from docs/benchmarks.json (each "
+                             "size's section says when and under which load it was measured)")
     parser.add_argument("--render-only", action="store_true",
                         help="measure nothing: rewrite docs/benchmarks.md from docs/benchmarks.json")
     args = parser.parse_args(argv)
@@ -486,7 +512,10 @@ def main(argv: list[str] | None = None) -> None:
         results["peak_check"]["small_peak"] / 2**20, results["peak_check"]["large_peak"] / 2**20))
     results["help"] = measure_help(max(args.repeat, 5), log)
     for size in sizes:
+        started = [round(x, 2) for x in os.getloadavg()]
         results["sizes"][size] = measure_size(size, args.repeat, engines, log)
+        results["sizes"][size].update(measured=time.strftime("%Y-%m-%d %H:%M"), command=results["command"],
+                                      load_before=started, load_after=[round(x, 2) for x in os.getloadavg()])
     threads = [r.get("threads") for s in results["sizes"].values() for r in s["rows"] if r.get("threads")]
     results["duckdb_threads"] = threads[0] if threads else None
     results["load_after"] = [round(x, 2) for x in os.getloadavg()]
@@ -494,6 +523,11 @@ def main(argv: list[str] | None = None) -> None:
     for v in verdicts(results):
         log(f"{'MET ' if v['met'] else 'MISS'} {v['row']}: {v['graphkit']} vs {v['reference']} {v['ratio']} ({v['note']})")
     if not args.no_report:
+        if args.keep and RAW.exists():
+            earlier = json.loads(RAW.read_text())
+            results["sizes"] = {**{k: v for k, v in earlier.get("sizes", {}).items() if k not in results["sizes"]},
+                                **results["sizes"]}
+            results["sizes"] = {k: results["sizes"][k] for k in [*SIZES, "XL"] if k in results["sizes"]}
         write_report(results)
         log(f"wrote {DOC.relative_to(ROOT)} and {RAW.relative_to(ROOT)}")
 

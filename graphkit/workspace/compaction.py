@@ -87,21 +87,57 @@ def should_compact(base: dict, pending: dict, n_segments: int) -> bool:
     )
 
 
-def _small(values: np.ndarray) -> pa.Array:
+#: Follows written to Parquet per part of this many rows: the Arrow copies of a part are
+#: transient (at 200 M follows whole-table copies cost gigabytes).
+PART_ROWS = 4_000_000
+
+
+def _constant(values: np.ndarray) -> bool:
+    return bool(len(values)) and values.min() == values.max()
+
+
+def _small(values: np.ndarray, constant: bool | None = None) -> pa.Array:
     """Small ints (``listed`` bits); a constant column as a one-value dictionary."""
     values = np.asarray(values, dtype=np.int8)
-    if len(values) and values.min() == values.max():
+    if _constant(values) if constant is None else constant:
         return pa.DictionaryArray.from_arrays(pa.array(np.zeros(len(values), dtype=np.int8)), pa.array(values[:1]))
     return pa.array(values)
 
 
-def _times(values: np.ndarray) -> pa.Array:
+def _times(values: np.ndarray, constant: bool | None = None) -> pa.Array:
     """Seconds as a timestamp column; a constant one is written as a one-value dictionary."""
     values = np.asarray(values, dtype=np.int64)
-    if len(values) and values.min() == values.max():
+    if _constant(values) if constant is None else constant:
         return pa.DictionaryArray.from_arrays(pa.array(np.zeros(len(values), dtype=np.int8)),
                                               pa.array(values[:1]).cast(TIMESTAMP))
     return pa.array(values).cast(TIMESTAMP)
+
+
+def _write_spells(spells: Spells, file: Path, times: tuple[str, ...]) -> None:
+    """``follower, followee``, the time columns ``times`` and ``listed`` of ``spells`` as one
+    Parquet file, written part by part (the same file as one table: a column constant over
+    all rows is a one-value dictionary in every part)."""
+    import pyarrow.parquet as pq
+
+    columns = {name: getattr(spells, name) for name in times}
+    constant = {name: _constant(values) for name, values in columns.items()}
+    listed_constant = _constant(spells.listed)
+    writer = None
+    try:
+        for start in range(0, max(len(spells.codes), 1), PART_ROWS):
+            part = slice(start, start + PART_ROWS)
+            src, dst = decode(spells.codes[part])
+            table = pa.table({
+                "follower": pa.array(src.astype(np.int32)), "followee": pa.array(dst.astype(np.int32)),
+                **{name: _times(values[part], constant[name]) for name, values in columns.items()},
+                "listed": _small(spells.listed[part], listed_constant),
+            })
+            if writer is None:
+                writer = pq.ParquetWriter(file, table.schema, compression="zstd")
+            writer.write_table(table)
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def _remap_spells(spells: Spells, remap: np.ndarray, combine: bool) -> Spells:
@@ -186,22 +222,12 @@ def compact_into(snapshot: Snapshot, delta: Delta | None, folder: Path, progress
     written += _write_account_columns(folder, accounts, keys.column("key"))
     fault_point("staging")
     fault_point("compacting")
-    src, dst = decode(current.codes)
-    write_table(pa.table({
-        "follower": pa.array(src, pa.int32()), "followee": pa.array(dst, pa.int32()),
-        "first_seen": _times(current.first_seen), "last_seen": _times(current.last_seen),
-        "listed": _small(current.listed),
-    }), folder / "follows.parquet")
+    _write_spells(current, folder / "follows.parquet", ("first_seen", "last_seen"))
     written.append("follows.parquet")
-    del src, dst, current
+    del current
     bar.advance(1)
     if len(closed):
-        src, dst = decode(closed.codes)
-        write_table(pa.table({
-            "follower": pa.array(src, pa.int32()), "followee": pa.array(dst, pa.int32()),
-            "first_seen": _times(closed.first_seen), "last_seen": _times(closed.last_seen),
-            "ended": _times(closed.ended), "listed": _small(closed.listed),
-        }), folder / "spells.parquet")
+        _write_spells(closed, folder / "spells.parquet", ("first_seen", "last_seen", "ended"))
         written.append("spells.parquet")
     for name, array in (("out_indptr", graph.out_indptr), ("out_indices", graph.out_indices),
                         ("in_indptr", graph.in_indptr), ("in_indices", graph.in_indices)):
