@@ -297,13 +297,16 @@ def affinity_counts_networkx(job: Job) -> dict:
 
 
 def affinity_graphkit(job: Job) -> dict:
+    import pandas as pd
+
     from queries.affinity import affinity
 
     graph = _graph(job)
 
     def run():
         table = affinity(graph, job.account, top=TOP)
-        return [(k, round(float(v), 9)) for k, v in zip(table["account"], table["lift_lower"])]
+        # no baseline (XL's brand_100k is followed by every observed account): lift_lower is <NA>
+        return [(k, None if v is pd.NA else round(float(v), 9)) for k, v in zip(table["account"], table["lift_lower"])]
 
     times, answer = _timed(run, job.repeat)
     return {"times": times, "answer": answer}
