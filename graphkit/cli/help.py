@@ -28,12 +28,19 @@ EXAMPLES_HEADING = "Examples:"
 class SummaryGroup(click.Group):
     """A group whose command list shows each command's whole first sentence."""
 
+    def command_summary(self, ctx: click.Context, name: str) -> str | None:
+        """What the command list shows beside ``name`` (``None``: not listed)."""
+        command = self.get_command(ctx, name)
+        if command is None or command.hidden:
+            return None
+        return command.get_short_help_str(limit=10_000)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
         for name in self.list_commands(ctx):
-            command = self.get_command(ctx, name)
-            if command is not None and not command.hidden:
-                rows.append((name, command.get_short_help_str(limit=10_000)))
+            summary = self.command_summary(ctx, name)
+            if summary is not None:
+                rows.append((name, summary))
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)

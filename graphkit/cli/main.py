@@ -54,21 +54,12 @@ class LazyGroup(SummaryGroup):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.lazy) + [c for c in super().list_commands(ctx) if c not in self.lazy]
 
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """The command list from :data:`~graphkit.cli.summaries.SUMMARIES`: ``--help`` imports
-        no command module (each costs 1–5 ms of click decorators); a command without a summary
-        is imported for its own."""
-        rows = []
-        for name in self.list_commands(ctx):
-            if name in SUMMARIES:
-                rows.append((name, SUMMARIES[name]))
-                continue
-            command = self.get_command(ctx, name)
-            if command is not None and not command.hidden:
-                rows.append((name, command.get_short_help_str(limit=10_000)))
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
+    def command_summary(self, ctx: click.Context, name: str) -> str | None:
+        """From :data:`~graphkit.cli.summaries.SUMMARIES`: ``--help`` imports no command module
+        (each costs 1–5 ms of click decorators); a command without a summary is imported."""
+        if name in SUMMARIES:
+            return SUMMARIES[name]
+        return super().command_summary(ctx, name)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:
