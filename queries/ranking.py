@@ -10,6 +10,7 @@ account key ascending, so equal scores always come out in the same order.
 
 Examples
 --------
+>>> import pandas as pd
 >>> table = pd.DataFrame({"account": ["b", "a", "c"], "score": [1.0, 1.0, None]})
 >>> order_rows(table, ["score"])["account"].tolist()
 ['a', 'b', 'c']

@@ -99,6 +99,7 @@ def to_csv(frame: pd.DataFrame, sep: str = ",") -> str:
     A cell holding a line break (``\\n`` or a lone ``\\r``) is quoted, so every
     record reads back as one row.
 
+    >>> import pandas as pd
     >>> to_csv(pd.DataFrame({"bio": ["a\\rb"], "n": [1]}))
     'bio,n\\n"a\\rb",1\\n'
     """
