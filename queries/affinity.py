@@ -94,6 +94,12 @@ __all__ = [
     "SORTS",
     "WEIGHTS",
     "DEFAULT_Z",
+    "sort_columns",
+    "why_empty",
+    "no_baseline_note",
+    "population_too_small",
+    "missing_counts_note",
+    "applied_sort",
 ]
 
 #: ``--sort`` values; the first is the default.
@@ -286,8 +292,7 @@ def affinity_scores(
             return AffinityScores(
                 **common, baseline=label, baseline_size=population, baseline_counts=None,
                 baseline_shares=None, lift=None, lift_lower=None,
-                note=f"no baseline: no account has a declared followers_count, so --population "
-                f"{population:,} gives no share (load profiles with `graphkit load profiles FILE`)",
+                note=no_baseline_note("population", population=population),
             )
         base_share = declared / population
         floor = 0.5 / population
@@ -305,10 +310,7 @@ def affinity_scores(
         members = np.flatnonzero(mask)
         label = _REST
         is_rest = True
-        why = (
-            f"no baseline: every observed account other than {aud.brand!r} follows it, so "
-            "nobody is left to compare with (use --baseline ACCOUNT or --population N)"
-        )
+        why = no_baseline_note("rest", brand=aud.brand)
     else:
         ref_id = graph.id_of(baseline)
         ref_key = str(graph.keys_of([ref_id])[0])
@@ -318,12 +320,7 @@ def affinity_scores(
         members = followers[graph.observed[followers] & (followers != aud.brand_id)]
         label = ref_key
         is_rest = False
-        why = (
-            f"no baseline: none of {ref_key!r}'s {len(followers):,} followers is observed "
-            "(no following list loaded for any of them)"
-            if len(followers)
-            else f"no baseline: {ref_key!r} has no followers in the graph"
-        )
+        why = no_baseline_note("account", reference=ref_key, reference_followers=len(followers))
     if len(members) == 0:
         return AffinityScores(
             **common, baseline=label, baseline_size=0, baseline_counts=None,
@@ -340,6 +337,64 @@ def affinity_scores(
         **common, baseline=label, baseline_size=len(members), baseline_counts=base_counts,
         baseline_shares=base_shares, lift=lift, lift_lower=lift_lower, note=None,
     )
+
+
+def no_baseline_note(mode: str, *, brand: str = "", reference: str = "", reference_followers: int = 0,
+                     population: int = 0) -> str:
+    """Why a baseline is empty, for ``attrs["note"]`` (every engine says the same).
+
+    ``mode`` is ``"rest"`` (every observed account follows ``brand``),
+    ``"account"`` (no observed follower of ``reference``) or ``"population"``
+    (no declared follower count).
+
+    >>> no_baseline_note("account", reference="r", reference_followers=0)
+    "no baseline: 'r' has no followers in the graph"
+    """
+    if mode == "population":
+        return (
+            f"no baseline: no account has a declared followers_count, so --population "
+            f"{population:,} gives no share (load profiles with `graphkit load profiles FILE`)"
+        )
+    if mode == "rest":
+        return (
+            f"no baseline: every observed account other than {brand!r} follows it, so "
+            "nobody is left to compare with (use --baseline ACCOUNT or --population N)"
+        )
+    if reference_followers:
+        return (
+            f"no baseline: none of {reference!r}'s {reference_followers:,} followers is observed "
+            "(no following list loaded for any of them)"
+        )
+    return f"no baseline: {reference!r} has no followers in the graph"
+
+
+def population_too_small(population: int, account: str, followers_count: int) -> QueryError:
+    """The error for a ``--population`` below an account's declared ``followers_count``."""
+    return QueryError(
+        f"--population {population:,} is smaller than the declared followers_count "
+        f"of {account!r} ({int(followers_count):,}): give the platform's size"
+    )
+
+
+def missing_counts_note(missing: int, candidates: int) -> str:
+    """The note on ``missing`` of ``candidates`` accounts without a declared ``followers_count``."""
+    return (
+        f"{missing:,} of {candidates:,} accounts have no declared followers_count: "
+        "their baseline columns are empty"
+    )
+
+
+def applied_sort(sort: str, has_lift: bool, notes: list[str]) -> str:
+    """The sort actually applied: without a baseline the lift sorts use ``share`` (noted).
+
+    >>> notes = []
+    >>> applied_sort("lift-lower", False, notes), notes
+    ('share', ['ranked by audience_share instead of the lift'])
+    """
+    if not has_lift and sort in ("lift", "lift-lower"):
+        notes.append("ranked by audience_share instead of the lift")
+        return "share"
+    return sort
 
 
 def observed_in_degree(graph: FollowGraph) -> np.ndarray:
@@ -385,7 +440,8 @@ def _rest_counts(
     return counts
 
 
-def _sort_columns(sort: str) -> list[str]:
+def sort_columns(sort: str) -> list[str]:
+    """The descending sort columns of ``--sort`` (then ``account`` ascending)."""
     return {
         "count": ["audience_count"],
         "share": ["audience_share", "audience_count"],
@@ -526,24 +582,15 @@ def affinity(
         too_big = np.flatnonzero(base_shares > 1)
         if len(too_big):
             row = affinity_frame(graph, scores, candidates[too_big[:1]], scheme).iloc[0]
-            raise QueryError(
-                f"--population {population:,} is smaller than the declared followers_count "
-                f"of {row['account']!r} ({int(row['followers_count']):,}): give the platform's size"
-            )
+            raise population_too_small(population, row["account"], row["followers_count"])
         if missing:
-            notes.append(
-                f"{missing:,} of {len(candidates):,} accounts have no declared followers_count: "
-                "their baseline columns are empty"
-            )
-    applied = sort
-    if scores.lift is None and sort in ("lift", "lift-lower"):
-        applied = "share"
-        notes.append("ranked by audience_share instead of the lift")
+            notes.append(missing_counts_note(missing, len(candidates)))
+    applied = applied_sort(sort, scores.lift is not None, notes)
     if top is None or len(candidates) == 0:
         table = affinity_frame(graph, scores, candidates, scheme)
         if tiers:
             table = table[table["tier"].isin(list(tiers))]
-        table = order_rows(table, _sort_columns(applied))
+        table = order_rows(table, sort_columns(applied))
     else:
         # rank in numpy and build rows only for the winners (the frame of every candidate
         # costs ten times the counting); same rows and order as the full sort above
@@ -553,7 +600,7 @@ def affinity(
             kept = candidates[np.asarray(tier.isin(list(tiers)), dtype=bool)]
         columns = {"audience_count": scores.counts, "audience_share": scores.shares,
                    "affinity": scores.lift, "lift_lower": scores.lift_lower}
-        keys = [columns[name][kept] for name in _sort_columns(applied)]
+        keys = [columns[name][kept] for name in sort_columns(applied)]
         chosen = top_rows(graph, kept, keys, top)
         if len(chosen):
             table = affinity_frame(graph, scores, chosen, scheme)
@@ -564,7 +611,7 @@ def affinity(
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     table = table.reset_index(drop=True)
     if table.empty:
-        notes.append(_why_empty(aud, min_count, exclude_followed, tiers))
+        notes.append(why_empty(aud, min_count, exclude_followed, tiers))
     table.attrs.update({
         # the terminal shows these; csv/json/parquet carry every column
         "table_columns": ["rank", "account", "audience_count", "audience_share", "affinity",
@@ -672,7 +719,8 @@ def masked_array(values: np.ndarray, dtype: str = "Float64") -> pd.api.extension
     return pd.arrays.FloatingArray(np.where(missing, 0.0, values), missing)
 
 
-def _why_empty(aud: Audience, min_count: int, exclude_followed: bool, tiers) -> str:
+def why_empty(aud: Audience, min_count: int, exclude_followed: bool, tiers) -> str:
+    """Why no row is left after the filters (``aud`` needs ``brand`` and ``n_observed``)."""
     filters = [f"followed by at least {min_count:,} of the audience"]
     if exclude_followed:
         filters.append(f"not followed by {aud.brand!r}")

@@ -23,7 +23,7 @@ import numpy as np
 from graphkit.errors import QueryError
 from graphkit.graph import FollowGraph
 
-__all__ = ["Audience", "audience"]
+__all__ = ["Audience", "audience", "require_observed_followers"]
 
 
 @dataclass(frozen=True)
@@ -52,14 +52,27 @@ def audience(graph: FollowGraph, brand: str, *, require_observed: bool = False) 
     followers = np.asarray(graph.followers(brand_id), dtype=np.int64)
     observed = followers[graph.observed[followers]]
     key = str(graph.keys_of([brand_id])[0])
-    if require_observed and len(observed) == 0:
-        if len(followers) == 0:
-            raise QueryError(
-                f"{key!r} has no followers in the graph: load its followers with "
-                f"`graphkit load followers FILE --of {key}`"
-            )
-        raise QueryError(
-            f"none of {key!r}'s {len(followers):,} followers is observed (no following list "
-            f"loaded for any of them): load some with `graphkit load following FILE --of NAME`"
-        )
+    if require_observed:
+        require_observed_followers(key, len(followers), len(observed))
     return Audience(brand=key, brand_id=brand_id, followers=followers, observed=observed)
+
+
+def require_observed_followers(key: str, n_followers: int, n_observed: int) -> None:
+    """Refuse an audience without observed followers (every engine says the same).
+
+    >>> require_observed_followers("brand", 3, 0)
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.QueryError: none of 'brand''s 3 followers is observed (no following list loaded for any of them): load some with `graphkit load following FILE --of NAME`
+    """
+    if n_observed:
+        return
+    if n_followers == 0:
+        raise QueryError(
+            f"{key!r} has no followers in the graph: load its followers with "
+            f"`graphkit load followers FILE --of {key}`"
+        )
+    raise QueryError(
+        f"none of {key!r}'s {n_followers:,} followers is observed (no following list "
+        f"loaded for any of them): load some with `graphkit load following FILE --of NAME`"
+    )

@@ -43,7 +43,7 @@ from graphkit.tiers import TierScheme, resolve_tiers
 from queries.affinity import observed_in_degree, top_rows
 from queries.audience import audience
 
-__all__ = ["lookalikes", "observed_in_degree", "similarity", "METRICS"]
+__all__ = ["lookalikes", "observed_in_degree", "similarity", "no_lookalikes", "METRICS"]
 
 METRICS = ("jaccard", "overlap", "cosine")
 
@@ -59,6 +59,33 @@ def similarity(shared: np.ndarray, size_a: int, size_b: np.ndarray, metric: str)
     if metric == "cosine":
         return shared / np.sqrt(size_a * size_b)
     raise QueryError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
+
+
+def no_lookalikes(reason: str, seed: str, *, n_observed: int = 0, min_shared: int = 1,
+                  min_audience: int = 5, tiers: Sequence[str] = ()) -> QueryError:
+    """The error when no lookalike is left (every engine says the same).
+
+    ``reason``: ``"shared"`` (no account shares ``min_shared`` followers),
+    ``"audience"`` (none has ``min_audience`` observed followers) or ``"tier"``.
+
+    >>> str(no_lookalikes("audience", "seed", min_audience=5)).split(":")[0]
+    "no account that shares followers with 'seed' has 5 or more observed followers"
+    """
+    if reason == "shared":
+        return QueryError(
+            f"none of {seed!r}'s {n_observed:,} observed followers follows any other "
+            f"account{'' if min_shared == 1 else f' shared by {min_shared} of them'}: "
+            "no audience to compare"
+        )
+    if reason == "audience":
+        return QueryError(
+            f"no account that shares followers with {seed!r} has {min_audience:,} or more "
+            "observed followers: lower --min-audience"
+        )
+    return QueryError(
+        f"no lookalike of {seed!r} is of tier {', '.join(tiers)} "
+        "(is a profiles file with follower counts loaded?)"
+    )
 
 
 def check_lookalikes_options(
@@ -140,17 +167,10 @@ def lookalikes(
     sizes = observed_in_degree(graph)
     candidates = np.flatnonzero(shared >= min_shared)
     if len(candidates) == 0:
-        raise QueryError(
-            f"none of {aud.brand!r}'s {aud.n_observed:,} observed followers follows any other "
-            f"account{'' if min_shared == 1 else f' shared by {min_shared} of them'}: "
-            "no audience to compare"
-        )
+        raise no_lookalikes("shared", aud.brand, n_observed=aud.n_observed, min_shared=min_shared)
     candidates = candidates[sizes[candidates] >= min_audience]
     if len(candidates) == 0:
-        raise QueryError(
-            f"no account that shares followers with {aud.brand!r} has {min_audience:,} or more "
-            "observed followers: lower --min-audience"
-        )
+        raise no_lookalikes("audience", aud.brand, min_audience=min_audience)
     score = np.zeros(graph.n_accounts, dtype=np.float64)
     score[candidates] = similarity(shared[candidates], aud.n_observed, sizes[candidates], metric)
     if top is None:
@@ -165,10 +185,7 @@ def lookalikes(
         chosen = top_rows(graph, candidates, [score[candidates], shared[candidates]], top)
         table = _frame(graph, chosen, score, shared, sizes, scheme)
     if tiers and table.empty:
-        raise QueryError(
-            f"no lookalike of {aud.brand!r} is of tier {', '.join(tiers)} "
-            "(is a profiles file with follower counts loaded?)"
-        )
+        raise no_lookalikes("tier", aud.brand, tiers=tiers)
     if top is None:
         table = table.sort_values(
             ["score", "shared", "account"], ascending=[False, False, True], kind="stable"

@@ -330,12 +330,12 @@ def affinity(
         params["top"] = int(top)
     rows = store.read(_affinity_query(mode, applied, top), params)
     table = _affinity_frame(rows, mode, n, params, z, scheme)
-    table = memory.order_rows(table, memory._sort_columns(applied))
+    table = memory.order_rows(table, memory.sort_columns(applied))
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     table = table.reset_index(drop=True)
     if table.empty:
         aud = SimpleNamespace(brand=key, n_observed=n)
-        notes.append(memory._why_empty(aud, min_count, exclude_followed, tiers))
+        notes.append(memory.why_empty(aud, min_count, exclude_followed, tiers))
     table.attrs.update({
         # as queries.affinity: the terminal shows these; csv/json/parquet carry every column
         "table_columns": ["rank", "account", "audience_count", "audience_share", "affinity",

@@ -84,6 +84,8 @@ __all__ = [
     "naive_pick",
     "ranking_scores",
     "plan",
+    "check_priced",
+    "plan_from_coverage",
     "GUARANTEE",
 ]
 
@@ -346,7 +348,7 @@ def ranking_scores(
 # -- the query ----------------------------------------------------------------------------------
 
 
-def _frame(graph, candidates, tiers, prices, own_reach, rows, gains, total_weight, integral) -> pd.DataFrame:
+def _frame(keys, tiers, prices, own_reach, rows, gains, total_weight, integral) -> pd.DataFrame:
     rows = np.asarray(rows, dtype=np.int64)
     cost = prices[rows]
     cumulative = np.cumsum(gains)
@@ -355,7 +357,7 @@ def _frame(graph, candidates, tiers, prices, own_reach, rows, gains, total_weigh
         own, gains, cumulative = (np.rint(a).astype(np.int64) for a in (own, gains, cumulative))
     return pd.DataFrame({
         "step": np.arange(1, len(rows) + 1),
-        "account": pd.array(graph.keys_of(candidates[rows]), dtype="string"),
+        "account": pd.array(np.asarray(keys, dtype=object)[rows], dtype="string"),
         "tier": pd.array(np.asarray(tiers, dtype=object)[rows], dtype="string"),
         "cost": cost,
         "reach": own,
@@ -448,16 +450,8 @@ def plan(
     priced = ~np.isnan(prices)
     unpriced = int((~priced).sum())
     candidates, keys, cand_tiers, prices = candidates[priced], keys[priced], cand_tiers[priced], prices[priced]
-    if len(candidates) == 0:
-        scope = f" in tiers {', '.join(tiers)}" if tiers else ""
-        raise QueryError(
-            f"no account{scope} followed by {aud.brand}'s audience has a price "
-            f"({unpriced:,} unpriced): add their tiers to [cost] or the accounts to [account_cost]"
-        )
-    if (prices > budget).all():
-        raise QueryError(
-            f"the budget {budget:,.0f} is below the cheapest candidate ({prices.min():,.0f}): nothing can be planned"
-        )
+    check_priced(aud.brand, len(candidates), unpriced, float(prices.min()) if len(prices) else math.nan,
+                 budget, tiers=tiers)
     weights = np.ones(len(aud.observed), dtype=np.float64)
     if niche:
         from graphkit.algorithms.niche import niche_overlap
@@ -465,8 +459,44 @@ def plan(
         overlap = niche_overlap(graph, aud.observed, niche)
         weights += np.nan_to_num(overlap, nan=0.0)
     matrix = coverage_matrix(graph, aud.observed, candidates)
+    return plan_from_coverage(
+        matrix, keys, cand_tiers, prices, weights, budget, total_weight=float(weights.sum()),
+        scores=scores, scores_label=scores_label, weighted=bool(niche),
+        attrs={"brand": aud.brand, "audience_observed": aud.n_observed,
+               "audience_followers": aud.n_followers, "candidates": len(candidates),
+               "unpriced": unpriced, "costs_source": costs.source},
+    )
+
+
+def check_priced(brand: str, priced: int, unpriced: int, cheapest: float, budget: float, *,
+                 tiers: Sequence[str] | None = None) -> None:
+    """Refuse a plan without a priced candidate, or with none within the budget."""
+    if priced == 0:
+        scope = f" in tiers {', '.join(tiers)}" if tiers else ""
+        raise QueryError(
+            f"no account{scope} followed by {brand}'s audience has a price "
+            f"({unpriced:,} unpriced): add their tiers to [cost] or the accounts to [account_cost]"
+        )
+    if cheapest > budget:
+        raise QueryError(
+            f"the budget {budget:,.0f} is below the cheapest candidate ({cheapest:,.0f}): nothing can be planned"
+        )
+
+
+def plan_from_coverage(
+    matrix: sp.csr_matrix, keys: np.ndarray, tiers: np.ndarray, prices: np.ndarray, weights: np.ndarray,
+    budget: float, *, total_weight: float, scores: pd.Series | None, scores_label: str | None,
+    weighted: bool, attrs: dict,
+) -> pd.DataFrame:
+    """The plan table from the coverage matrix of the candidates (every engine ends here).
+
+    ``matrix`` rows are the candidates in key order (``keys``, their ``tiers``
+    and ``prices``), its columns audience members weighing ``weights``;
+    ``total_weight`` is the whole audience's weight (members who follow no
+    candidate included). ``attrs`` adds ``brand, audience_observed,
+    audience_followers, candidates, unpriced, costs_source``.
+    """
     own_reach = matrix @ weights
-    total = float(weights.sum())
     chosen = modified_greedy(matrix, prices, weights, budget)
     if scores is None:
         score = own_reach
@@ -478,23 +508,23 @@ def plan(
     naive_gains = _gains_in_order(matrix, weights, naive_rows)
     if naive_gains.sum() > chosen.reach + 1e-9:
         chosen = Selection(naive_rows, naive_gains, "naive (better here)")
-    integral = not niche
-    table = _frame(graph, candidates, cand_tiers, prices, own_reach, chosen.rows, chosen.gains, total, integral)
-    naive = _frame(graph, candidates, cand_tiers, prices, own_reach, naive_rows, naive_gains, total, integral)
+    integral = not weighted
+    table = _frame(keys, tiers, prices, own_reach, chosen.rows, chosen.gains, total_weight, integral)
+    naive = _frame(keys, tiers, prices, own_reach, naive_rows, naive_gains, total_weight, integral)
     table.attrs.update({
-        "brand": aud.brand,
+        "brand": attrs["brand"],
         "budget": float(budget),
         "spent": float(prices[chosen.rows].sum()),
         "reach": chosen.reach,
-        "audience_weight": total,
-        "audience_observed": aud.n_observed,
-        "audience_followers": aud.n_followers,
+        "audience_weight": total_weight,
+        "audience_observed": attrs["audience_observed"],
+        "audience_followers": attrs["audience_followers"],
         "method": chosen.method,
         "guarantee": GUARANTEE,
-        "candidates": len(candidates),
-        "unpriced": unpriced,
-        "weighted": bool(niche),
-        "costs_source": costs.source,
+        "candidates": attrs["candidates"],
+        "unpriced": attrs["unpriced"],
+        "weighted": weighted,
+        "costs_source": attrs["costs_source"],
         "naive": naive,
         "naive_reach": float(naive_gains.sum()),
         "naive_spent": float(prices[naive_rows].sum()),
