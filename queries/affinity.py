@@ -87,6 +87,7 @@ __all__ = [
     "follower_weights",
     "wilson_bounds",
     "affinity_frame",
+    "affinity_frame_from_counts",
     "observed_in_degree",
     "masked_array",
     "order_rows",
@@ -650,6 +651,53 @@ def affinity_frame(
         "lift_lower": column(scores.lift_lower, "Float64"),
         "tier": scheme.assign(followers_count),
         "followers_count": followers_count,
+    })
+
+
+def affinity_frame_from_counts(
+    accounts: Sequence[str], counts: np.ndarray, baseline_counts: np.ndarray, followers_count: np.ndarray, *,
+    mode: str, n: int, size: int, z: float, scheme: TierScheme,
+) -> pd.DataFrame:
+    """The affinity columns (no ``rank``) from counts an engine computed elsewhere (Neo4j, Spark).
+
+    ``mode`` is the baseline kind: ``"rest"``, ``"account"``, ``"population"``
+    (``baseline_counts`` are then the declared follower counts) or ``"none"``;
+    ``n`` is the observed audience and ``size`` the baseline's size (the
+    population). Missing values are ``NaN``. The arithmetic is
+    :func:`affinity_scores`' (unweighted), so the numbers equal the in-memory ones.
+
+    >>> t = affinity_frame_from_counts(["x"], np.array([2]), np.array([1.0]), np.array([np.nan]),
+    ...                                mode="rest", n=2, size=2, z=1.96, scheme=TierScheme.default())
+    >>> t[["account", "audience_share", "baseline_share", "affinity"]]
+      account  audience_share  baseline_share  affinity
+    0       x             1.0             0.5       2.0
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    shares = np.clip(counts / n, 0.0, 1.0)
+    share_low, _ = wilson_bounds(shares, float(n), z)
+    missing = np.full(len(counts), np.nan)
+    base_counts = base_shares = lift = lift_lower = missing
+    if mode != "none":
+        floor = 0.5 / size
+        base_counts = np.asarray(baseline_counts, dtype=np.float64)
+        base_shares = base_counts / size
+        lift = shares / np.maximum(base_shares, floor)
+        if mode == "population":
+            lift_lower = share_low / np.maximum(base_shares, floor)
+        else:
+            _, base_high = wilson_bounds(base_shares, float(size), z)
+            lift_lower = share_low / np.maximum(base_high, floor)
+    declared = masked_array(np.asarray(followers_count, dtype=np.float64), "Int64")
+    return pd.DataFrame({
+        "account": np.asarray(list(accounts), dtype=object),
+        "audience_count": counts,
+        "audience_share": shares,
+        "baseline_count": masked_array(base_counts, "Int64"),
+        "baseline_share": masked_array(base_shares, "Float64"),
+        "affinity": masked_array(lift, "Float64"),
+        "lift_lower": masked_array(lift_lower, "Float64"),
+        "tier": scheme.assign(declared),
+        "followers_count": declared,
     })
 
 

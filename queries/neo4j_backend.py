@@ -355,37 +355,13 @@ def affinity(
 
 def _affinity_frame(rows, mode: str, n: int, params: dict, z: float, scheme: TierScheme) -> pd.DataFrame:
     """The result columns from the server's counts, computed as :mod:`queries.affinity` does."""
-    from queries.affinity import masked_array, wilson_bounds
+    from queries.affinity import affinity_frame_from_counts
 
-    counts = np.array([r["audience_count"] for r in rows], dtype=np.int64)
-    shares = counts / n
-    share_low, _ = wilson_bounds(shares, float(n), z)
-    followers_count = _int_array([r["followers_count"] for r in rows])
-    missing = np.full(len(rows), np.nan)
-    base_counts = base_shares = lift = lift_lower = missing
-    if mode != "none":
-        size = params["m"]
-        floor = params["floor"]
-        base_counts = _float_array([r["baseline_count"] for r in rows])
-        base_shares = base_counts / int(size)
-        if mode == "population":
-            lift = shares / np.maximum(base_shares, floor)
-            lift_lower = share_low / np.maximum(base_shares, floor)
-        else:
-            _, base_high = wilson_bounds(base_shares, float(size), z)
-            lift = shares / np.maximum(base_shares, floor)
-            lift_lower = share_low / np.maximum(base_high, floor)
-    return pd.DataFrame({
-        "account": _keys(r["account"] for r in rows),
-        "audience_count": counts,
-        "audience_share": shares,
-        "baseline_count": masked_array(base_counts, "Int64"),
-        "baseline_share": masked_array(base_shares, "Float64"),
-        "affinity": masked_array(lift, "Float64"),
-        "lift_lower": masked_array(lift_lower, "Float64"),
-        "tier": scheme.assign(followers_count),
-        "followers_count": followers_count,
-    })
+    return affinity_frame_from_counts(
+        [r["account"] for r in rows], np.array([r["audience_count"] for r in rows], dtype=np.int64),
+        _float_array([r["baseline_count"] for r in rows]), _float_array([r["followers_count"] for r in rows]),
+        mode=mode, n=n, size=int(params["m"]) if mode != "none" else 0, z=z, scheme=scheme,
+    )
 
 
 # -- advocates -------------------------------------------------------------------------------

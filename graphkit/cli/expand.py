@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.affinity import print_notes
-from graphkit.cli.neo4j import backend_option
+from graphkit.cli.engines import engine_options
 from graphkit.cli.options import output_options, positive_int
 
 __all__ = ["expand"]
@@ -21,10 +21,10 @@ __all__ = ["expand"]
                    "SEED, ...; both: either way.")
 @click.option("--limit", type=int, default=50, show_default=True, callback=positive_int,
               help="Accounts to list besides the seed (nearest and best linked first).")
-@backend_option
+@engine_options("expand")
 @output_options
 @click.pass_obj
-def expand(obj, seed, hops, direction, limit, backend, fmt, out) -> None:
+def expand(obj, seed, hops, direction, limit, engine, fmt, out) -> None:
     """List the accounts within --hops follows of SEED, ranked.
 
     The seed is the first row (rank 0, hops 0). The others are ranked by hops
@@ -32,9 +32,9 @@ def expand(obj, seed, hops, direction, limit, backend, fmt, out) -> None:
     are linked to), then account. via is the previous-hop account that
     links to each one.
     """
-    from graphkit.cli.neo4j import query_backend
+    from graphkit.cli.engines import query_engine
 
-    run, graph = query_backend(obj, backend, "expand")
+    run, graph = query_engine(obj, engine, "expand")
     table = run(graph, seed, hops=hops, direction=direction, limit=limit,
                 tier_scheme=obj.tier_scheme)
     attrs = table.attrs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from graphkit.cli.neo4j import backend_option
+from graphkit.cli.engines import engine_options
 from graphkit.cli.options import csv_list, emit, output_options, positive_int
 
 __all__ = ["lookalikes"]
@@ -21,10 +21,10 @@ __all__ = ["lookalikes"]
 @click.option("--top", type=int, default=20, show_default=True, callback=positive_int, help="Rows to show.")
 @click.option("--tier", "tiers", multiple=True, callback=csv_list, metavar="TIERS",
               help="Keep these tiers only, e.g. --tier nano,micro.")
-@backend_option
+@engine_options("lookalikes")
 @output_options
 @click.pass_obj
-def lookalikes(obj, seed, metric, min_audience, min_shared, top, tiers, backend, fmt, out) -> None:
+def lookalikes(obj, seed, metric, min_audience, min_shared, top, tiers, engine, fmt, out) -> None:
     """Find accounts whose audience looks like SEED's.
 
     Audiences are observed followers (those whose following list is loaded).
@@ -36,9 +36,9 @@ def lookalikes(obj, seed, metric, min_audience, min_shared, top, tiers, backend,
     overlap  shared / smaller audience: one audience inside the other
     cosine   shared / sqrt(product of sizes): between the two
     """
-    from graphkit.cli.neo4j import query_backend
+    from graphkit.cli.engines import query_engine
 
-    run, graph = query_backend(obj, backend, "lookalikes")
+    run, graph = query_engine(obj, engine, "lookalikes")
     table = run(
         graph, seed, metric=metric, min_audience=min_audience,
         min_shared=min_shared, top=top, tiers=tiers, tier_scheme=obj.tier_scheme,

@@ -8,7 +8,9 @@ The master comes from the argument, else ``$SPARK_MASTER``, else ``local[*]``
 (every core of this machine). Settings are Spark's own ``spark.*`` keys
 (``--conf k=v`` on the command line). For a local master graphkit picks
 shuffle partitions that fit one machine (``2 x`` the local cores instead of
-Spark's 200) unless you set ``spark.sql.shuffle.partitions``; on a cluster
+Spark's 200) unless you set ``spark.sql.shuffle.partitions``, turns the web UI
+and the console progress bar off, listens on 127.0.0.1 only, and (without ``$SPARK_CONF_DIR``) uses a
+log configuration that keeps Spark's start-up lines off stderr; on a cluster
 Spark's defaults and the cluster's ``spark-defaults.conf`` apply.
 
 Examples
@@ -29,6 +31,7 @@ import os
 import re
 import warnings
 from collections.abc import Iterable, Mapping
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from graphkit.errors import ConfigError, GraphkitError
@@ -134,6 +137,13 @@ def spark_session(master: str | None = None, conf: Iterable[str] | Mapping[str, 
         settings.setdefault("spark.sql.shuffle.partitions", str(2 * cores))
         settings.setdefault("spark.ui.enabled", "false")
         settings.setdefault("spark.ui.showConsoleProgress", "false")
+        # one machine: Spark's driver and block manager listen on the loopback address only
+        settings.setdefault("spark.driver.host", "127.0.0.1")
+        settings.setdefault("spark.driver.bindAddress", "127.0.0.1")
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        # quiet start-up logs, unless the user has a Spark configuration folder of their own
+        if "SPARK_CONF_DIR" not in os.environ:
+            os.environ["SPARK_CONF_DIR"] = str(resources.files("graphkit").joinpath("data/spark-conf"))
     for key, value in settings.items():
         builder = builder.config(key, value)
     try:

@@ -125,7 +125,11 @@ def affinity(
     if top is not None:
         ordered = ordered.limit(top)
     collected = to_pandas(ordered, ["account", "audience_count", "baseline_count", "followers_count"])
-    table = _frame(collected, mode, n, size, z, scheme)
+    table = memory.affinity_frame_from_counts(
+        collected["account"].tolist(), collected["audience_count"].to_numpy(dtype=np.int64),
+        _numbers(collected["baseline_count"]), _numbers(collected["followers_count"]),
+        mode=mode, n=n, size=size, z=z, scheme=scheme,
+    )
     table = memory.order_rows(table, memory.sort_columns(applied))
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     table = table.reset_index(drop=True)
@@ -175,34 +179,6 @@ def _with_sort_keys(rows, mode: str, n: int, size: int, z: float):
     return rows.withColumn("lift_lower", low / at_least_floor(wilson_column(F.col("base"), size, z, +1)))
 
 
-def _frame(rows: pd.DataFrame, mode: str, n: int, size: int, z: float, scheme: TierScheme) -> pd.DataFrame:
-    """The affinity columns of the collected rows, computed as :func:`queries.affinity.affinity_scores` does."""
-    counts = rows["audience_count"].to_numpy(dtype=np.int64)
-    shares = np.clip(counts / n, 0.0, 1.0)
-    share_low, _ = memory.wilson_bounds(shares, float(n), z)
-    declared = pd.to_numeric(rows["followers_count"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    missing = np.full(len(rows), np.nan)
-    base_counts = base_shares = lift = lift_lower = missing
-    if mode != "none":
-        floor = 0.5 / size
-        base_counts = pd.to_numeric(rows["baseline_count"], errors="coerce").to_numpy(dtype=np.float64,
-                                                                                      na_value=np.nan)
-        base_shares = base_counts / size
-        lift = shares / np.maximum(base_shares, floor)
-        if mode == "population":
-            lift_lower = share_low / np.maximum(base_shares, floor)
-        else:
-            _, base_high = memory.wilson_bounds(base_shares, float(size), z)
-            lift_lower = share_low / np.maximum(base_high, floor)
-    followers_count = memory.masked_array(declared, "Int64")
-    return pd.DataFrame({
-        "account": np.asarray(rows["account"].tolist(), dtype=object),
-        "audience_count": counts,
-        "audience_share": shares,
-        "baseline_count": memory.masked_array(base_counts, "Int64"),
-        "baseline_share": memory.masked_array(base_shares, "Float64"),
-        "affinity": memory.masked_array(lift, "Float64"),
-        "lift_lower": memory.masked_array(lift_lower, "Float64"),
-        "tier": scheme.assign(followers_count),
-        "followers_count": followers_count,
-    })
+def _numbers(column: pd.Series) -> np.ndarray:
+    """A collected column of numbers or ``None`` as floats with ``NaN``."""
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
