@@ -25,7 +25,10 @@ from graphkit.tiers import TierScheme
 from queries import affinity as memory
 from queries.spark.common import descending, in_tiers, spark_audience, to_pandas, wilson_column
 
-__all__ = ["affinity"]
+__all__ = ["affinity", "BROADCAST_FLAGS"]
+
+#: audience + baseline sizes up to which their flags are broadcast (16 bytes each: 80 MB)
+BROADCAST_FLAGS = 5_000_000
 
 
 def affinity(
@@ -94,6 +97,8 @@ def affinity(
             in_audience.join(members, "follower", "full")
             .select("follower", F.coalesce("a", F.lit(0)).alias("a"), F.coalesce("b", F.lit(0)).alias("b"))
         )
+    if n + size <= BROADCAST_FLAGS:  # the flagged followers fit every executor: no shuffle of the follows
+        flags = F.broadcast(flags)
     counted = (
         follows.join(flags, "follower")
         .where(F.col("followee") != aud.brand_id)

@@ -18,6 +18,7 @@ from pyspark.sql import functions as F
 from graphkit.spark.graph import SparkGraph
 from graphkit.tiers import TierScheme
 from queries.lookalikes import check_lookalikes_options, no_lookalikes, similarity
+from queries.spark.affinity import BROADCAST_FLAGS
 from queries.spark.common import in_tiers, observed_in_degree, spark_audience, to_pandas
 
 __all__ = ["lookalikes"]
@@ -52,6 +53,8 @@ def lookalikes(
     aud = spark_audience(graph, seed)
     n = aud.n_observed
     audience = aud.followers.where(F.col("observed")).select("follower")
+    if n <= BROADCAST_FLAGS:
+        audience = F.broadcast(audience)
     shared = (
         graph.follows.join(audience, "follower")
         .where(F.col("followee") != aud.brand_id)
