@@ -40,13 +40,16 @@ from graphkit.errors import QueryError, WorkspaceError
 if TYPE_CHECKING:  # pragma: no cover
     from graphkit.workspace import Workspace
 
-__all__ = ["export_spark", "bucket_of", "default_buckets", "FORMAT", "FOLLOWS_PER_BUCKET"]
+__all__ = ["export_spark", "bucket_of", "default_buckets", "FORMAT", "FOLLOWS_PER_BUCKET", "MAX_BUCKETS"]
 
 #: ``format`` of ``_graphkit.json``
 FORMAT = "graphkit-spark-dataset"
 
 #: default bucket size: about 60 MB of Parquet per bucket file
 FOLLOWS_PER_BUCKET = 8_000_000
+
+#: more follow files than this is a mistake (each is a file on the storage, and an open writer)
+MAX_BUCKETS = 100_000
 
 _BATCH = 1 << 20
 
@@ -87,18 +90,27 @@ def export_spark(workspace: Workspace, out: str | os.PathLike, *, buckets: int |
     QueryError
         Empty workspace, bad ``buckets``, an existing ``out``.
     """
-    import pyarrow as pa
-    import pyarrow.fs as pafs
-    import pyarrow.parquet as pq
-
     if workspace.is_empty:
         raise QueryError("the workspace is empty: load some lists first (graphkit load --help)")
     manifest = workspace.manifest
     counts = manifest["counts"]
     buckets = default_buckets(counts["follows"]) if buckets is None else int(buckets)
-    if buckets < 1:
-        raise QueryError(f"--buckets must be at least 1, not {buckets}")
+    if not 1 <= buckets <= MAX_BUCKETS:
+        raise QueryError(f"--buckets must be between 1 and {MAX_BUCKETS:,}, not {buckets}")
     workspace.verify()
+    try:
+        return _export(workspace, out, buckets, overwrite)
+    except OSError as err:
+        raise QueryError(f"{out}: cannot write the dataset ({err.strerror or err})") from err
+
+
+def _export(workspace: Workspace, out: str | os.PathLike, buckets: int, overwrite: bool) -> dict:
+    import pyarrow as pa
+    import pyarrow.fs as pafs
+    import pyarrow.parquet as pq
+
+    manifest = workspace.manifest
+    counts = manifest["counts"]
     folder = workspace.path / manifest["data"]
     text = str(out)
     local = "://" not in text
@@ -112,7 +124,10 @@ def export_spark(workspace: Workspace, out: str | os.PathLike, *, buckets: int |
         staging = final.parent / f".{final.name}.tmp-{uuid.uuid4().hex[:8]}"
         fs, root = pafs.LocalFileSystem(), str(staging.resolve())
     else:
-        fs, root = pafs.FileSystem.from_uri(text)
+        try:
+            fs, root = pafs.FileSystem.from_uri(text)
+        except (ValueError, pa.ArrowException) as err:  # unknown scheme, a malformed URI
+            raise QueryError(f"{text}: not a folder or a URI pyarrow can write ({err})") from err
         staging = final = None
     try:
         fs.create_dir(f"{root}/accounts", recursive=True)

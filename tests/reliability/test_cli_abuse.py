@@ -74,6 +74,7 @@ def _base_args(path: tuple[str, ...], files: dict[str, Path], out: Path) -> list
         ("plan",): ["acme", "--budget", "5000"],
         ("report",): ["acme", "-o", str(out / "report.html")],
         ("export", "neighbourhood"): ["acme", "-o", str(out / "n.graphml"), "--hops", "1", "--limit", "50"],
+        ("export", "spark"): ["-o", str(out / "dataset"), "--buckets", "2"],
     }
     if path[0] == "load":
         return load_file[path[1]]
