@@ -83,10 +83,9 @@ def plan(
     check_priced(aud.brand, priced, unpriced, cheapest, budget, tiers=tiers)
     affordable = candidates.where(F.col("price") <= float(budget))
     rows = affordable.select("followee", "account", "tier", "price").orderBy("account").collect()
-    candidates.unpersist()
     row_of = {int(r["followee"]): i for i, r in enumerate(rows)}
-    wanted = spark.createDataFrame([(i,) for i in row_of] or [(-1,)], "followee long")
-    covered = pairs.join(wanted, "followee").select("followee", "follower").toPandas()
+    covered = pairs.join(affordable.select("followee"), "followee").select("followee", "follower").toPandas()
+    candidates.unpersist()
     member_codes, columns = np.unique(covered["follower"].to_numpy(dtype=np.int64), return_inverse=True)
     matrix = sp.csr_matrix(
         (np.ones(len(covered), dtype=np.int8),
