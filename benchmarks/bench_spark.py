@@ -3,8 +3,8 @@
 Run from the project root (needs pyspark and Java 17; the seeded datasets of
 :mod:`benchmarks.generate` are made and loaded once, as ``benchmarks.run`` does)::
 
-    python benchmarks/bench_spark.py                 # M and L, writes docs/benchmarks.md's Spark part
-    python benchmarks/bench_spark.py --sizes M --no-write
+    python benchmarks/bench_spark.py --sizes L,M     # writes docs/benchmarks.md's Spark part
+    python benchmarks/bench_spark.py --sizes M --queries affinity,pagerank --no-write
 
 Every measurement runs in a fresh process; its peak memory is the largest
 resident set of the whole process tree (Python, and for Spark the JVM it
@@ -17,11 +17,12 @@ starts), sampled every 50 ms with psutil. Rows per engine and query:
 * ``again``: the same query once more in the same process (Spark re-reads
   Parquet: no cache, as on a cluster job).
 
-Queries: ``affinity`` and ``lookalikes`` of ``brand_10k`` (``top=20``) and
-PageRank (``tol=1e-7``: every value within 6e-7; ``--pagerank-sizes``, M by
-default). The answers are checked equal to the in-memory ones.
+Queries: ``affinity`` and ``lookalikes`` of ``brand_10k`` (``top=20``);
+``--queries`` may add ``pagerank`` (``tol=1e-7``: every value within 6e-7; at
+the sizes of ``--pagerank-sizes``, M by default: about a hundred Spark jobs,
+long on a shared machine). The answers are checked equal to the in-memory ones.
 
-``--sizing`` (on by default at L) also measures what the cluster sizing in
+At L the run also measures what the cluster sizing in
 docs/spark.md is built from: Parquet bytes per follow (workspace and
 ``export spark`` dataset), Spark's cached bytes per follow, and the shuffle
 bytes each query writes (Spark's status store), per follow.
@@ -175,7 +176,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="M,L")
     parser.add_argument("--pagerank-sizes", default="M")
-    parser.add_argument("--queries", default="affinity,lookalikes,pagerank")
+    parser.add_argument("--queries", default="affinity,lookalikes")
     parser.add_argument("--engines", default="memory,local[1],local[2]")
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
