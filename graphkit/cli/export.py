@@ -70,7 +70,10 @@ def export_neighbourhood(obj, seed, hops, direction, limit, out, fmt, layout_see
                f"{hops} hop{'s' if hops != 1 else ''} ({direction})", err=True)
 
 
-@export.command("spark")
+@export.command("spark", epilog="""\b
+Examples:
+  graphkit demo && graphkit -w graphkit-demo export spark --out acme-spark --buckets 4
+  graphkit -w acme-spark affinity acme --top 5 --engine spark --spark-master 'local[2]'""")
 @click.option("-o", "--out", metavar="DIR", required=True,
               help="Folder to create (local), or a URI pyarrow writes (s3://bucket/prefix, hdfs://...).")
 @click.option("--buckets", type=int, default=None, callback=positive_int, metavar="N",
