@@ -329,9 +329,9 @@ def sizing_table(sizing: dict, rows: list[dict]) -> str:
             f"{cached:.2f} B × follows")
     for query, value in shuffle.items():
         row(f"shuffle of one `{query}`", [f"{value * n / 1e9:,.2f} GB" for n in sizes], f"{value:.2f} B × follows")
-        parts = [max(2 * cores, int(-(-value * n // PARTITION_BYTES))) for n in sizes]
+        parts = [max(1, int(-(-value * n // PARTITION_BYTES))) for n in sizes]
         row(f"`spark.sql.shuffle.partitions` for `{query}`", [f"{p:,}" for p in parts],
-            f"shuffle / {PARTITION_BYTES // MIB} MiB, at least 2 × cores")
+            f"shuffle / {PARTITION_BYTES // MIB} MiB (and at least the cluster's cores, to use them all)")
     if "local[2]" in local:
         rate = follows_l / local["local[2]"]["times"][1] / 2
         for executors in (10, 50):
