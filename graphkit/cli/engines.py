@@ -24,6 +24,7 @@ ENGINES: dict[str, tuple[str, ...]] = {
     "overlap": ("memory", "spark"),
     "centrality": ("memory", "spark"),
     "plan": ("memory", "spark"),
+    "advocates": ("memory", "neo4j"),
 }
 
 _SPARK = "graphkit.spark_options"
@@ -39,12 +40,10 @@ def engine_options(name: str):
     names = ["--engine", "--backend"] if "neo4j" in engines else ["--engine"]
 
     def decorate(function):
-        @click.option(*names, "engine", type=click.Choice(engines), default="memory", show_default=True,
-                      help="memory: the workspace in this process. "
-                           + ("neo4j: Cypher on the server named by NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD "
-                              "(see graphkit neo4j push; --backend is the older name). " if "neo4j" in engines else "")
-                           + "spark: Apache Spark over the workspace folder or a graphkit export spark "
-                             "dataset (-w; pip install 'graphkit[spark]').")
+        if "spark" not in engines:
+            return _engine_option(names, engines)(function)
+
+        @_engine_option(names, engines)
         @click.option("--spark-master", metavar="URL", envvar="SPARK_MASTER", show_envvar=True,
                       help="With --engine spark: local[*], local[2], spark://HOST:7077, yarn, k8s://...  "
                            "[default: local[*]]")
@@ -61,6 +60,17 @@ def engine_options(name: str):
         return wrapper
 
     return decorate
+
+
+def _engine_option(names: list[str], engines: tuple[str, ...]):
+    return click.option(
+        *names, "engine", type=click.Choice(engines), default="memory", show_default=True,
+        help="memory: the workspace in this process. "
+             + ("neo4j: Cypher on the server named by NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD "
+                "(see graphkit neo4j push; --backend is the older name). " if "neo4j" in engines else "")
+             + ("spark: Apache Spark over the workspace folder or a graphkit export spark "
+                "dataset (-w; pip install 'graphkit[spark]')." if "spark" in engines else ""),
+    )
 
 
 def spark_master_given(ctx: click.Context) -> bool:
