@@ -294,8 +294,10 @@ def sizing_table(sizing: dict, rows: list[dict]) -> str:
     ]
     if cached:
         lines.append(f"- follows cached in Spark's memory (`.cache()`, columnar, compressed): **{cached:.2f} B**;")
+    how = {"affinity": "the audience and baseline flags broadcast, partial counts shuffled",
+           "lookalikes": "the audience broadcast; every account's observed in-degree shuffles the follows"}
     for query, value in shuffle.items():
-        lines.append(f"- shuffle written by one `{query}` (brand_10k, observed flags broadcast): **{value:.2f} B**;")
+        lines.append(f"- shuffle written by one `{query}` (brand_10k; {how.get(query, '')}): **{value:.2f} B**;")
     if "local[2]" in local:
         rate = follows_l / local["local[2]"]["times"][1] / 2
         lines.append(
