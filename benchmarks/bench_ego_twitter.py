@@ -127,7 +127,8 @@ def main(argv: list[str] | None = None) -> None:
 
     from graphkit.algorithms.centrality import pagerank
     from graphkit.api import load_files, open_workspace
-    from queries.affinity import affinity, audience_counts
+    from queries.affinity import affinity
+    from queries.audience import audience_counts
     from queries.lookalikes import lookalikes
 
     rows: list[tuple[str, float, float | None, str]] = []

@@ -238,8 +238,7 @@ def _top_counts_frame(graph, counts, top):
 
 
 def affinity_counts_graphkit(job: Job) -> dict:
-    from queries.affinity import audience_counts
-    from queries.audience import audience
+    from queries.audience import audience, audience_counts
 
     graph = _graph(job)
 

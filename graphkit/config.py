@@ -24,11 +24,36 @@ __all__ = ["read_config_text", "parse_toml"]
 
 
 def read_config_text(path: str | Path, what: str) -> str:
-    """The text of a configuration file; ``what`` names it in the error (``"tier file"``)."""
+    """The text of a configuration file; ``what`` names it in the error (``"tier file"``).
+
+    The file must be UTF-8 text (as TOML requires); a binary or otherwise
+    encoded file is one :class:`ConfigError` naming the line.
+
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "tiers.toml")
+    >>> _ = open(path, "wb").write("[tiers]\\ncafé = 1\\n".encode("cp1252"))
+    >>> try:
+    ...     read_config_text(path, "tier file")
+    ... except ConfigError as err:
+    ...     print(str(err)[len(path):])
+    , line 2: the tier file is not UTF-8 text (byte 0xe9 at column 4); save it as UTF-8
+    """
     try:
-        return Path(path).read_text("utf-8")
+        data = Path(path).read_bytes()
     except OSError as err:
         raise ConfigError(f"{path}: cannot read the {what}: {err.strerror}") from err
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise ConfigError(f"{path}, line {line}: the {what} holds binary data (a NUL byte), not TOML text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        column = err.start - data.rfind(b"\n", 0, err.start)
+        raise ConfigError(
+            f"{path}, line {line}: the {what} is not UTF-8 text (byte 0x{data[err.start]:02x} at "
+            f"column {column}); save it as UTF-8"
+        ) from None
 
 
 def parse_toml(text: str, source: str) -> dict:

@@ -26,6 +26,9 @@ __all__ = [
     "QueryError",
     "ConfigError",
     "Neo4jStoreError",
+    "InstallError",
+    "CrawlError",
+    "memory_only",
 ]
 
 
@@ -95,9 +98,30 @@ class QueryError(GraphkitError):
     """A query cannot be answered on this graph (e.g. no observed followers)."""
 
 
+def memory_only(option: str, engine: str, why: str) -> QueryError:
+    """The refusal of an option that ``engine`` does not compute (every engine words it so).
+
+    >>> str(memory_only("--niche", "spark", "profile text is scored in memory only"))
+    '--niche is not available with --engine spark (profile text is scored in memory only): use --engine memory'
+    """
+    return QueryError(f"{option} is not available with --engine {engine} ({why}): use --engine memory")
+
+
 class ConfigError(GraphkitError):
     """A configuration file or option value is invalid."""
 
 
 class Neo4jStoreError(GraphkitError):
     """Talking to Neo4j failed (connection, authentication, query)."""
+
+
+class InstallError(GraphkitError):
+    """graphkit cannot import one of its own modules: the installation is broken."""
+
+
+class CrawlError(GraphkitError):
+    """A crawl cannot go on: the service refused it, or kept failing after retries.
+
+    What was fetched before the error is in the workspace; running the same
+    command again continues from there. The message never holds a credential.
+    """

@@ -168,8 +168,3 @@ def bad_key_reason(key: str) -> str | None:
         if unicodedata.category(ch) == "Cc":
             return f"handle contains a control character (U+{ord(ch):04X})"
     return None
-
-
-def _control_mask(keys: pd.Series) -> np.ndarray:
-    """Boolean mask of keys holding a control character."""
-    return keys.str.contains(r"[\x00-\x1f\x7f-\x9f]", regex=True).fillna(False).to_numpy(bool)

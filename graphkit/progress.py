@@ -38,6 +38,8 @@ class Progress:
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self.done = 0
+        #: text drawn after the counts (e.g. "lists 3/10 · ETA 40s"); set it before advancing
+        self.note = ""
         self._last_draw = 0.0
 
     def __enter__(self) -> Progress:
@@ -67,6 +69,8 @@ class Progress:
             text = f"\r{self.label} [{bar:<24}] {share:4.0%} {_short(self.done)}/{_short(self.total)}{self.unit}"
         else:
             text = f"\r{self.label} {_short(self.done)}{self.unit}"
+        if self.note:
+            text += f" {self.note}\x1b[K"  # clear what a longer note left on the line
         self.stream.write(text)
         self.stream.flush()
 

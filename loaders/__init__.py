@@ -11,14 +11,7 @@ Examples
 ['edge-csv', 'snap-edges']
 """
 
-from loaders.registry import (
-    FORMATS,
-    KINDS,
-    Format,
-    ReadContext,
-    formats_for,
-    get_format,
-    read_source,
-)
+from loaders.formats import FORMATS, KINDS, Format, ReadContext
+from loaders.registry import formats_for, get_format, read_source
 
 __all__ = ["read_source", "ReadContext", "Format", "FORMATS", "KINDS", "formats_for", "get_format"]

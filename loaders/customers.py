@@ -58,8 +58,8 @@ from graphkit.errors import InputError
 from graphkit.handles import bad_key_reason, normalize_handle
 from graphkit.schema import parse_count
 from graphkit.tables import Rejected, SourceTables
+from loaders.formats import Format, ReadContext, register
 from loaders.posts import dayfirst_for, parse_time
-from loaders.registry import Format, ReadContext, register
 from loaders.tabular import Records, find_column, looks_like_delimited, parse_delimited
 from loaders.textio import decode_lines
 

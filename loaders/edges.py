@@ -1,11 +1,14 @@
 """Edge lists: ``follower -> followee`` pairs, from CSV/TSV with a header or SNAP text.
 
 * ``edge-csv``: a header naming the two columns (``follower,followee``,
-  ``source,target``, ``src,dst``, ``from,to``, ...) or ``--source-col`` and
-  ``--target-col``; other columns are ignored.
-* ``snap-edges``: no header, pairs separated by tabs, spaces or commas, ``#``
-  comment lines (SNAP's layout: ``Wiki-Vote.txt``, ``email-Eu-core.txt``); extra
-  columns after the first two (ratings, times) are ignored.
+  ``source,target``, ``src,dst``, ``from,to``, ...);
+* ``snap-edges``: no header, two columns separated by tabs, spaces or commas,
+  ``#`` comment lines (SNAP's layout: ``Wiki-Vote.txt``, ``email-Eu-core.txt``).
+
+Anything else (an unknown header, more than two columns, a profiles file) is
+refused with the columns found and the options that choose them:
+``--columns FOLLOWER,FOLLOWEE[,WEIGHT]``, ``--no-header``, ``--min-weight W``
+(see :mod:`loaders.edge_layout`).
 
 Every follower of an edge list is *observed*: the list is taken as complete.
 
@@ -16,9 +19,13 @@ that the error names the exact line.
 Examples
 --------
 >>> ctx = ReadContext(kind="edges")
->>> src = parse_edge_lines(["# comment", "1\\t2", "2\\t1"], "g.txt", ctx)
+>>> src = parse_edge_lines(["# comment", "1\t2", "2\t1"], "g.txt", ctx)
 >>> src.follows[0].values.tolist(), src.observe_followers
 ([['1', '2'], ['2', '1']], True)
+>>> signed = ["1,2,5", "2,3,-10", "3,1,1"]
+>>> ctx = ReadContext(kind="edges", extra={"columns": "1,2,3", "min_weight": 1})
+>>> parse_edge_lines(signed, "otc.csv", ctx).follows[0].values.tolist()
+[['1', '2'], ['3', '1']]
 """
 
 from __future__ import annotations
@@ -34,14 +41,20 @@ from graphkit.errors import InputError
 from graphkit.handles import bad_key_reason, normalize_handle, normalize_handle_array
 from graphkit.progress import Progress
 from graphkit.tables import Rejected, SourceTables
-from loaders.registry import Format, ReadContext, register
-from loaders.tabular import detect_delimiter, find_column
+from loaders.edge_layout import (
+    EdgeLayout,
+    detect_edge_delimiter,
+    edge_layout,
+    named_pair,
+    split_fields,
+)
+from loaders.formats import Format, ReadContext, register
 from loaders.textio import decode_lines
 
-__all__ = ["parse_edge_lines", "FOLLOWER_NAMES", "FOLLOWEE_NAMES"]
+__all__ = ["parse_edge_lines", "edge_options"]
 
-FOLLOWER_NAMES = ("follower", "source", "src", "from", "from_user", "follower_username", "follower_id", "user", "username")
-FOLLOWEE_NAMES = ("followee", "target", "dst", "to", "to_user", "followee_username", "followee_id", "follows", "following", "friend", "followed")
+#: Content lines read to tell a header from data.
+_LAYOUT_LINES = 6
 _BLOCK = 16 << 20
 _CLEAN = r"^[a-z0-9_.\-]+$"
 #: what the line reader refuses in a key (see graphkit.handles.bad_key_reason)
@@ -52,94 +65,77 @@ class _Fallback(Exception):
     """The fast path met something it cannot report precisely."""
 
 
-def _content_lines(head: bytes, limit: int = 5) -> list[str]:
+def _content_lines(head: bytes, limit: int = _LAYOUT_LINES) -> list[tuple[int, str]]:
+    """The first ``limit`` lines of ``head`` that are not blank or ``#`` comments, numbered."""
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     out = []
-    for line in text.split("\n")[:-1] or text.split("\n"):
+    for number, line in enumerate(text.split("\n")[:-1] or text.split("\n"), start=1):
         line = line.rstrip("\r")
         if line.strip() and not line.lstrip().startswith("#"):
-            out.append(line)
+            out.append((number, line))
             if len(out) >= limit:
                 break
     return out
 
 
-def _header_pair(header: Sequence[str], ctx: ReadContext, path: str | None = None) -> tuple[str, str] | None:
+def edge_options(ctx: ReadContext) -> dict:
+    """The layout options of a load: ``--columns``, ``--no-header``, ``--min-weight``.
+
+    ``--source-col``/``--target-col`` (the older spelling) are ``--columns`` of two names.
+
+    >>> edge_options(ReadContext(kind="edges", source_col="a", target_col="b"))
+    {'columns': ['a', 'b']}
+    """
+    options = {k: ctx.extra[k] for k in ("columns", "no_header", "min_weight") if ctx.extra.get(k) is not None}
     if ctx.source_col or ctx.target_col:
         if not (ctx.source_col and ctx.target_col):
-            raise InputError("--source-col and --target-col go together", path=path)
-        return (
-            find_column(header, (), ctx.source_col, path=path),
-            find_column(header, (), ctx.target_col, path=path),
-        )
-    source = find_column(header, FOLLOWER_NAMES)
-    target = find_column(header, FOLLOWEE_NAMES)
-    if source and target and source != target:
-        return source, target
-    return None
+            raise InputError("--source-col and --target-col go together (or use --columns FOLLOWER,FOLLOWEE)")
+        if options.get("columns"):
+            raise InputError("give --columns or --source-col/--target-col, not both")
+        options["columns"] = [ctx.source_col, ctx.target_col]
+    return options
 
 
-def _split(line: str, delimiter: str | None) -> list[str]:
-    return line.split() if delimiter is None else [f.strip() for f in line.split(delimiter)]
+def _weight(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return None if value != value else value  # NaN is not a weight
 
 
-def _snap_delimiter(line: str) -> str | None:
-    if "\t" in line:
-        return "\t"
-    if "," in line:
-        return ","
-    if ";" in line:
-        return ";"
-    return None  # whitespace
-
-
-def parse_edge_lines(lines: Sequence[str], path: str, ctx: ReadContext, *, header: bool | None = None) -> SourceTables:
+def parse_edge_lines(lines: Sequence[str], path: str, ctx: ReadContext) -> SourceTables:
     """Parse an edge list held in memory, exactly, line by line (the slow, precise path)."""
     import csv
 
     rejects: list[Rejected] | None = [] if ctx.skip_bad_rows else None
     numbered = [(i + 1, line) for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")]
-    if not numbered:
-        raise InputError("the edge list is empty", path=path)
-    first_number, first = numbered[0]
-    delimiter = detect_delimiter(first)
-    pair = _header_pair(_split(first, delimiter), ctx, path) if delimiter else None
-    if header is None:
-        header = pair is not None
-    if ctx.source_col and not header:
-        raise InputError("--source-col needs a header line", path=path)
-    if header:
-        if pair is None:
-            raise InputError(f"the header ({first}) names no follower/followee columns; pass --source-col and --target-col", path=path, line=first_number)
-        names = next(csv.reader([first], delimiter=delimiter))
-        names = [n.strip() for n in names]
-        positions = (names.index(pair[0]), names.index(pair[1]))
-        width = len(names)
-        body = numbered[1:]
-        reader_delim = delimiter
-    else:
-        reader_delim = _snap_delimiter(first)
-        width = None
-        positions = (0, 1)
-        body = numbered
+    layout = edge_layout(numbered[:_LAYOUT_LINES], path, edge_options(ctx))
+    body = numbered[1:] if layout.header else numbered
+    first_line = numbered[0][0]
     sources, targets = [], []
+    below = 0
     for number, line in body:
         problem: str | None = None
-        if reader_delim is None:
+        if layout.delimiter is None:
             fields = line.split()
         else:
             try:
-                fields = [f.strip() for f in next(csv.reader([line], delimiter=reader_delim, strict=True))]
+                fields = [f.strip() for f in next(csv.reader([line], delimiter=layout.delimiter, strict=True))]
             except csv.Error as err:
                 problem, fields = f"malformed row: {err}", []
+        if problem is None and len(fields) != layout.width:
+            problem = f"expected {layout.width} fields (as on line {first_line}), found {len(fields)}"
+        if problem is None and layout.weight is not None:
+            weight = _weight(fields[layout.weight])
+            if weight is None:
+                problem = f"weight {fields[layout.weight]!r} is not a number"
+            elif weight < layout.min_weight:
+                below += 1
+                continue
         if problem is None:
-            if width is not None and len(fields) != width:
-                problem = f"expected {width} fields (as in the header), found {len(fields)}"
-            elif width is None and len(fields) < 2:
-                problem = f"expected 2 fields (follower and followee), found {len(fields)}"
-        if problem is None:
-            a = normalize_handle(fields[positions[0]])
-            b = normalize_handle(fields[positions[1]])
+            a = normalize_handle(fields[layout.follower])
+            b = normalize_handle(fields[layout.followee])
             if a is None or b is None:
                 problem = "empty account name"
             else:
@@ -152,63 +148,65 @@ def parse_edge_lines(lines: Sequence[str], path: str, ctx: ReadContext, *, heade
         sources.append(a)
         targets.append(b)
     follows = pd.DataFrame({"follower": pd.array(sources, dtype="string"), "followee": pd.array(targets, dtype="string")})
-    return SourceTables(
-        path=path, format="edge-csv" if header else "snap-edges", follows=[follows],
-        observe_followers=True, rows_read=len(body), rejected=list(rejects or []),
+    return _source(path, layout, [follows], len(body), below, list(rejects or []))
+
+
+def _source(path: str, layout: EdgeLayout, follows: list, rows: int, below: int, rejected: list) -> SourceTables:
+    if rows == 0:
+        raise InputError("the edge list has no follows, only a header" if layout.header
+                         else "the edge list is empty", path=path)
+    source = SourceTables(
+        path=path, format="edge-csv" if layout.header else "snap-edges", follows=follows,
+        observe_followers=True, rows_read=rows, rejected=rejected,
     )
+    if layout.min_weight is not None:
+        source.summarize = lambda graph: f"{below:,} rows with a weight below {layout.min_weight:g} left out"
+    return source
 
 
-def _stream_pyarrow(path: str, ctx: ReadContext, header: bool, counter: list[int]) -> Iterator[pd.DataFrame]:
-    """Blocks of normalized follows read by pyarrow; raises _Fallback on any doubt."""
+def _stream_pyarrow(
+    path: str, ctx: ReadContext, layout: EdgeLayout, skip: int, counters: list[int]
+) -> Iterator[pd.DataFrame]:
+    """Blocks of normalized follows read by pyarrow; raises _Fallback on any doubt.
+
+    ``skip`` physical lines come before the data; ``counters`` receives the rows
+    read and the rows left out by ``--min-weight``.
+    """
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    with ctx.open_binary(path) as handle:
-        head = handle.read(1 << 16)
-    lines = head.decode("utf-8", errors="replace").lstrip("\ufeff").split("\n")
-    skip = 0
-    for line in lines:
-        if line.strip() and not line.lstrip().startswith("#"):
-            break
-        skip += 1
-    first = lines[skip].rstrip("\r") if skip < len(lines) else ""
-    if header:
-        delimiter = detect_delimiter(first) or ","
-        names = [n.strip() for n in first.split(delimiter)]
-        pair = _header_pair(names, ctx, path)
-        if pair is None:
-            raise _Fallback
-        include = list(pair)
-        read_options = pacsv.ReadOptions(skip_rows=skip, block_size=_BLOCK, encoding=ctx.encoding or "utf8")
-        convert = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, include_columns=include, strings_can_be_null=False)
-        width = len(names)
-    else:
-        delimiter = _snap_delimiter(first) or " "
-        width = len(first.split(delimiter)) if delimiter != " " else len(first.split())
-        if width < 2:
-            raise _Fallback
-        if delimiter == " " and first.strip().count(" ") != width - 1:
-            raise _Fallback  # runs of spaces: leave it to the line reader
-        names = [f"c{i}" for i in range(width)]
-        read_options = pacsv.ReadOptions(skip_rows=skip, block_size=_BLOCK, column_names=names, encoding=ctx.encoding or "utf8")
-        include = names[:2]
-        convert = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, include_columns=include, strings_can_be_null=False)
+    delimiter = layout.delimiter or " "
+    names = [f"c{i}" for i in range(layout.width)]
+    include = [names[i] for i in layout.used]
+    types = {n: pa.string() for n in names}
+    if layout.weight is not None:
+        types[names[layout.weight]] = pa.float64()
+    read_options = pacsv.ReadOptions(skip_rows=skip, block_size=_BLOCK, column_names=names,
+                                     encoding=ctx.encoding or "utf8")
+    convert = pacsv.ConvertOptions(column_types=types, include_columns=include, strings_can_be_null=False)
 
-    def on_invalid(row) -> str:
-        # comments and blank lines are skipped; anything else stops the fast path
-        # (pyarrow then raises ArrowInvalid) and the precise line reader takes over
-        if row.text.lstrip().startswith("#") or not row.text.strip():
-            return "skip"
-        return "error"
-
-    parse = pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid, newlines_in_values=False)
+    # No invalid-row handler: a row of another width (a comment or a bad row in the
+    # middle) stops pyarrow with ArrowInvalid and the precise line reader takes over.
+    # (A Python handler would also be handed rows pyarrow cannot decode, and print
+    # "Exception ignored ... UnicodeDecodeError" for a binary file.)
+    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False)
     bar = Progress(f"reading {Path(str(path)).name}", total=_plain_size(path), unit="B")
     try:
         with bar, _Counted(ctx.open_binary(path), bar) as stream:
             reader = pacsv.open_csv(stream, read_options=read_options, parse_options=parse, convert_options=convert)
             pool = pa.default_memory_pool()
             for batch in reader:
-                counter[0] += batch.num_rows
+                counters[0] += batch.num_rows
+                if pc.any(pc.starts_with(batch.column(0), "#")).as_py():
+                    raise _Fallback  # a comment line of the same width as the data
+                if layout.weight is not None:
+                    weight = batch.column(2)
+                    if weight.null_count:
+                        raise _Fallback  # an empty or NaN weight: the line reader says where
+                    rows = batch.num_rows
+                    batch = batch.filter(pc.greater_equal(weight, layout.min_weight))
+                    counters[1] += rows - batch.num_rows
                 chunk = _encode_batch(batch)
                 del batch
                 pool.release_unused()  # hand the raw block back, or the allocator keeps it
@@ -306,73 +304,75 @@ class _Counted:
         self.close()
 
 
-class _EdgeChunks:
+def _fast_layout(head: bytes, path: str, ctx: ReadContext) -> tuple[EdgeLayout, int] | None:
+    """The layout and the lines before the data, if pyarrow can read the file; else ``None``.
+
+    A head that is not clean text (NUL bytes, undecodable) is left to the line
+    reader, whose message says what is wrong; so are runs of spaces.
+    """
+    complete = head[: head.rfind(b"\n") + 1] or head
+    if b"\x00" in complete:
+        return None
+    try:
+        complete.decode(ctx.encoding or "utf-8")
+    except (UnicodeDecodeError, LookupError):
+        return None
+    lines = _content_lines(complete)
+    layout = edge_layout(lines, path, edge_options(ctx))
+    first_number, first = lines[0]
+    if layout.delimiter is None and first.strip().count(" ") != layout.width - 1:
+        return None  # runs of spaces or tabs: leave it to the line reader
+    return layout, first_number - 1 + int(layout.header)
+
+
+def _read_edges(path: str, ctx: ReadContext) -> SourceTables:
     """Follows of an edge file: streamed by pyarrow, or read precisely on any problem."""
-
-    def __init__(self, path: str, ctx: ReadContext, header: bool) -> None:
-        self.path, self.ctx, self.header = path, ctx, header
-
-    def read(self) -> SourceTables:
-        counter = [0]
-        chunks: list[pd.DataFrame] = []
-        if not self.ctx.skip_bad_rows:
+    if not ctx.skip_bad_rows:
+        with ctx.open_binary(path) as handle:
+            head = handle.read(1 << 16)
+        fast = _fast_layout(head, path, ctx)
+        if fast is not None:
+            layout, skip = fast
+            counters = [0, 0]
             try:
-                for chunk in _stream_pyarrow(self.path, self.ctx, self.header, counter):
-                    chunks.append(chunk)
+                chunks = list(_stream_pyarrow(path, ctx, layout, skip, counters))
             except _Fallback:
-                chunks = []
+                pass
             else:
-                if counter[0] == 0:
-                    raise InputError("the edge list is empty", path=self.path)
-                return SourceTables(
-                    path=self.path, format="edge-csv" if self.header else "snap-edges",
-                    follows=chunks, observe_followers=True, rows_read=counter[0],
-                )
-        lines = decode_lines(self.ctx.read_bytes(self.path), self.path, self.ctx.encoding)
-        return parse_edge_lines(lines, self.path, self.ctx, header=self.header)
+                return _source(path, layout, chunks, counters[0], counters[1], [])
+    lines = decode_lines(ctx.read_bytes(path), path, ctx.encoding)
+    return parse_edge_lines(lines, path, ctx)
 
 
 def _is_edge_csv(head: bytes, path: str) -> bool:
     lines = _content_lines(head, 1)
-    if not lines or lines[0][:1] in ("[", "{", "<"):
+    if not lines or lines[0][1][:1] in ("[", "{", "<"):
         return False
-    delimiter = detect_delimiter(lines[0])
-    if delimiter is None:
-        return False
-    names = [f.strip() for f in lines[0].split(delimiter)]
-    return bool(_header_pair(names, ReadContext(kind="edges")))
+    first = lines[0][1]
+    return named_pair(split_fields(first, detect_edge_delimiter(first))) is not None
 
 
 def _is_snap(head: bytes, path: str) -> bool:
-    lines = _content_lines(head, 3)
-    return bool(lines) and lines[0][:1] not in ("[", "{", "<") and not _is_edge_csv(head, path)
-
-
-def _read_edge_csv(path: str, ctx: ReadContext) -> SourceTables:
-    return _EdgeChunks(path, ctx, header=True).read()
-
-
-def _read_snap(path: str, ctx: ReadContext) -> SourceTables:
-    if ctx.source_col or ctx.target_col:
-        return _EdgeChunks(path, ctx, header=True).read()
-    return _EdgeChunks(path, ctx, header=False).read()
+    lines = _content_lines(head, 1)
+    return bool(lines) and lines[0][1][:1] not in ("[", "{", "<") and not _is_edge_csv(head, path)
 
 
 register(Format(
     name="edge-csv",
     kinds=("edges",),
-    summary="CSV/TSV with a header: follower,followee (or source,target; --source-col/--target-col)",
+    summary="CSV/TSV with a header: follower,followee or source,target (else --columns A,B)",
     how_to_get="any table of follow pairs, e.g. a scraper's edge export or a database dump",
     detect=_is_edge_csv,
-    read=_read_edge_csv,
+    read=_read_edges,
     priority=60,
 ))
 register(Format(
     name="snap-edges",
     kinds=("edges",),
-    summary="SNAP-style pairs without a header, tab/space/comma separated, # comments",
+    summary="SNAP-style pairs without a header, tab/space/comma separated, # comments "
+            "(more than two columns: --columns 1,2, or 1,2,3 with --min-weight W)",
     how_to_get="research datasets such as snap.stanford.edu's wiki-Vote or email-Eu-core",
     detect=_is_snap,
-    read=_read_snap,
+    read=_read_edges,
     priority=90,
 ))

@@ -11,7 +11,7 @@ Layouts read:
 * the 2021-2022 layout ``{"relationships_followers": [...]}`` and the pre-2021
   ``connections.json`` (``{"followers": {"name": "2019-01-31T..."}, "following":
   {...}}``), which hold both directions;
-* the HTML export (``followers_1.html``, ``following.html``): one
+* the HTML download (``followers_1.html``, ``following.html``): one
   ``<a href="https://www.instagram.com/<name>">`` per account, followed by a
   date in the account's language (``lug 22, 2025 3:34 am``). The direction
   comes from the file name; the dates are not needed and not read.
@@ -40,9 +40,15 @@ from pathlib import Path
 
 from graphkit.errors import InputError
 from graphkit.tables import SourceTables
-from loaders.exports import account_keys, check_line_lengths, load_json, pick_list
+from loaders.formats import Format, ReadContext, register
 from loaders.lists import list_source
-from loaders.registry import Format, ReadContext, register
+from loaders.platform_lists import (
+    account_keys,
+    check_line_lengths,
+    load_json,
+    parse_json_text,
+    pick_list,
+)
 from loaders.textio import decode_text, display_path
 
 __all__ = ["instagram_lists", "is_instagram_json", "is_instagram_html", "instagram_owner"]
@@ -169,8 +175,6 @@ def instagram_lists(data: bytes, path: str, name: str | None = None) -> dict[str
     check_line_lengths(data, path)
     text = decode_text(data, path)
     if text.lstrip()[:1] in ("[", "{"):
-        from loaders.exports import parse_json_text
-
         return _json_lists(parse_json_text(text, path), path, name)
     if "<html" in text[:4096].lower() or "<a " in text:
         return _html_lists(text, path, name)

@@ -27,7 +27,7 @@ import pandas as pd
 from graphkit.errors import InputError
 from graphkit.handles import bad_key_reason, normalize_handle
 from graphkit.tables import Rejected, SourceTables
-from loaders.registry import Format, ReadContext, register
+from loaders.formats import Format, ReadContext, register
 from loaders.tabular import (
     ACCOUNT_COLUMN_NAMES,
     accounts_from_records,

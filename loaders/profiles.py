@@ -25,7 +25,7 @@ import pandas as pd
 
 from graphkit.errors import InputError
 from graphkit.tables import Rejected, SourceTables
-from loaders.registry import Format, ReadContext, register
+from loaders.formats import Format, ReadContext, register
 from loaders.tabular import (
     ACCOUNT_COLUMN_NAMES,
     Records,

@@ -1,95 +1,75 @@
-"""The input formats graphkit reads, and how one is picked for a file.
+"""Every input format graphkit reads, and how one is picked for a file.
 
-Each format registers a :class:`Format`: which ``load`` commands accept it, a
-``detect`` test on the first 64 KiB of the file, and a ``read`` function that
-returns :class:`~graphkit.tables.SourceTables`. ``--format auto`` tries the
-detectors in registration order (most specific first).
+Importing this module imports every reader module; each registers its
+formats in :mod:`loaders.formats` (the module below them all). A reader that
+cannot be imported stops graphkit with an :class:`~graphkit.errors.InstallError`
+naming it: a broken install never silently drops formats. ``--input-format
+auto`` tries the detectors in ascending priority (platform formats ~10-30,
+generic CSV 60-80, catch-alls 90).
 
 Examples
 --------
 >>> "handle-list" in [f.name for f in formats_for("followers")]
 True
+>>> [f.name for f in formats_for("followers")][:3]
+['instagram-json', 'x-archive', 'tiktok-json']
 """
 
 from __future__ import annotations
 
-import io
+import hashlib
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from graphkit.errors import FormatNotDetected, InputError
+from graphkit.errors import FormatNotDetected, InputError, InstallError
 from graphkit.handles import bad_key_reason, normalize_handle
 from graphkit.tables import SourceTables
-from loaders.textio import display_path, file_sha256, open_binary, read_bytes, sniff
+from loaders.formats import FORMAT_ALIASES, FORMATS, KIND_ALIASES, KINDS, Format, ReadContext
+from loaders.textio import display_path, file_sha256, sniff
 
-__all__ = ["Format", "ReadContext", "register", "formats_for", "get_format", "read_source", "KINDS", "FORMATS"]
+try:
+    from loaders import (  # noqa: F401  (importing a reader registers its formats)
+        customers,
+        downloads,
+        edges,
+        instagram,
+        lists,
+        posts,
+        profiles,
+        scrapers,
+        snap_ego,
+        tiktok,
+        x_archive,
+    )
+except ImportError as err:
+    raise InstallError(
+        f"graphkit is installed incompletely: cannot import {err.name or 'a reader module'} ({err}); "
+        "its input formats would be missing. Reinstall graphkit (pip install --force-reinstall graphkit)"
+    ) from err
 
-#: What a file can be loaded as: the ``graphkit load KIND`` sub-commands.
-KINDS = ("followers", "following", "edges", "profiles", "export", "snap-ego", "posts", "customers")
+__all__ = [
+    "formats_for", "get_format", "detect_format", "read_source", "FOLDER_KINDS",
+    "Format", "ReadContext", "KINDS", "FORMATS",
+]
 
-
-@dataclass
-class ReadContext:
-    """Options of one load, passed to every reader."""
-
-    kind: str
-    owner: str | None = None
-    encoding: str | None = None
-    column: str | None = None
-    source_col: str | None = None
-    target_col: str | None = None
-    skip_bad_rows: bool = False
-    extra: dict = field(default_factory=dict)
-    _data: bytes | None = None
-
-    def read_bytes(self, path: str) -> bytes:
-        """The file's bytes (standard input is read once and kept)."""
-        if self._data is None:
-            self._data = read_bytes(path)
-        return self._data
-
-    def open_binary(self, path: str):
-        """A binary stream over the file (for streaming readers)."""
-        if self._data is not None or str(path) == "-":
-            return io.BytesIO(self.read_bytes(path))
-        return open_binary(path)
-
-
-@dataclass(frozen=True)
-class Format:
-    """One input format."""
-
-    name: str
-    kinds: tuple[str, ...]
-    summary: str
-    how_to_get: str
-    detect: Callable[[bytes, str], bool]
-    read: Callable[[str, ReadContext], SourceTables]
-    #: detectors run in ascending priority: specific formats low, catch-alls high
-    priority: int = 50
-
-
-FORMATS: list[Format] = []
-
-
-def register(fmt: Format) -> Format:
-    """Add a format (later registrations are tried after earlier ones)."""
-    if any(f.name == fmt.name for f in FORMATS):
-        raise ValueError(f"format {fmt.name!r} registered twice")
-    FORMATS.append(fmt)
-    FORMATS.sort(key=lambda f: f.priority)
-    return fmt
+#: Kinds whose input may be a folder (a whole download, SNAP ego networks).
+FOLDER_KINDS = ("download", "snap-ego")
 
 
 def formats_for(kind: str) -> list[Format]:
-    _ensure_registered()
+    """The formats ``graphkit load KIND`` reads, in the order ``--input-format auto`` tries them."""
+    kind = KIND_ALIASES.get(kind, kind)
     return [f for f in FORMATS if kind in f.kinds]
 
 
 def get_format(name: str, kind: str) -> Format:
-    _ensure_registered()
+    """The format called ``name`` (or an older name of it), if ``kind`` may use it.
+
+    >>> get_format("instagram-export", "export").name
+    'instagram-download'
+    """
+    kind = KIND_ALIASES.get(kind, kind)
+    name = FORMAT_ALIASES.get(name, name)
     for fmt in FORMATS:
         if fmt.name == name:
             if kind not in fmt.kinds:
@@ -101,20 +81,6 @@ def get_format(name: str, kind: str) -> Format:
     raise InputError(f"unknown format {name!r}; for {kind} graphkit reads: {names}")
 
 
-def _ensure_registered() -> None:
-    # importing the reader modules registers their formats
-    import loaders.customers  # noqa: F401
-    import loaders.edges  # noqa: F401
-    import loaders.lists  # noqa: F401
-    import loaders.posts  # noqa: F401
-    import loaders.profiles  # noqa: F401
-
-    try:
-        import loaders.platforms  # noqa: F401
-    except ImportError:  # pragma: no cover - optional module
-        pass
-
-
 def detect_format(path: str, kind: str, head: bytes) -> Format:
     """The first format of ``kind`` whose detector accepts ``head``."""
     candidates = formats_for(kind)
@@ -124,7 +90,7 @@ def detect_format(path: str, kind: str, head: bytes) -> Format:
     names = "; ".join(f"{f.name} ({f.summary})" for f in candidates)
     raise FormatNotDetected(
         f"cannot tell what kind of {kind} file this is; graphkit reads: {names}. "
-        "Run `graphkit formats` for details or pass --format",
+        "Run `graphkit formats` for details or pass --input-format",
         path=display_path(path),
     )
 
@@ -149,7 +115,7 @@ def read_source(path: str | os.PathLike, ctx: ReadContext, fmt: str = "auto") ->
     if path == "-":
         head = ctx.read_bytes(path)[:65536]
     else:
-        if Path(path).is_dir() and ctx.kind not in ("export", "snap-ego"):
+        if Path(path).is_dir() and ctx.kind not in FOLDER_KINDS:
             raise InputError("is a directory, not a file", path=path)
         head = b"" if Path(path).is_dir() else sniff(path)
     chosen = detect_format(path, ctx.kind, head) if fmt == "auto" else get_format(fmt, ctx.kind)
@@ -181,8 +147,6 @@ def read_source(path: str | os.PathLike, ctx: ReadContext, fmt: str = "auto") ->
 
 
 def _directory_digest(folder: Path) -> str:
-    import hashlib
-
     digest = hashlib.sha256()
     for file in sorted(p for p in folder.rglob("*") if p.is_file()):
         digest.update(str(file.relative_to(folder)).encode())

@@ -39,9 +39,9 @@ import pandas as pd
 from graphkit.errors import InputError
 from graphkit.handles import normalize_handle
 from graphkit.tables import Rejected, SourceTables
+from loaders.formats import Format, ReadContext, register
 from loaders.lists import list_source
 from loaders.profiles import with_engagement_rate
-from loaders.registry import Format, ReadContext, register
 from loaders.tabular import (
     ACCOUNT_COLUMN_NAMES,
     Records,

@@ -53,8 +53,8 @@ import pandas as pd
 
 from graphkit.errors import InputError
 from graphkit.tables import SourceTables
-from loaders.exports import MAX_MEMBER_BYTES, MAX_RATIO, MAX_TOTAL_BYTES, _unsafe_reason
-from loaders.registry import Format, ReadContext, register
+from loaders.archives import MAX_MEMBER_BYTES, MAX_RATIO, MAX_TOTAL_BYTES, unsafe_member_reason
+from loaders.formats import Format, ReadContext, register
 from loaders.textio import display_path
 
 __all__ = ["read_snap_ego", "clean_feature", "is_snap_ego"]
@@ -136,7 +136,7 @@ def _collect_tar(target: Path, add) -> None:
         with tarfile.open(target, mode="r:*") as archive:
             for member in archive:
                 label = f"{target}, member {member.name}"
-                reason = _unsafe_reason(member.name)
+                reason = unsafe_member_reason(member.name)
                 if reason:
                     raise InputError(f"{reason}; refusing the archive", path=label)
                 if member.issym() or member.islnk():

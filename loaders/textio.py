@@ -220,11 +220,6 @@ def read_lines(path: str | os.PathLike, encoding: str | None = None) -> list[str
     return decode_lines(read_bytes(path), str(path), encoding)
 
 
-def text_stream(data: bytes, path: str, encoding: str | None = None) -> io.StringIO:
-    """A text stream over decoded data (newlines kept, for the csv module)."""
-    return io.StringIO(decode_text(data, path, encoding), newline="")
-
-
 def open_binary(path: str | os.PathLike):
     """A binary stream over a file, inflating gzip transparently."""
     handle = open(path, "rb")  # noqa: SIM115

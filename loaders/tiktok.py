@@ -27,9 +27,9 @@ from pathlib import Path
 
 from graphkit.errors import InputError
 from graphkit.tables import SourceTables
-from loaders.exports import account_keys, check_line_lengths, load_json, pick_list
+from loaders.formats import Format, ReadContext, register
 from loaders.lists import list_source
-from loaders.registry import Format, ReadContext, register
+from loaders.platform_lists import account_keys, check_line_lengths, load_json, pick_list
 from loaders.textio import decode_lines, display_path
 
 __all__ = ["tiktok_lists", "tiktok_owner", "is_tiktok_json", "is_tiktok_txt"]

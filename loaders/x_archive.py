@@ -25,9 +25,9 @@ import re
 
 from graphkit.errors import InputError
 from graphkit.tables import SourceTables
-from loaders.exports import account_keys, check_line_lengths, pick_list
+from loaders.formats import Format, ReadContext, register
 from loaders.lists import list_source
-from loaders.registry import Format, ReadContext, register
+from loaders.platform_lists import account_keys, check_line_lengths, parse_json_text, pick_list
 from loaders.textio import decode_text, display_path
 
 __all__ = ["x_lists", "x_account", "is_x_archive"]
@@ -52,8 +52,6 @@ def _split(data: bytes, path: str) -> tuple[str, str]:
 
 
 def _records(body: str, path: str, section: str) -> list:
-    from loaders.exports import parse_json_text
-
     records = parse_json_text(body.rstrip().rstrip(";"), path)
     if not isinstance(records, list):
         raise InputError(f"expected a list after `window.YTD.{section}.part0 =`", path=path)

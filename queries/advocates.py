@@ -11,7 +11,7 @@ Every follower ``a`` of brand B (observed or not) is described as an influencer:
   else ``n``).
 
 The reach of every follower is one gather over the CSR rows of ``O(B)`` and one
-``bincount`` (the same counts as :func:`queries.affinity.audience_counts`).
+``bincount`` (the same counts as :func:`queries.audience.audience_counts`).
 
 Examples
 --------
@@ -39,15 +39,26 @@ import pandas as pd
 from graphkit.errors import QueryError
 from graphkit.graph import FollowGraph
 from graphkit.tiers import TierScheme, resolve_tiers
-from queries.affinity import audience_counts, masked_array, order_rows
-from queries.audience import audience
+from queries.audience import audience, audience_counts, no_followers_message
+from queries.ranking import masked_array, order_rows
 
-__all__ = ["advocates", "SORTS", "profile_numbers", "has_profiles"]
+__all__ = [
+    "advocates",
+    "SORTS",
+    "SORT_COLUMNS",
+    "PROFILE_ATTRIBUTES",
+    "profile_numbers",
+    "has_profiles",
+    "check_advocates_options",
+    "rankable_notes",
+    "empty_tier_note",
+]
 
 #: ``--sort`` values; the first is the default.
 SORTS = ("reach", "followers", "engagement", "niche")
 
-_SORT_COLUMNS = {
+#: The columns each ``--sort`` orders by, descending (then ``account`` ascending).
+SORT_COLUMNS = {
     "reach": ["audience_count", "followers_count"],
     "followers": ["followers_count", "audience_count"],
     "engagement": ["engagement_rate", "audience_count"],
@@ -90,6 +101,52 @@ def check_advocates_options(
         raise QueryError(f"--top must be at least 1, not {top}")
     scheme = resolve_tiers(tier_scheme, tiers)
     return scheme
+
+
+def rankable_notes(
+    brand: str, n_candidates: int, n_followers: int, n_observed: int, profiled: bool, sort: str
+) -> tuple[list[str], str]:
+    """Whether there is anything to rank followers by, what to say about it, and the sort applied.
+
+    Every engine calls this with its counts: ``n_candidates`` accounts to rank
+    (the followers, or a pool), ``n_observed`` observed followers, and whether
+    any candidate has a profile. Refuses a brand without followers and followers
+    with neither a following list nor a profile; otherwise returns the notes
+    (empty columns) and the sort applied (``reach`` falls back to ``followers``
+    when nobody is observed).
+
+    >>> rankable_notes("acme", 2, 2, 0, True, "reach")
+    (["audience_count is empty: none of 'acme''s followers is observed, so their reach inside the audience is unknown", 'ranked by followers_count instead'], 'followers')
+    """
+    if n_candidates == 0:
+        raise QueryError(no_followers_message(brand))
+    if n_observed == 0 and not profiled:
+        raise QueryError(
+            f"nothing to rank {brand!r}'s {n_followers:,} followers by: none is observed "
+            "(no following list) and none has a profile; load following lists "
+            "(`graphkit load following`) or profiles (`graphkit load profiles`)"
+        )
+    notes = []
+    if n_observed == 0:
+        notes.append(
+            f"audience_count is empty: none of {brand!r}'s followers is observed, so their "
+            "reach inside the audience is unknown"
+        )
+    if not profiled:
+        notes.append(
+            "no follower has a profile (followers_count, engagement_rate, tags, bio): "
+            "load profiles with `graphkit load profiles FILE`"
+        )
+    applied = sort
+    if sort == "reach" and n_observed == 0:
+        applied = "followers"
+        notes.append("ranked by followers_count instead")
+    return notes, applied
+
+
+def empty_tier_note(brand: str, n_followers: int, tiers: Sequence[str] | None) -> str:
+    """Why an advocates table is empty: no follower is in the tiers asked for."""
+    return f"none of {brand!r}'s {n_followers:,} followers is in tier {', '.join(tiers or [])}"
 
 
 def advocates(
@@ -146,19 +203,9 @@ def advocates(
     scheme = check_advocates_options(sort=sort, niche=niche, top=top, tiers=tiers, tier_scheme=tier_scheme)
     aud = audience(graph, brand)
     ids = aud.followers if pool is None else np.asarray(pool, dtype=np.int64)
-    if len(ids) == 0:
-        raise QueryError(
-            f"{aud.brand!r} has no followers in the graph: load them with "
-            f"`graphkit load followers FILE --of {aud.brand}`"
-        )
-    profiled = has_profiles(graph, ids)
+    profiled = len(ids) > 0 and has_profiles(graph, ids)
+    shared_notes, applied = rankable_notes(aud.brand, len(ids), aud.n_followers, aud.n_observed, profiled, sort)
     notes: list[str] = []
-    if aud.n_observed == 0 and not profiled:
-        raise QueryError(
-            f"nothing to rank {aud.brand!r}'s {aud.n_followers:,} followers by: none is observed "
-            "(no following list) and none has a profile; load following lists "
-            "(`graphkit load following`) or profiles (`graphkit load profiles`)"
-        )
     followers_count = profile_numbers(graph, "followers_count", ids)
     table = pd.DataFrame({
         "account": graph.keys_of(ids),
@@ -185,30 +232,16 @@ def advocates(
     else:
         table["audience_count"] = pd.array([pd.NA] * len(ids), dtype="Int64")
         table["audience_share"] = pd.array([pd.NA] * len(ids), dtype="Float64")
-        notes.append(
-            f"audience_count is empty: none of {aud.brand!r}'s followers is observed, so their "
-            "reach inside the audience is unknown"
-        )
-    if not profiled:
-        notes.append(
-            "no follower has a profile (followers_count, engagement_rate, tags, bio): "
-            "load profiles with `graphkit load profiles FILE`"
-        )
-    applied = sort
-    if sort == "reach" and aud.n_observed == 0:
-        applied = "followers"
-        notes.append("ranked by followers_count instead")
+    notes.extend(shared_notes)
     if tiers:
         table = table[table["tier"].isin(list(tiers))]
-    table = order_rows(table, _SORT_COLUMNS[applied])
+    table = order_rows(table, SORT_COLUMNS[applied])
     if top is not None:
         table = table.head(top)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     table = table.reset_index(drop=True)
     if table.empty:
-        notes.append(
-            f"none of {aud.brand!r}'s {aud.n_followers:,} followers is in tier {', '.join(tiers or [])}"
-        )
+        notes.append(empty_tier_note(aud.brand, aud.n_followers, tiers))
     table.attrs.update({
         "brand": aud.brand,
         "audience_observed": aud.n_observed,

@@ -36,12 +36,26 @@ share.
 
 ``weight="mass-followers"`` down-weights followers who follow many accounts,
 like the inverse document frequency of a search engine: a follower ``f`` who
-follows ``d(f)`` accounts weighs ``w(f) = ln(1 + N / d(f))``, with ``N`` the
-number of accounts in the graph and ``d(f)`` the larger of ``f``'s follows in the
-graph and its declared ``following_count``. Shares become weighted
+follows ``d(f)`` accounts weighs ``w(f) = ln(1 + N / d(f))``, with ``d(f)`` the
+larger of ``f``'s follows in the graph and its declared ``following_count``, and
+``N`` the number of observed accounts: the population whose following lists
+are known, from which every audience and sampled baseline is drawn. Accounts
+known only from a profile, a post or a customer file do not change ``N``, so
+loading them does not change the weights. Shares become weighted
 (``sum of w over the followers of a`` / ``sum of w``), in the audience and in a
 sampled baseline alike, and the Wilson bounds use Kish's effective sample size
 ``(sum w)² / sum w²``. ``audience_count`` and ``baseline_count`` stay plain counts.
+
+Small samples: the share of an audience is measured on ``n`` observed
+followers, so it carries a margin of error. ``table.attrs["share_margin"]`` is
+the worst case (``p = 0.5``) half-width of its interval at the confidence of
+``z`` (95 % by default): ``z · sqrt(0.25 / n)``, times the finite-population
+correction ``sqrt((N - n) / (N - 1))`` when the brand's follower count ``N`` is
+known (its declared ``followers_count``); with ``weight`` it uses the effective
+sample size. Below :data:`queries.sample_size.MIN_SAMPLE` (30) observed followers the margin is
+wider than ±18 points, the normal approximation behind the Wilson bounds is
+rough and one follower more or less moves a lift by a large factor:
+``attrs["sample_warning"]`` says so, and the CLI prints it.
 
 The counts are one gather over the CSR rows of the population and one
 ``bincount`` (weighted when ``weight`` is set): no Python loop over follows.
@@ -77,30 +91,37 @@ import pandas as pd
 from graphkit.errors import QueryError
 from graphkit.graph import FollowGraph
 from graphkit.tiers import TierScheme, resolve_tiers
-from queries.audience import Audience, audience
+from queries.audience import Audience, audience, audience_counts, observed_in_degree
+from queries.baselines import (
+    REST,
+    applied_sort,
+    baseline_kind,
+    check_reference,
+    empty_reference_note,
+    empty_rest_note,
+    missing_counts_note,
+    no_declared_counts_note,
+    population_label,
+    population_too_small,
+)
+from queries.ranking import masked_array, order_rows, top_rows
+from queries.sample_size import sample_attrs
 
 __all__ = [
     "affinity",
     "affinity_scores",
-    "audience_counts",
     "AffinityScores",
     "follower_weights",
+    "weight_population",
     "wilson_bounds",
     "affinity_frame",
-    "affinity_frame_from_counts",
-    "observed_in_degree",
-    "masked_array",
-    "order_rows",
-    "top_rows",
+    "check_affinity_options",
+    "sort_columns",
+    "empty_result_note",
+    "TABLE_COLUMNS",
     "SORTS",
     "WEIGHTS",
     "DEFAULT_Z",
-    "sort_columns",
-    "why_empty",
-    "no_baseline_note",
-    "population_too_small",
-    "missing_counts_note",
-    "applied_sort",
 ]
 
 #: ``--sort`` values; the first is the default.
@@ -112,64 +133,37 @@ WEIGHTS = ("none", "mass-followers")
 #: z of the Wilson intervals: 1.96 is a two-sided 95 % interval.
 DEFAULT_Z = 1.96
 
-_REST = "rest"
+#: The columns the terminal shows; csv/json/parquet carry every column.
+TABLE_COLUMNS = ["rank", "account", "audience_count", "audience_share", "affinity", "lift_lower", "tier",
+                 "followers_count"]
 
 
-def audience_counts(
-    graph: FollowGraph, follower_ids: np.ndarray, weights: np.ndarray | None = None
-) -> np.ndarray:
-    """For every account, how many of ``follower_ids`` follow it (length ``n_accounts``).
+def weight_population(graph: FollowGraph) -> int:
+    """``N`` of the mass-follower weight: the number of observed accounts.
 
-    With ``weights`` (aligned with ``follower_ids``) each follower counts its
-    weight instead of 1 and the result is ``float64``.
-
-    >>> g = FollowGraph.from_pairs([("a", "c"), ("b", "c"), ("b", "a")])
-    >>> g.keys.tolist()
-    ['a', 'c', 'b']
-    >>> audience_counts(g, g.ids_of(["a", "b"])).tolist()
-    [1, 2, 0]
-    >>> audience_counts(g, g.ids_of(["a", "b"]), np.array([1.0, 0.5])).tolist()
-    [0.5, 1.5, 0.0]
+    >>> weight_population(FollowGraph.from_pairs([("a", "b"), ("b", "c")]))
+    2
     """
-    follower_ids = np.asarray(follower_ids, dtype=np.int64)
-    if weights is None and len(follower_ids) and _covers_much(graph, follower_ids):
-        # a large population (a baseline, a big brand): select its follows with a mask over
-        # the CSR instead of gathering them, 1 byte per follow instead of 16
-        members = np.zeros(graph.n_accounts, dtype=bool)
-        members[follower_ids] = True
-        if np.count_nonzero(members) == len(follower_ids):  # no id twice
-            chosen = np.repeat(members, np.diff(graph.out_indptr))
-            return np.bincount(graph.out_indices[chosen], minlength=graph.n_accounts)
-    followees = graph.gather_following(follower_ids)
-    if weights is None:
-        return np.bincount(followees, minlength=graph.n_accounts)
-    lengths = graph.out_indptr[follower_ids + 1] - graph.out_indptr[follower_ids]
-    return np.bincount(followees, weights=np.repeat(weights, lengths), minlength=graph.n_accounts)
-
-
-def _covers_much(graph: FollowGraph, ids: np.ndarray) -> bool:
-    """Whether the rows of ``ids`` hold more than an eighth of all follows."""
-    indptr = graph.out_indptr
-    total = int(np.asarray(indptr[ids + 1], dtype=np.int64).sum() - np.asarray(indptr[ids], dtype=np.int64).sum())
-    return total * 8 > graph.n_follows
+    return int(np.count_nonzero(graph.observed))
 
 
 def follower_weights(graph: FollowGraph, ids: np.ndarray) -> np.ndarray:
     """The mass-follower weight ``ln(1 + N / d(f))`` of accounts ``ids``.
 
-    ``N`` is the number of accounts in the graph; ``d(f)`` is the larger of the
-    follows of ``f`` in the graph and its declared ``following_count`` (at least 1).
+    ``N`` is :func:`weight_population` (the observed accounts); ``d(f)`` is the
+    larger of the follows of ``f`` in the graph and its declared
+    ``following_count`` (at least 1).
 
     >>> g = FollowGraph.from_pairs([("a", "b"), ("a", "c"), ("a", "d"), ("b", "c")])
-    >>> follower_weights(g, g.ids_of(["a", "b"])).round(4).tolist()  # ln(1 + 4/3), ln(1 + 4/1)
-    [0.8473, 1.6094]
+    >>> follower_weights(g, g.ids_of(["a", "b"])).round(4).tolist()  # ln(1 + 2/3), ln(1 + 2/1)
+    [0.5108, 1.0986]
     """
     ids = np.asarray(ids, dtype=np.int64)
     degree = (graph.out_indptr[ids + 1] - graph.out_indptr[ids]).astype(np.float64)
     declared = graph.attribute("following_count").iloc[ids]
     declared = pd.to_numeric(declared, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     degree = np.fmax(degree, declared)
-    return np.log1p(graph.n_accounts / np.maximum(degree, 1.0))
+    return np.log1p(weight_population(graph) / np.maximum(degree, 1.0))
 
 
 #: z beyond this is a confidence no data can reach (10 is 1 - 1e-23), and its square overflows later
@@ -216,12 +210,15 @@ class AffinityScores:
     weight: str
     z: float
     note: str | None
+    #: the audience's sample size behind the shares (Kish's effective size when weighted)
+    effective_n: float | None = None
 
 
 def _weighted(graph: FollowGraph, ids: np.ndarray, weight: str, z: float, counts: np.ndarray | None = None):
-    """Counts, shares and Wilson bounds of the population ``ids`` (non-empty).
+    """Counts, shares, Wilson bounds and (effective) sample size of the population ``ids``.
 
-    ``counts``, if given, are ``audience_counts(graph, ids)`` computed another way.
+    ``ids`` is non-empty; ``counts``, if given, are ``audience_counts(graph, ids)``
+    computed another way.
     """
     if counts is None:
         counts = audience_counts(graph, ids)
@@ -234,7 +231,7 @@ def _weighted(graph: FollowGraph, ids: np.ndarray, weight: str, z: float, counts
         n_eff = float(w.sum() ** 2 / np.square(w).sum())
     np.clip(shares, 0.0, 1.0, out=shares)
     low, high = wilson_bounds(shares, n_eff, z)
-    return counts, shares, low, high
+    return counts, shares, low, high, n_eff
 
 
 def affinity_scores(
@@ -278,22 +275,23 @@ def affinity_scores(
     """
     _check_score_options(weight=weight, z=z, baseline=baseline, population=population)
     aud = audience(graph, brand, require_observed=True)
-    counts, shares, share_low, _ = _weighted(graph, aud.observed, weight, z)
+    counts, shares, share_low, _, n_eff = _weighted(graph, aud.observed, weight, z)
     brand_count = int(counts[aud.brand_id])
     counts[aud.brand_id] = 0
     shares[aud.brand_id] = 0.0
     share_low[aud.brand_id] = 0.0
-    common = dict(audience=aud, counts=counts, shares=shares, share_lower=share_low, weight=weight, z=z)
+    common = dict(audience=aud, counts=counts, shares=shares, share_lower=share_low, weight=weight, z=z,
+                  effective_n=n_eff)
 
-    if population is not None:
+    kind = baseline_kind(baseline, population)
+    if kind == "population":
         declared = pd.to_numeric(graph.attribute("followers_count"), errors="coerce")
         declared = declared.to_numpy(dtype=np.float64, na_value=np.nan)
-        label = f"population of {population:,}"
+        label = population_label(population)
         if np.isnan(declared).all():
             return AffinityScores(
                 **common, baseline=label, baseline_size=population, baseline_counts=None,
-                baseline_shares=None, lift=None, lift_lower=None,
-                note=no_baseline_note("population", population=population),
+                baseline_shares=None, lift=None, lift_lower=None, note=no_declared_counts_note(population),
             )
         base_share = declared / population
         floor = 0.5 / population
@@ -304,33 +302,30 @@ def affinity_scores(
             baseline_shares=base_share, lift=lift, lift_lower=lift_lower, note=None,
         )
 
-    if baseline is None or baseline.strip().lower() == _REST:
+    if kind == "rest":
         mask = graph.observed.copy()
         mask[aud.followers] = False
         mask[aud.brand_id] = False
         members = np.flatnonzero(mask)
-        label = _REST
-        is_rest = True
-        why = no_baseline_note("rest", brand=aud.brand)
+        label = REST
+        why = empty_rest_note(aud.brand)
     else:
         ref_id = graph.id_of(baseline)
         ref_key = str(graph.keys_of([ref_id])[0])
-        if ref_id == aud.brand_id:
-            raise QueryError(f"the baseline account {ref_key!r} is the brand itself; name another account")
+        check_reference(ref_key, aud.brand)
         followers = np.asarray(graph.followers(ref_id), dtype=np.int64)
         members = followers[graph.observed[followers] & (followers != aud.brand_id)]
         label = ref_key
-        is_rest = False
-        why = no_baseline_note("account", reference=ref_key, reference_followers=len(followers))
+        why = empty_reference_note(ref_key, len(followers))
     if len(members) == 0:
         return AffinityScores(
             **common, baseline=label, baseline_size=0, baseline_counts=None,
             baseline_shares=None, lift=None, lift_lower=None, note=why,
         )
     rest = None
-    if weight == "none" and is_rest:
+    if weight == "none" and kind == "rest":
         rest = _rest_counts(graph, aud, counts, brand_count, members)
-    base_counts, base_shares, _, base_high = _weighted(graph, members, weight, z, rest)
+    base_counts, base_shares, _, base_high, _ = _weighted(graph, members, weight, z, rest)
     floor = 0.5 / len(members)
     lift = shares / np.maximum(base_shares, floor)
     lift_lower = share_low / np.maximum(base_high, floor)
@@ -338,85 +333,6 @@ def affinity_scores(
         **common, baseline=label, baseline_size=len(members), baseline_counts=base_counts,
         baseline_shares=base_shares, lift=lift, lift_lower=lift_lower, note=None,
     )
-
-
-def no_baseline_note(mode: str, *, brand: str = "", reference: str = "", reference_followers: int = 0,
-                     population: int = 0) -> str:
-    """Why a baseline is empty, for ``attrs["note"]`` (every engine says the same).
-
-    ``mode`` is ``"rest"`` (every observed account follows ``brand``),
-    ``"account"`` (no observed follower of ``reference``) or ``"population"``
-    (no declared follower count).
-
-    >>> no_baseline_note("account", reference="r", reference_followers=0)
-    "no baseline: 'r' has no followers in the graph"
-    """
-    if mode == "population":
-        return (
-            f"no baseline: no account has a declared followers_count, so --population "
-            f"{population:,} gives no share (load profiles with `graphkit load profiles FILE`)"
-        )
-    if mode == "rest":
-        return (
-            f"no baseline: every observed account other than {brand!r} follows it, so "
-            "nobody is left to compare with (use --baseline ACCOUNT or --population N)"
-        )
-    if reference_followers:
-        return (
-            f"no baseline: none of {reference!r}'s {reference_followers:,} followers is observed "
-            "(no following list loaded for any of them)"
-        )
-    return f"no baseline: {reference!r} has no followers in the graph"
-
-
-def population_too_small(population: int, account: str, followers_count: int) -> QueryError:
-    """The error for a ``--population`` below an account's declared ``followers_count``."""
-    return QueryError(
-        f"--population {population:,} is smaller than the declared followers_count "
-        f"of {account!r} ({int(followers_count):,}): give the platform's size"
-    )
-
-
-def missing_counts_note(missing: int, candidates: int) -> str:
-    """The note on ``missing`` of ``candidates`` accounts without a declared ``followers_count``."""
-    return (
-        f"{missing:,} of {candidates:,} accounts have no declared followers_count: "
-        "their baseline columns are empty"
-    )
-
-
-def applied_sort(sort: str, has_lift: bool, notes: list[str]) -> str:
-    """The sort actually applied: without a baseline the lift sorts use ``share`` (noted).
-
-    >>> notes = []
-    >>> applied_sort("lift-lower", False, notes), notes
-    ('share', ['ranked by audience_share instead of the lift'])
-    """
-    if not has_lift and sort in ("lift", "lift-lower"):
-        notes.append("ranked by audience_share instead of the lift")
-        return "share"
-    return sort
-
-
-def observed_in_degree(graph: FollowGraph) -> np.ndarray:
-    """For every account, how many *observed* accounts follow it.
-
-    The in-degree less the follows of unobserved accounts when these are few
-    (the usual case: following lists are what was loaded), else one ``bincount``
-    over the follows of observed accounts. May build the reverse CSR.
-
-    >>> g = FollowGraph.from_pairs([("a", "c"), ("b", "c")], observed=["a"])
-    >>> dict(zip(g.keys, observed_in_degree(g).tolist()))
-    {'a': 0, 'c': 1, 'b': 0}
-    """
-    observed = graph.observed
-    unobserved = np.flatnonzero(~observed)
-    out_degree = graph.out_degree()
-    if int(out_degree[unobserved].sum()) * 4 < graph.n_follows:
-        from_unobserved = np.bincount(graph.gather_following(unobserved), minlength=graph.n_accounts)
-        return graph.in_degree().astype(np.int64) - from_unobserved
-    from_observed = np.repeat(observed, out_degree)
-    return np.bincount(graph.out_indices[from_observed], minlength=graph.n_accounts)
 
 
 def _rest_counts(
@@ -442,7 +358,11 @@ def _rest_counts(
 
 
 def sort_columns(sort: str) -> list[str]:
-    """The descending sort columns of ``--sort`` (then ``account`` ascending)."""
+    """The columns a ``--sort`` orders by, descending (then ``account`` ascending).
+
+    >>> sort_columns("lift-lower")
+    ['lift_lower', 'audience_count']
+    """
     return {
         "count": ["audience_count"],
         "share": ["audience_share", "audience_count"],
@@ -451,26 +371,12 @@ def sort_columns(sort: str) -> list[str]:
     }[sort]
 
 
-def order_rows(table: pd.DataFrame, descending: list[str]) -> pd.DataFrame:
-    """Sort by ``descending`` columns (missing values last), then ``account`` ascending."""
-    keys = pd.DataFrame(index=table.index)
-    for i, column in enumerate(descending):
-        values = pd.to_numeric(table[column], errors="coerce").astype("float64")
-        keys[f"k{i}"] = values.fillna(-np.inf).to_numpy()
-    keys["account"] = table["account"].astype(object).to_numpy()
-    order = keys.sort_values(
-        [*(f"k{i}" for i in range(len(descending))), "account"],
-        ascending=[False] * len(descending) + [True], kind="stable",
-    ).index
-    return table.loc[order]
-
-
 def _check_score_options(*, weight: str, z: float, baseline: str | None, population: int | None) -> None:
     if weight not in WEIGHTS:
         raise QueryError(f"unknown weight {weight!r}; choose one of {', '.join(WEIGHTS)}")
     if not 0 < z <= MAX_Z:
         raise QueryError(f"z must be above 0 and at most {MAX_Z:g} (1.96 is a 95% interval), not {z}")
-    if population is not None and baseline not in (None, _REST):
+    if population is not None and baseline not in (None, REST):
         raise QueryError("give either a baseline account or --population, not both")
     if population is not None and population < 1:
         raise QueryError(f"--population must be at least 1, not {population}")
@@ -546,8 +452,14 @@ def affinity(
         ``rank, account, audience_count, audience_share, baseline_count,
         baseline_share, affinity, lift_lower, tier, followers_count``.
         ``attrs``: ``brand``, ``audience_observed``, ``audience_followers``,
-        ``baseline`` (its label), ``baseline_size``, ``weight``, ``z``, ``sort``
-        (the sort applied) and ``note`` (why columns are empty or no row is
+        ``baseline`` (its label), ``baseline_size``, ``weight``,
+        ``weight_population`` (``N`` of the mass-follower weight, ``None``
+        unweighted), ``z``, ``sort`` (the sort applied), ``share_margin`` (the
+        audience share's worst-case margin of error), ``share_margin_population``
+        (the follower count its finite-population correction used, ``None``
+        when unknown), ``confidence`` (of ``z``), ``sample_warning`` (below
+        :data:`~queries.sample_size.MIN_SAMPLE` observed followers, else ``None``)
+        and ``note`` (why columns are empty or no row is
         left; ``None`` otherwise).
 
     Raises
@@ -583,7 +495,7 @@ def affinity(
         too_big = np.flatnonzero(base_shares > 1)
         if len(too_big):
             row = affinity_frame(graph, scores, candidates[too_big[:1]], scheme).iloc[0]
-            raise population_too_small(population, row["account"], row["followers_count"])
+            raise population_too_small(population, row["account"], int(row["followers_count"]))
         if missing:
             notes.append(missing_counts_note(missing, len(candidates)))
     applied = applied_sort(sort, scores.lift is not None, notes)
@@ -612,19 +524,20 @@ def affinity(
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     table = table.reset_index(drop=True)
     if table.empty:
-        notes.append(why_empty(aud, min_count, exclude_followed, tiers))
+        notes.append(empty_result_note(aud.brand, aud.n_observed, min_count, exclude_followed, tiers))
     table.attrs.update({
-        # the terminal shows these; csv/json/parquet carry every column
-        "table_columns": ["rank", "account", "audience_count", "audience_share", "affinity",
-                          "lift_lower", "tier", "followers_count"],
+        "table_columns": list(TABLE_COLUMNS),
         "brand": aud.brand,
         "audience_observed": aud.n_observed,
         "audience_followers": aud.n_followers,
         "baseline": scores.baseline,
         "baseline_size": scores.baseline_size,
         "weight": weight,
+        "weight_population": weight_population(graph) if weight == "mass-followers" else None,
         "z": z,
         "sort": applied,
+        **sample_attrs(aud.n_observed, aud.n_followers, _declared_followers(graph, aud.brand_id), z,
+                       scores.effective_n if weight != "none" else None),
         "note": "; ".join(notes) or None,
     })
     return table
@@ -654,51 +567,9 @@ def affinity_frame(
     })
 
 
-def affinity_frame_from_counts(
-    accounts: Sequence[str], counts: np.ndarray, baseline_counts: np.ndarray, followers_count: np.ndarray, *,
-    mode: str, n: int, size: int, z: float, scheme: TierScheme,
-) -> pd.DataFrame:
-    """The affinity columns (no ``rank``) from counts an engine computed elsewhere (Neo4j, Spark).
-
-    ``mode`` is the baseline kind: ``"rest"``, ``"account"``, ``"population"``
-    (``baseline_counts`` are then the declared follower counts) or ``"none"``;
-    ``n`` is the observed audience and ``size`` the baseline's size (the
-    population). Missing values are ``NaN``. The arithmetic is
-    :func:`affinity_scores`' (unweighted), so the numbers equal the in-memory ones.
-
-    >>> t = affinity_frame_from_counts(["x"], np.array([2]), np.array([1.0]), np.array([np.nan]),
-    ...                                mode="rest", n=2, size=2, z=1.96, scheme=TierScheme.default())
-    >>> t[["account", "audience_share", "baseline_share", "affinity"]]
-      account  audience_share  baseline_share  affinity
-    0       x             1.0             0.5       2.0
-    """
-    counts = np.asarray(counts, dtype=np.int64)
-    shares = np.clip(counts / n, 0.0, 1.0)
-    share_low, _ = wilson_bounds(shares, float(n), z)
-    missing = np.full(len(counts), np.nan)
-    base_counts = base_shares = lift = lift_lower = missing
-    if mode != "none":
-        floor = 0.5 / size
-        base_counts = np.asarray(baseline_counts, dtype=np.float64)
-        base_shares = base_counts / size
-        lift = shares / np.maximum(base_shares, floor)
-        if mode == "population":
-            lift_lower = share_low / np.maximum(base_shares, floor)
-        else:
-            _, base_high = wilson_bounds(base_shares, float(size), z)
-            lift_lower = share_low / np.maximum(base_high, floor)
-    declared = masked_array(np.asarray(followers_count, dtype=np.float64), "Int64")
-    return pd.DataFrame({
-        "account": np.asarray(list(accounts), dtype=object),
-        "audience_count": counts,
-        "audience_share": shares,
-        "baseline_count": masked_array(base_counts, "Int64"),
-        "baseline_share": masked_array(base_shares, "Float64"),
-        "affinity": masked_array(lift, "Float64"),
-        "lift_lower": masked_array(lift_lower, "Float64"),
-        "tier": scheme.assign(declared),
-        "followers_count": declared,
-    })
+def _declared_followers(graph: FollowGraph, account_id: int) -> float | None:
+    value = pd.to_numeric(pd.Series([graph.attribute("followers_count").iloc[account_id]]), errors="coerce")[0]
+    return None if pd.isna(value) else float(value)
 
 
 def _followers_count(graph: FollowGraph, ids: np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -707,74 +578,20 @@ def _followers_count(graph: FollowGraph, ids: np.ndarray) -> pd.api.extensions.E
     return pd.array(followers_count.to_numpy(dtype=np.float64, na_value=np.nan), dtype="Int64")
 
 
-def top_rows(graph: FollowGraph, ids: np.ndarray, descending: Sequence[np.ndarray], top: int) -> np.ndarray:
-    """The first ``top`` of ``ids`` in the order of :func:`order_rows`, without a frame.
+def empty_result_note(
+    brand: str, n_observed: int, min_count: int, exclude_followed: bool, tiers: Sequence[str] | None
+) -> str:
+    """Why an affinity table has no row: the filters that left nothing (every engine says this).
 
-    ``descending`` are the sort keys aligned with ``ids`` (``NaN`` last), then the
-    account key ascending breaks ties. Only the rows that can be among the first
-    ``top`` — the ``top`` best by the numeric keys and every row tied with the
-    last of them on all of these keys — are ordered, and only their keys read.
-
-    >>> g = FollowGraph.from_pairs([("a", "b"), ("c", "d"), ("e", "f"), ("g", "h")])
-    >>> ids = g.ids_of(["b", "d", "f", "h"])
-    >>> g.keys_of(top_rows(g, ids, [np.array([1.0, 2.0, 2.0, np.nan])], 2)).tolist()
-    ['d', 'f']
-    >>> g.keys_of(top_rows(g, ids, [np.array([1.0, 1.0, 3.0, 1.0]), np.array([0, 5, 0, 5])], 2)).tolist()
-    ['f', 'd']
+    >>> empty_result_note("acme", 12, 3, True, None)
+    "no account is followed by at least 3 of the audience and not followed by 'acme' (12 observed followers of 'acme'): relax the filters"
     """
-    ids = np.asarray(ids, dtype=np.int64)
-    # NaN sorts last, like -inf; adding 0.0 makes -0.0 equal to 0.0 for partition and sort
-    keys = [np.where(np.isnan(k), -np.inf, np.asarray(k, dtype=np.float64)) + 0.0 for k in descending]
-    if len(ids) > top:
-        keep = _top_with_ties(keys, top)
-        ids = ids[keep]
-        keys = [k[keep] for k in keys]
-    names = graph.keys_of(ids)
-    order = np.argsort(names, kind="stable")  # by key first, so the stable lexsort breaks ties by key
-    order = order[np.lexsort([-k[order] for k in reversed(keys)])]
-    return ids[order[:top]]
-
-
-def _top_with_ties(keys: list[np.ndarray], top: int) -> np.ndarray:
-    """Mask of the ``top`` best rows by ``keys`` (descending, lexicographic) and all their ties."""
-    n = len(keys[0])
-    keep = np.zeros(n, dtype=bool)
-    contenders = np.arange(n)  # rows tied with the cut-off on every key so far
-    left = top  # places still free among the contenders
-    for key in keys:
-        if len(contenders) <= left:
-            break
-        values = key[contenders]
-        cut = np.partition(values, len(values) - left)[len(values) - left]
-        better = values > cut
-        keep[contenders[better]] = True
-        left -= int(np.count_nonzero(better))
-        contenders = contenders[values == cut]
-    keep[contenders] = True
-    return keep
-
-
-def masked_array(values: np.ndarray, dtype: str = "Float64") -> pd.api.extensions.ExtensionArray:
-    """A nullable ``Float64``/``Int64`` array with ``NaN`` as missing.
-
-    >>> masked_array(np.array([1.5, np.nan])).tolist()
-    [1.5, <NA>]
-    """
-    values = np.asarray(values, dtype=np.float64)
-    missing = np.isnan(values)
-    if dtype == "Int64":
-        return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
-    return pd.arrays.FloatingArray(np.where(missing, 0.0, values), missing)
-
-
-def why_empty(aud: Audience, min_count: int, exclude_followed: bool, tiers) -> str:
-    """Why no row is left after the filters (``aud`` needs ``brand`` and ``n_observed``)."""
     filters = [f"followed by at least {min_count:,} of the audience"]
     if exclude_followed:
-        filters.append(f"not followed by {aud.brand!r}")
+        filters.append(f"not followed by {brand!r}")
     if tiers:
         filters.append(f"in tier {', '.join(tiers)}")
     return (
-        f"no account is {' and '.join(filters)} ({aud.n_observed:,} observed followers of "
-        f"{aud.brand!r}): relax the filters"
+        f"no account is {' and '.join(filters)} ({n_observed:,} observed followers of "
+        f"{brand!r}): relax the filters"
     )

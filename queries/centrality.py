@@ -62,6 +62,7 @@ def centrality(
     alpha: float = 0.85,
     samples: int = 100,
     sample_seed: int = 0,
+    tol: float = 1e-10,
 ) -> pd.DataFrame:
     """Rank accounts by a centrality measure.
 
@@ -86,6 +87,9 @@ def centrality(
         ``betweenness`` without seeds: source accounts drawn (all when ``>= n``).
     sample_seed : int
         Seed of that draw (same seed, same estimate).
+    tol : float
+        ``pagerank``/``ppr``: iterate until the L1 change is below ``tol``
+        (every score is then within ``5.7 * tol`` of the exact value).
 
     Returns
     -------
@@ -114,7 +118,7 @@ def centrality(
     excluded = seed_ids
 
     if measure == "pagerank":
-        score = algo.pagerank(graph, alpha=alpha)
+        score = algo.pagerank(graph, alpha=alpha, tol=tol)
         note = pagerank_note(alpha, graph.n_accounts)
     elif measure == "ppr":
         teleport = seed_ids
@@ -125,7 +129,7 @@ def centrality(
             excluded = np.union1d(excluded, np.append(aud.observed, aud.brand_id))
         if len(teleport) == 0:
             raise QueryError(NO_TELEPORT)
-        score = algo.pagerank(graph, alpha=alpha, personalization={int(i): 1.0 for i in teleport})
+        score = algo.pagerank(graph, alpha=alpha, personalization={int(i): 1.0 for i in teleport}, tol=tol)
         note = ppr_note(alpha, len(seed_ids), aud.brand if aud else None, aud.n_observed if aud else 0)
     elif measure == "in-degree":
         score = graph.in_degree()

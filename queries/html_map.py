@@ -1,8 +1,8 @@
 """An interactive map of a neighbourhood in one self-contained, offline HTML page.
 
-The layout is computed here, in Python (``networkx.spring_layout`` on the
-neighbourhood subgraph, seeded, so the same table gives the same picture); a
-small hand-written canvas script embedded in the page draws it. The page asks
+The layout is computed in Python (:mod:`queries.layout`: ``networkx.spring_layout``
+on the neighbourhood subgraph, seeded, so the same table gives the same
+picture); a small hand-written canvas script embedded in the page draws it. The page asks
 for nothing over the network: there is no external script, style, font or
 image, and a Content-Security-Policy of ``default-src 'none'`` forbids any
 request, so it also works from a USB stick or an e-mail attachment.
@@ -26,8 +26,6 @@ Examples
 --------
 >>> script_json({"bio": "</script><b>&"})
 '{"bio": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
->>> tier_colors(["nano", "mega", "unknown"])
-['#009e73', '#d55e00', '#bdbdbd']
 """
 
 from __future__ import annotations
@@ -35,40 +33,20 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:  # pragma: no cover
-    from queries.exporters import Neighbourhood
+from queries.layout import TIER_COLORS, layout_positions, node_sizes, score_column, tier_colors
+from queries.neighbourhood import Neighbourhood, column_kinds
 
 __all__ = [
-    "TIER_COLORS",
     "CSP",
     "script_json",
-    "tier_colors",
-    "score_column",
-    "node_sizes",
-    "layout_positions",
     "map_payload",
     "map_fragment",
     "render_map",
     "page",
 ]
-
-#: Colour of each default tier (Okabe-Ito palette, readable by colour-blind users).
-TIER_COLORS = {
-    "unknown": "#bdbdbd",
-    "regular": "#8c9aa8",
-    "nano": "#009e73",
-    "micro": "#56b4e9",
-    "mid": "#0072b2",
-    "macro": "#e69f00",
-    "mega": "#d55e00",
-}
-_EXTRA_COLORS = ("#cc79a7", "#f0e442", "#7f3c8d", "#11a579", "#3969ac", "#f2b701")
 
 #: The page may run its own inline script and style and show data: images; nothing else.
 CSP = (
@@ -76,17 +54,11 @@ CSP = (
     "img-src data:; base-uri 'none'; form-action 'none'"
 )
 
-#: Columns tried, in order, to size nodes when the table does not say.
-_SCORE_CANDIDATES = (
-    "score", "affinity_lower", "affinity", "audience_count", "reach", "pagerank", "ppr",
-    "audience_share", "in_degree",
-)
 #: Profile columns shown under the scores in the info panel.
 _PROFILE_COLUMNS = (
     "display_name", "tier", "followers_count", "following_count", "engagement_rate", "category",
     "tags", "bio", "location", "verified", "observed",
 )
-_MIN_RADIUS, _MAX_RADIUS = 3.0, 14.0
 
 
 def script_json(value: object) -> str:
@@ -98,88 +70,12 @@ def script_json(value: object) -> str:
     )
 
 
-def tier_colors(tiers: Sequence[str]) -> list[str]:
-    """A colour per tier name: the default tiers fixed, other names from a spare palette."""
-    extra: dict[str, str] = {}
-    out = []
-    for name in tiers:
-        color = TIER_COLORS.get(name)
-        if color is None:
-            color = extra.setdefault(name, _EXTRA_COLORS[len(extra) % len(_EXTRA_COLORS)])
-        out.append(color)
-    return out
-
-
-def score_column(nodes: pd.DataFrame, preferred: str | None = None) -> str | None:
-    """The numeric column that sizes nodes: ``preferred``, ``attrs["score_column"]``, else a known one."""
-    for name in (preferred, nodes.attrs.get("score_column"), *_SCORE_CANDIDATES):
-        if name and name in nodes.columns and pd.api.types.is_numeric_dtype(nodes[name]) \
-                and not pd.api.types.is_bool_dtype(nodes[name]) and nodes[name].notna().any():
-            return name
-    return None
-
-
-def node_sizes(hood: Neighbourhood, size_by: str | None = None) -> np.ndarray:
-    """Node radius in pixels, 3 to 14, by the min-max scaled score (missing -> smallest).
-
-    >>> from queries.exporters import Neighbourhood
-    >>> nodes = pd.DataFrame({"account": ["a", "b", "c"], "score": [1.0, 3.0, None]})
-    >>> node_sizes(Neighbourhood(nodes, pd.DataFrame())).tolist()
-    [3.0, 14.0, 3.0]
-    """
-    column = score_column(hood.nodes, size_by)
-    if column is None:
-        return np.full(hood.n_nodes, 6.0)
-    values = pd.to_numeric(hood.nodes[column], errors="coerce").astype("float64").to_numpy()
-    finite = np.isfinite(values)
-    if not finite.any():
-        return np.full(hood.n_nodes, 6.0)
-    low, high = values[finite].min(), values[finite].max()
-    scaled = np.where(finite, (values - low) / (high - low) if high > low else 0.5, 0.0)
-    # area, not radius, follows the score
-    return np.round(_MIN_RADIUS + (_MAX_RADIUS - _MIN_RADIUS) * np.sqrt(scaled), 2)
-
-
-def layout_positions(hood: Neighbourhood, *, seed: int = 0) -> dict[str, tuple[float, float]]:
-    """Force-directed positions in ``[-1, 1]``, seed at the centre when it is present.
-
-    ``networkx.spring_layout`` (Fruchterman-Reingold) on the undirected
-    neighbourhood, ``seed`` fixed, so the same table gives the same layout.
-    """
-    import networkx as nx
-
-    keys = hood.nodes["account"].astype(object).tolist()
-    graph = nx.Graph()
-    graph.add_nodes_from(keys)
-    graph.add_edges_from(zip(hood.edges["follower"].astype(object), hood.edges["followee"].astype(object)))
-    if len(keys) == 1:
-        return {keys[0]: (0.0, 0.0)}
-    fixed = None
-    start = None
-    if hood.seed in graph:
-        rng = np.random.default_rng(seed)
-        start = {k: tuple(rng.uniform(-1, 1, 2)) for k in keys}
-        start[hood.seed] = (0.0, 0.0)
-        fixed = [hood.seed]
-    iterations = 50 if len(keys) <= 3000 else 25
-    positions = nx.spring_layout(graph, pos=start, fixed=fixed, seed=seed, iterations=iterations)
-    coords = np.array([positions[k] for k in keys], dtype=np.float64)
-    centre = coords[keys.index(hood.seed)] if hood.seed in graph else coords.mean(axis=0)
-    coords -= centre
-    extent = np.abs(coords).max()
-    if extent > 0:
-        coords /= extent
-    return {k: (float(x), float(y)) for k, (x, y) in zip(keys, coords)}
-
-
 def _round(value: float) -> float:
     return float(f"{value:.6g}")
 
 
 def map_payload(hood: Neighbourhood, *, layout_seed: int = 0, size_by: str | None = None) -> dict:
     """The JSON the page script draws: positions, sizes, tiers, fields to show, edges."""
-    from queries.exporters import column_kinds
-
     nodes = hood.nodes
     keys = nodes["account"].astype(object).astype(str).tolist()
     positions = layout_positions(hood, seed=layout_seed)
@@ -268,7 +164,7 @@ def render_map(hood: Neighbourhood, *, layout_seed: int = 0, size_by: str | None
     """A whole page with nothing but the map of ``hood``.
 
     >>> from graphkit.graph import FollowGraph
-    >>> from queries.exporters import neighbourhood
+    >>> from queries.neighbourhood import neighbourhood
     >>> g = FollowGraph.from_pairs([("a", "b")])
     >>> page_text = render_map(neighbourhood(g, pd.DataFrame({"account": ["a", "b"]})))
     >>> page_text.startswith("<!DOCTYPE html>"), "http" in page_text.replace("http-equiv", "")
@@ -278,6 +174,7 @@ def render_map(hood: Neighbourhood, *, layout_seed: int = 0, size_by: str | None
         f'<header class="gk-head"><h1>{html.escape(hood.title)}</h1>'
         f"<p>{hood.n_nodes:,} accounts, {hood.n_edges:,} follows"
         + (f"; seed <b>{html.escape(hood.seed)}</b>" if hood.seed else "")
+        + (f"; {html.escape(hood.order)}" if hood.order else "")
         + "</p></header>\n"
     )
     body = heading + map_fragment(hood, layout_seed=layout_seed, size_by=size_by)

@@ -40,10 +40,18 @@ import pandas as pd
 from graphkit.errors import QueryError
 from graphkit.graph import FollowGraph
 from graphkit.tiers import TierScheme, resolve_tiers
-from queries.affinity import observed_in_degree, top_rows
-from queries.audience import audience
+from queries.audience import audience, observed_in_degree
+from queries.ranking import top_rows
 
-__all__ = ["lookalikes", "observed_in_degree", "similarity", "no_lookalikes", "METRICS"]
+__all__ = [
+    "lookalikes",
+    "similarity",
+    "METRICS",
+    "check_lookalikes_options",
+    "nothing_shared",
+    "nothing_large_enough",
+    "nothing_in_tier",
+]
 
 METRICS = ("jaccard", "overlap", "cosine")
 
@@ -59,33 +67,6 @@ def similarity(shared: np.ndarray, size_a: int, size_b: np.ndarray, metric: str)
     if metric == "cosine":
         return shared / np.sqrt(size_a * size_b)
     raise QueryError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
-
-
-def no_lookalikes(reason: str, seed: str, *, n_observed: int = 0, min_shared: int = 1,
-                  min_audience: int = 5, tiers: Sequence[str] = ()) -> QueryError:
-    """The error when no lookalike is left (every engine says the same).
-
-    ``reason``: ``"shared"`` (no account shares ``min_shared`` followers),
-    ``"audience"`` (none has ``min_audience`` observed followers) or ``"tier"``.
-
-    >>> str(no_lookalikes("audience", "seed", min_audience=5)).split(":")[0]
-    "no account that shares followers with 'seed' has 5 or more observed followers"
-    """
-    if reason == "shared":
-        return QueryError(
-            f"none of {seed!r}'s {n_observed:,} observed followers follows any other "
-            f"account{'' if min_shared == 1 else f' shared by {min_shared} of them'}: "
-            "no audience to compare"
-        )
-    if reason == "audience":
-        return QueryError(
-            f"no account that shares followers with {seed!r} has {min_audience:,} or more "
-            "observed followers: lower --min-audience"
-        )
-    return QueryError(
-        f"no lookalike of {seed!r} is of tier {', '.join(tiers)} "
-        "(is a profiles file with follower counts loaded?)"
-    )
 
 
 def check_lookalikes_options(
@@ -109,6 +90,35 @@ def check_lookalikes_options(
         raise QueryError(f"--top must be at least 1, not {top}")
     scheme = resolve_tiers(tier_scheme, tiers)
     return scheme
+
+
+def nothing_shared(seed: str, n_observed: int, min_shared: int) -> QueryError:
+    """The error when the seed's observed followers follow no other account (``min_shared`` times)."""
+    return QueryError(
+        f"none of {seed!r}'s {n_observed:,} observed followers follows any other "
+        f"account{'' if min_shared == 1 else f' shared by {min_shared} of them'}: "
+        "no audience to compare"
+    )
+
+
+def nothing_large_enough(seed: str, min_audience: int) -> QueryError:
+    """The error when every account sharing followers with the seed has a smaller audience."""
+    return QueryError(
+        f"no account that shares followers with {seed!r} has {min_audience:,} or more "
+        "observed followers: lower --min-audience"
+    )
+
+
+def nothing_in_tier(seed: str, tiers: Sequence[str]) -> QueryError:
+    """The error when no lookalike is in the tiers asked for.
+
+    >>> str(nothing_in_tier("acme", ["nano"]))
+    "no lookalike of 'acme' is of tier nano (is a profiles file with follower counts loaded?)"
+    """
+    return QueryError(
+        f"no lookalike of {seed!r} is of tier {', '.join(tiers)} "
+        "(is a profiles file with follower counts loaded?)"
+    )
 
 
 def lookalikes(
@@ -167,10 +177,10 @@ def lookalikes(
     sizes = observed_in_degree(graph)
     candidates = np.flatnonzero(shared >= min_shared)
     if len(candidates) == 0:
-        raise no_lookalikes("shared", aud.brand, n_observed=aud.n_observed, min_shared=min_shared)
+        raise nothing_shared(aud.brand, aud.n_observed, min_shared)
     candidates = candidates[sizes[candidates] >= min_audience]
     if len(candidates) == 0:
-        raise no_lookalikes("audience", aud.brand, min_audience=min_audience)
+        raise nothing_large_enough(aud.brand, min_audience)
     score = np.zeros(graph.n_accounts, dtype=np.float64)
     score[candidates] = similarity(shared[candidates], aud.n_observed, sizes[candidates], metric)
     if top is None:
@@ -185,7 +195,7 @@ def lookalikes(
         chosen = top_rows(graph, candidates, [score[candidates], shared[candidates]], top)
         table = _frame(graph, chosen, score, shared, sizes, scheme)
     if tiers and table.empty:
-        raise no_lookalikes("tier", aud.brand, tiers=tiers)
+        raise nothing_in_tier(aud.brand, tiers)
     if top is None:
         table = table.sort_values(
             ["score", "shared", "account"], ascending=[False, False, True], kind="stable"

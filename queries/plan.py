@@ -74,6 +74,7 @@ from graphkit.graph import FollowGraph
 from graphkit.handles import normalize_handle
 from graphkit.tiers import TierScheme
 from queries.audience import audience
+from queries.rank import rank as rank_query
 
 __all__ = [
     "Costs",
@@ -216,13 +217,6 @@ class Selection:
         return float(self.gains.sum())
 
 
-def _covered_weight(matrix: sp.csr_matrix, weights: np.ndarray, rows: Sequence[int]) -> float:
-    if len(rows) == 0:
-        return 0.0
-    covered = np.unique(matrix[np.asarray(rows, dtype=np.int64)].indices)
-    return float(weights[covered].sum())
-
-
 def _gains_in_order(matrix: sp.csr_matrix, weights: np.ndarray, rows: Sequence[int]) -> np.ndarray:
     """The marginal reach of each of ``rows`` taken in that order."""
     seen = np.zeros(matrix.shape[1], dtype=bool)
@@ -324,25 +318,13 @@ def ranking_scores(
     tiers: Sequence[str] | None = None,
     tier_scheme: TierScheme | None = None,
 ) -> tuple[pd.Series, str]:
-    """The score a user would rank candidates by, for the naive comparison pick.
+    """The score a user would rank candidates by, for the naive comparison pick: ``rank``'s ``score``.
 
-    ``queries.rank.rank``'s ``score`` when that query is installed, else the
-    order of ``queries.affinity.affinity`` (its default, confidence-aware sort).
-    Returns the scores by account key and a label saying which was used.
+    Returns the scores by account key (those :func:`queries.rank.rank` ranks)
+    and a label saying what they are.
     """
-    try:
-        from queries.rank import rank as rank_query
-    except ImportError:
-        rank_query = None
-    if rank_query is not None:
-        table = rank_query(graph, brand, niche=niche, tiers=tiers, tier_scheme=tier_scheme)
-        if "score" in table.columns:
-            return pd.Series(table["score"].to_numpy(), index=table["account"].astype(str)), "rank score"
-    from queries.affinity import affinity
-
-    table = affinity(graph, brand, tiers=tiers, tier_scheme=tier_scheme)
-    label = f"affinity ({table.attrs.get('sort', 'default sort')})"
-    return pd.Series(-table["rank"].to_numpy(dtype=np.float64), index=table["account"].astype(str)), label
+    table = rank_query(graph, brand, niche=niche, tiers=tiers, tier_scheme=tier_scheme)
+    return pd.Series(table["score"].to_numpy(), index=table["account"].astype(str)), "rank score"
 
 
 # -- the query ----------------------------------------------------------------------------------

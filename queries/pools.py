@@ -142,10 +142,6 @@ def workspace_pool(workspace, brand: str, source: str | Sequence[str]) -> tuple[
     return graph, candidate_pool(graph, brand, source, posts=posts)
 
 
-#: Columns :func:`customer_advocates` adds to the advocates table.
-CUSTOMER_COLUMNS = ("is_customer", "follows_brand", "customer_value", "orders_count", "last_order")
-
-
 def customer_advocates(
     graph: FollowGraph,
     brand: str,
@@ -191,7 +187,7 @@ def customer_advocates(
     ['dan', 'cat']
     """
     from queries.advocates import advocates
-    from queries.affinity import order_rows
+    from queries.ranking import order_rows
 
     if top is not None and top < 1:
         raise QueryError(f"--top must be at least 1, not {top}")

@@ -79,12 +79,8 @@ from graphkit.errors import ConfigError, QueryError
 from graphkit.graph import FollowGraph, gather_rows
 from graphkit.tiers import TierScheme, resolve_tiers
 from queries.advocates import profile_numbers
-from queries.affinity import (
-    DEFAULT_Z,
-    affinity_scores,
-    masked_array,
-    order_rows,
-)
+from queries.affinity import DEFAULT_Z, affinity_scores
+from queries.ranking import masked_array, order_rows
 
 __all__ = [
     "rank",
@@ -248,6 +244,7 @@ def rank(
     niche_method: str = "cosine",
     tiers: Sequence[str] | None = None,
     strict_tier: bool = False,
+    keep_tiers: Sequence[str] | None = None,
     weights: Mapping[str, float] | None = None,
     top: int | None = None,
     explain: bool = False,
@@ -272,9 +269,12 @@ def rank(
         Niche terms (``"hiking,camping"``) for the niche component.
     niche_method : {"cosine", "jaccard"}
     tiers : list of str, optional
-        Wanted tiers for the tier component (e.g. ``["nano", "micro"]``).
+        Preferred tiers for the tier component (e.g. ``["nano", "micro"]``).
     strict_tier : bool
         Also drop the accounts outside ``tiers``.
+    keep_tiers : list of str, optional
+        Keep only candidates in these tiers (the ``--tier`` filter of every
+        query); independent of the preference ``tiers``.
     weights : mapping, optional
         Component weights (missing components keep :data:`DEFAULT_WEIGHTS`).
     top : int, optional
@@ -322,8 +322,9 @@ def rank(
     if explain_count < 1:
         raise QueryError(f"explain_count must be at least 1, not {explain_count}")
     if strict_tier and not tiers:
-        raise QueryError("--strict-tier needs the wanted tiers: --tier nano,micro")
-    scheme = resolve_tiers(tier_scheme, tiers)
+        raise QueryError("--strict-tier needs the preferred tiers: --prefer-tier nano,micro")
+    kept = list(keep_tiers or []) + (list(tiers) if strict_tier else [])
+    scheme = resolve_tiers(tier_scheme, [*(tiers or []), *kept])
     chosen = dict(DEFAULT_WEIGHTS)
     chosen.update(_check_weights(dict(weights or {}), "weights"))
     niche_query = None
@@ -341,14 +342,17 @@ def rank(
         candidates = np.setdiff1d(candidates, graph.following(aud.brand_id), assume_unique=True)
     followers_count = profile_numbers(graph, "followers_count", candidates)
     tier = scheme.assign(masked_array(followers_count, "Int64"))
-    if strict_tier:
-        keep = np.asarray(pd.Series(tier).isin(list(tiers or [])))
+    if kept:
+        keep = np.ones(len(candidates), dtype=bool)
+        for wanted in (keep_tiers, tiers if strict_tier else None):
+            if wanted:
+                keep &= np.asarray(pd.Series(tier).isin(list(wanted)))
         candidates, followers_count, tier = candidates[keep], followers_count[keep], tier[keep]
     notes: list[str] = []
     if scores.note:
         notes.append(scores.note + "; the affinity component uses the audience share's lower bound")
     if len(candidates) == 0:
-        raise QueryError(_why_no_candidates(aud, min_count, exclude_followed, strict_tier, tiers))
+        raise QueryError(_why_no_candidates(aud, min_count, exclude_followed, sorted(set(kept))))
 
     raw: dict[str, np.ndarray] = {}
     normal: dict[str, np.ndarray] = {}
@@ -397,7 +401,7 @@ def rank(
         normal["tier"] = tier_fit(tier, list(tiers), scheme)
     else:
         available["tier"] = False
-        notes.append("tier fit not used: no --tier given")
+        notes.append("tier fit not used: no --prefer-tier given")
     # engagement
     engagement = profile_numbers(graph, "engagement_rate", candidates)
     raw["engagement"] = engagement
@@ -461,12 +465,12 @@ def rank(
     return table
 
 
-def _why_no_candidates(aud, min_count, exclude_followed, strict_tier, tiers) -> str:
+def _why_no_candidates(aud, min_count, exclude_followed, kept_tiers) -> str:
     filters = [f"followed by at least {min_count:,} of the audience"]
     if exclude_followed:
         filters.append(f"not followed by {aud.brand!r}")
-    if strict_tier:
-        filters.append(f"in tier {', '.join(tiers)}")
+    if kept_tiers:
+        filters.append(f"in tier {', '.join(kept_tiers)}")
     return (
         f"no account to rank: none is {' and '.join(filters)} ({aud.n_observed:,} observed "
         f"followers of {aud.brand!r}); relax the filters"

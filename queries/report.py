@@ -80,8 +80,7 @@ def tier_mix(graph: FollowGraph, brand: str, *, tier_scheme: TierScheme | None =
     >>> mix[mix.accounts > 0][["tier", "accounts", "follows"]].values.tolist()
     [['unknown', 1, 2]]
     """
-    from queries.affinity import audience_counts
-    from queries.audience import audience
+    from queries.audience import audience, audience_counts
 
     scheme = tier_scheme or TierScheme.default()
     aud = audience(graph, brand, require_observed=True)
@@ -103,7 +102,7 @@ def tier_mix(graph: FollowGraph, brand: str, *, tier_scheme: TierScheme | None =
 
 def tier_chart_svg(mix: pd.DataFrame) -> str:
     """A horizontal bar chart (inline SVG) of ``follows_share`` by tier, labelled with counts."""
-    from queries.html_map import tier_colors
+    from queries.layout import tier_colors
 
     rows = mix.reset_index(drop=True)
     bar_height, gap, left, width = 22, 8, 90, 420
@@ -187,7 +186,7 @@ def report_data(
     hood = None
     expand_query = _try_import("queries.expand", "expand")
     if expand_query is not None:
-        from queries.exporters import neighbourhood
+        from queries.neighbourhood import neighbourhood
 
         table = expand_query(graph, brand, hops=1, direction="both", limit=map_limit, tier_scheme=scheme)
         hood = neighbourhood(graph, table, tier_scheme=scheme, title=f"neighbourhood of {aud.brand}")
@@ -333,7 +332,8 @@ def render_report(data: ReportData) -> str:
         parts += [
             "<h2>Neighbourhood map</h2>",
             f'<p class="lead">{hood.n_nodes:,} accounts one follow away from {esc(data.brand)} '
-            f"(followers and following, best linked first) and the {hood.n_edges:,} follows among them. "
+            f"(followers and following, {esc(hood.order or 'in table order')}) and the "
+            f"{hood.n_edges:,} follows among them. "
             "Colour is the tier, size the in-degree; hover or click an account for its numbers.</p>",
             map_fragment(hood),
         ]

@@ -73,8 +73,8 @@ from graphkit.graph import FollowGraph
 from graphkit.handles import normalize_handle
 from graphkit.schema import join_tags, split_tags
 from graphkit.tiers import TierScheme, resolve_tiers
-from queries.affinity import audience_counts, masked_array, order_rows
-from queries.audience import audience
+from queries.audience import audience, audience_counts
+from queries.ranking import masked_array, order_rows
 
 __all__ = [
     "ENGAGEMENT_WINDOW",

@@ -42,6 +42,7 @@ __all__ = [
     "to_json",
     "to_ndjson",
     "neutralize_cell",
+    "atomic_write_bytes",
 ]
 
 FORMATS = ("table", "csv", "json", "ndjson", "parquet")
@@ -200,9 +201,9 @@ def to_table(frame: pd.DataFrame, width: int = 80) -> str:
 
     Headers wrap onto two lines at an underscore when that saves room; long
     text is cut with ``…``; when the columns still do not fit, the rightmost
-    ones are left out and a last line names them (``--format csv`` shows
-    all). A query can choose its terminal columns with
-    ``frame.attrs["table_columns"]``.
+    ones are left out and the last lines name them (``--format csv`` shows
+    all), wrapped to ``width`` too: no line is wider than ``width``. A query
+    can choose its terminal columns with ``frame.attrs["table_columns"]``.
     """
     if frame.empty:
         return "(no rows)"
@@ -257,7 +258,11 @@ def to_table(frame: pd.DataFrame, width: int = 80) -> str:
         lines.append(line(names))
     lines.extend(line(row) for row in zip(*cells))
     if hidden:
-        lines.append(f"({len(hidden)} more columns: {', '.join(hidden)}; see them with --format csv or json)")
+        import textwrap
+
+        noun, them = ("column", "it") if len(hidden) == 1 else ("columns", "them")
+        footer = f"({len(hidden)} more {noun}: {', '.join(hidden)}; --format csv shows {them})"
+        lines.extend(textwrap.wrap(footer, width=width, break_on_hyphens=False))
     return "\n".join(lines)
 
 
@@ -273,7 +278,7 @@ def write_frame(frame: pd.DataFrame, out: str | None = None, fmt: str | None = N
     if fmt == "parquet":
         if to_stdout:
             raise GraphkitError("Parquet is binary: write it to a file with --out FILE.parquet")
-        _atomic_write_bytes(out, _parquet_bytes(frame))
+        atomic_write_bytes(out, _parquet_bytes(frame))
         return
     if fmt == "table":
         text = to_table(frame) + "\n"
@@ -291,7 +296,7 @@ def write_frame(frame: pd.DataFrame, out: str | None = None, fmt: str | None = N
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        _atomic_write_bytes(out, text.encode("utf-8"))
+        atomic_write_bytes(out, text.encode("utf-8"))
 
 
 def _parquet_bytes(frame: pd.DataFrame) -> bytes:
@@ -304,7 +309,8 @@ def _parquet_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def _atomic_write_bytes(path: str, data: bytes) -> None:
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename (never half a file)."""
     target = Path(path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:

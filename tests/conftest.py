@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,25 @@ def shared_data() -> Path:
 def workspace_path(tmp_path: Path) -> Path:
     """A path for a fresh workspace (not created yet)."""
     return tmp_path / "ws"
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory) -> Path:
+    """A workspace holding the bundled demo (built once; copy it before writing to it)."""
+    from graphkit.demo import build_demo
+    from graphkit.workspace import Workspace
+
+    path = tmp_path_factory.mktemp("demo") / "ws"
+    build_demo(Workspace(path))
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_workspace, tmp_path) -> Path:
+    """A private copy of the demo workspace, safe to write to."""
+    target = tmp_path / "demo-ws"
+    shutil.copytree(demo_workspace, target)
+    return target
 
 
 @pytest.fixture

@@ -6,19 +6,23 @@ import click
 
 from graphkit.cli.affinity import print_notes
 from graphkit.cli.engines import engine_options
-from graphkit.cli.options import csv_list, output_options, positive_int
+from graphkit.cli.help import examples
+from graphkit.cli.options import output_options, tier_option, top_option
 
 __all__ = ["advocates"]
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo advocates acme --top 10',
+    'graphkit -w graphkit-demo advocates acme --niche hiking,camping --sort niche',
+    'graphkit -w graphkit-demo advocates acme --customers --sort value --format csv',
+))
 @click.argument("brand")
 @click.option("--niche", metavar="TERMS", default=None,
               help='The brand\'s niche terms, e.g. --niche "hiking,camping"; adds niche_overlap.')
 @click.option("--niche-method", type=click.Choice(["cosine", "jaccard"]), default="cosine",
               show_default=True, help="How profile terms are compared with the niche terms.")
-@click.option("--tier", "tiers", multiple=True, callback=csv_list, metavar="TIERS",
-              help="Keep these tiers only, e.g. --tier nano,micro.")
+@tier_option
 @click.option("--customers", is_flag=True,
               help="Rank the customers (graphkit load customers) with the followers; adds "
                    "is_customer, follows_brand, customer_value, orders_count, last_order.")
@@ -27,7 +31,7 @@ __all__ = ["advocates"]
               help="reach: audience_count; followers: followers_count; engagement: "
                    "engagement_rate; niche: niche_overlap; value: customer_value (with "
                    "--customers). Ties: the other, then account.")
-@click.option("--top", type=int, default=20, show_default=True, callback=positive_int, help="Rows to show.")
+@top_option(20)
 @engine_options("advocates")
 @output_options
 @click.pass_obj

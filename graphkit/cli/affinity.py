@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.engines import engine_options
-from graphkit.cli.options import csv_list, emit, output_options, positive_int
+from graphkit.cli.help import examples
+from graphkit.cli.options import emit, output_options, positive_int, tier_option, top_option
 
 __all__ = ["affinity", "print_notes"]
 
@@ -23,9 +24,23 @@ def print_notes(table, out, fmt, *lines: str | None) -> None:
     emit(table, out, fmt, note=text)
 
 
-@click.command()
+def share_margin_text(attrs: dict) -> str:
+    """The audience share's margin of error in words, from an affinity table's ``attrs``.
+
+    >>> share_margin_text({"share_margin": 0.0248, "confidence": 0.95, "share_margin_population": None})
+    'audience shares ±2.5 points at 95%'
+    """
+    return f"audience shares ±{attrs['share_margin'] * 100:.1f} points at {attrs['confidence']:.0%}"
+
+
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo affinity acme --top 10',
+    'graphkit -w graphkit-demo affinity acme --tier nano,micro --exclude-followed',
+    'graphkit -w graphkit-demo affinity acme --baseline camp_ivy --sort lift',
+    'graphkit -w graphkit-demo affinity acme --weight mass-followers --out affinity.csv',
+))
 @click.argument("brand")
-@click.option("--top", type=int, default=20, show_default=True, callback=positive_int, help="Rows to show.")
+@top_option(20)
 @click.option("--sort", type=click.Choice(["lift-lower", "lift", "share", "count"]), default="lift-lower",
               show_default=True,
               help="lift-lower: the confidence-aware lift (small counts do not win); lift: the raw "
@@ -39,12 +54,11 @@ def print_notes(table, out, fmt, *lines: str | None) -> None:
               help="Compare with the whole platform instead: baseline_share = declared "
                    "followers_count / N.")
 @click.option("--weight", type=click.Choice(["none", "mass-followers"]), default="none", show_default=True,
-              help="mass-followers: a follower following d accounts weighs ln(1 + accounts / d), "
-                   "so followers of thousands count less.")
+              help="mass-followers: a follower following d accounts weighs ln(1 + N / d), N the "
+                   "observed accounts, so followers of thousands count less.")
 @click.option("--z", type=float, default=1.96, show_default=True,
               help="z of the Wilson intervals behind lift_lower (1.96 = 95%).")
-@click.option("--tier", "tiers", multiple=True, callback=csv_list, metavar="TIERS",
-              help="Keep these tiers only, e.g. --tier nano,micro.")
+@tier_option
 @click.option("--min-count", type=int, default=1, show_default=True, callback=positive_int,
               help="Drop accounts followed by fewer of the audience.")
 @click.option("--exclude-followed", is_flag=True, help="Drop accounts the brand already follows.")
@@ -62,6 +76,10 @@ def affinity(obj, brand, top, sort, baseline, population, weight, z, tiers, min_
     affinity        audience_share / baseline_share (the lift; 3 = three times as likely)
     lift_lower      Wilson lower bound of audience_share / Wilson upper bound of
                     baseline_share: the smallest lift the data supports (default sort)
+
+    The first line gives the audience shares' margin of error (worst case, at
+    the confidence of --z, corrected for a known follower count); below 30
+    observed followers a warning says the sample is too small to rank by.
     """
     if baseline is not None and population is not None:
         raise click.UsageError("use either --baseline or --population, not both")
@@ -81,7 +99,9 @@ def affinity(obj, brand, top, sort, baseline, population, weight, z, tiers, min_
     )
     summary = (
         f"{attrs['brand']}: {attrs['audience_observed']:,} of {attrs['audience_followers']:,} "
-        f"followers observed; {base}; sorted by {attrs['sort']}"
-        + ("; shares weighted by mass-followers" if weight != "none" else "")
+        f"followers observed ({share_margin_text(attrs)}); {base}; sorted by {attrs['sort']}"
+        + (f"; shares weighted by mass-followers (N = {attrs['weight_population']:,} observed "
+           "accounts)" if weight != "none" else "")
     )
-    print_notes(table, out, fmt, summary)
+    warning = f"warning: {attrs['sample_warning']}" if attrs.get("sample_warning") else None
+    print_notes(table, out, fmt, summary, warning)

@@ -5,35 +5,45 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.engines import engine_options
-from graphkit.cli.options import csv_list, emit, output_options, positive_int
+from graphkit.cli.help import examples
+from graphkit.cli.options import (
+    emit,
+    output_options,
+    positive_int,
+    random_seed_option,
+    tier_option,
+    top_option,
+)
 
 __all__ = ["centrality"]
 
 MEASURES = ("pagerank", "ppr", "in-degree", "out-degree", "hits", "betweenness")
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo centrality --top 10',
+    'graphkit -w graphkit-demo centrality --measure ppr --audience-of acme --exclude-seeds --tier micro',
+    'graphkit -w graphkit-demo centrality --measure betweenness --samples 50 --random-seed 7',
+))
 @click.option("--measure", type=click.Choice(MEASURES), default="pagerank", show_default=True,
-              help="What to rank by (see below).")
+              help="What to rank by (the measures are described above).")
 @click.option("--seed", "seeds", multiple=True, metavar="ACCOUNT",
               help="ppr: teleport to this account (repeatable); betweenness: exact on its neighbourhood.")
 @click.option("--audience-of", metavar="BRAND",
               help="ppr: teleport to BRAND's observed followers.")
 @click.option("--exclude-seeds", is_flag=True, help="Leave the seeds (and --audience-of's audience) out.")
-@click.option("--top", type=int, default=20, show_default=True, callback=positive_int, help="Rows to show.")
-@click.option("--tier", "tiers", multiple=True, callback=csv_list, metavar="TIERS",
-              help="Keep these tiers only, e.g. --tier nano,micro.")
+@top_option(20)
+@tier_option
 @click.option("--alpha", type=click.FloatRange(0, 1, max_open=True), default=0.85, show_default=True,
               help="PageRank damping factor.")
 @click.option("--samples", type=int, default=100, show_default=True, callback=positive_int,
               help="betweenness without --seed: source accounts sampled.")
-@click.option("--sample-seed", type=int, default=0, show_default=True,
-              help="Random seed of the betweenness sample.")
+@random_seed_option("the betweenness sample", aliases=["--sample-seed"])
 @engine_options("centrality")
 @output_options
 @click.pass_obj
 def centrality(obj, measure, seeds, audience_of, exclude_seeds, top, tiers, alpha, samples,
-               sample_seed, engine, fmt, out) -> None:
+               random_seed, engine, fmt, out) -> None:
     """Rank accounts by a centrality measure.
 
     \b
@@ -57,7 +67,7 @@ def centrality(obj, measure, seeds, audience_of, exclude_seeds, top, tiers, alph
     else:
         from queries.centrality import centrality as run
 
-        table = run(obj.workspace.graph, measure, samples=samples, sample_seed=sample_seed, **options)
+        table = run(obj.workspace.graph, measure, samples=samples, sample_seed=random_seed, **options)
     note = table.attrs.get("note")
     if fmt in (None, "table") and out in (None, "-"):
         click.echo(note, err=True)

@@ -6,13 +6,17 @@ from pathlib import Path
 
 import click
 
-from graphkit.cli.options import emit, output_options, positive_int
+from graphkit.cli.help import examples
+from graphkit.cli.options import emit, output_options, top_option
 
 __all__ = ["demo"]
 
 
-@click.command()
-@click.option("--top", type=int, default=15, show_default=True, callback=positive_int, help="Rows to show.")
+@click.command(epilog=examples(
+    'graphkit demo',
+    'graphkit demo --top 5 --format csv',
+))
+@top_option(15)
 @output_options
 @click.pass_context
 def demo(ctx: click.Context, top: int, fmt, out) -> None:

@@ -1,18 +1,22 @@
 """``--engine memory|neo4j|spark`` (with ``--spark-master`` and ``--conf``) for the query commands.
 
 The in-memory engine reads the workspace; ``neo4j`` runs the query as Cypher
-on the server named by ``NEO4J_*`` (``--backend`` is its older spelling);
-``spark`` runs it on Apache Spark over the workspace folder given by
-``-w`` (local, ``s3a://``, ``hdfs://``), or over a ``graphkit export spark``
-dataset. pyspark is imported only when ``--engine spark`` is chosen.
+on the server named by ``NEO4J_*``; ``spark`` runs it on Apache Spark over
+the workspace folder given by ``-w`` (local, ``s3a://``, ``hdfs://``), or over
+a ``graphkit export spark`` dataset. pyspark is imported only when ``--engine
+spark`` is chosen. ``--backend`` is the older name of ``--engine`` on the
+commands that had it (a hidden alias, :class:`~graphkit.cli.options.AliasedOption`).
 """
 
 from __future__ import annotations
 
 import functools
 import os
+from pathlib import Path
 
 import click
+
+from graphkit.cli.options import AliasedOption
 
 __all__ = ["ENGINES", "engine_options", "query_engine", "spark_graph"]
 
@@ -37,13 +41,13 @@ def engine_options(name: str):
     :func:`spark_graph`.
     """
     engines = ENGINES[name]
-    names = ["--engine", "--backend"] if "neo4j" in engines else ["--engine"]
+    aliases = ["--backend"] if "neo4j" in engines else []
 
     def decorate(function):
         if "spark" not in engines:
-            return _engine_option(names, engines)(function)
+            return _engine_option(aliases, engines)(function)
 
-        @_engine_option(names, engines)
+        @_engine_option(aliases, engines)
         @click.option("--spark-master", metavar="URL", envvar="SPARK_MASTER", show_envvar=True,
                       help="With --engine spark: local[*], local[2], spark://HOST:7077, yarn, k8s://...  "
                            "[default: local[*]]")
@@ -62,12 +66,13 @@ def engine_options(name: str):
     return decorate
 
 
-def _engine_option(names: list[str], engines: tuple[str, ...]):
+def _engine_option(aliases: list[str], engines: tuple[str, ...]):
     return click.option(
-        *names, "engine", type=click.Choice(engines), default="memory", show_default=True,
+        "--engine", "engine", cls=AliasedOption, hidden_aliases=aliases, type=click.Choice(engines),
+        default="memory", show_default=True,
         help="memory: the workspace in this process. "
-             + ("neo4j: Cypher on the server named by NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD "
-                "(see graphkit neo4j push; --backend is the older name). " if "neo4j" in engines else "")
+             + ("neo4j: Cypher on the server named by NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD/NEO4J_DATABASE "
+                "(see graphkit neo4j push). " if "neo4j" in engines else "")
              + ("spark: Apache Spark over the workspace folder or a graphkit export spark "
                 "dataset (-w; pip install 'graphkit[spark]')." if "spark" in engines else ""),
     )
@@ -82,9 +87,13 @@ def spark_master_given(ctx: click.Context) -> bool:
 def spark_graph(obj):
     """The workspace (or exported dataset) as a :class:`~graphkit.spark.graph.SparkGraph`.
 
-    A SparkSession started here is stopped when the command ends (one already
-    running in this process is reused and left running).
+    A local folder that is not a ``graphkit export spark`` dataset gets the
+    workspace checks of :class:`~graphkit.cli.state.State` (missing, a file,
+    empty: one line each) before Spark starts. A SparkSession started here is
+    stopped when the command ends (one already running in this process is
+    reused and left running).
     """
+    from graphkit.spark.dataset import DATASET_FILE
     from graphkit.spark.graph import spark_inputs
     from graphkit.spark.session import spark_session
     from graphkit.workspace import DEFAULT_WORKSPACE
@@ -92,6 +101,8 @@ def spark_graph(obj):
     ctx = click.get_current_context()
     master, conf = ctx.meta.get(_SPARK, (None, []))
     location = obj.workspace_path or os.environ.get("GRAPHKIT_WORKSPACE") or DEFAULT_WORKSPACE
+    if "://" not in str(location) and not (Path(location) / DATASET_FILE).is_file():
+        obj.stored_workspace  # noqa: B018 -- raises the CLI's workspace errors
     from pyspark.sql import SparkSession
 
     running = SparkSession.getActiveSession() is not None  # e.g. a notebook's or spark-submit's

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import click
 
-from graphkit.cli.options import emit, output_options, positive_int
+from graphkit.cli.help import SummaryGroup, examples
+from graphkit.cli.options import emit, output_options, positive_int, random_seed_option, top_option
 
 __all__ = ["export"]
 
 
-@click.group()
+@click.group(cls=SummaryGroup, epilog=examples(
+    'graphkit -w graphkit-demo export accounts --out accounts.csv',
+    'graphkit -w graphkit-demo export neighbourhood acme --hops 1 --out acme.gexf',
+))
 def export() -> None:
     """Write the workspace's tables (or a neighbourhood) to files."""
 
 
-@export.command("edges")
+@export.command("edges", epilog=examples(
+    'graphkit -w graphkit-demo export edges --out follows.csv',
+    'graphkit -w graphkit-demo export edges --out follows.parquet',
+))
 @output_options
 @click.pass_obj
 def export_edges(obj, fmt, out) -> None:
@@ -22,7 +29,10 @@ def export_edges(obj, fmt, out) -> None:
     emit(obj.workspace.graph.edges_frame(), out, fmt or ("csv" if out in (None, "-") else None))
 
 
-@export.command("accounts")
+@export.command("accounts", epilog=examples(
+    'graphkit -w graphkit-demo export accounts --out accounts.parquet',
+    'graphkit -w graphkit-demo export accounts --format json --out accounts.json',
+))
 @output_options
 @click.pass_obj
 def export_accounts(obj, fmt, out) -> None:
@@ -33,24 +43,26 @@ def export_accounts(obj, fmt, out) -> None:
     emit(accounts, out, fmt or ("csv" if out in (None, "-") else None))
 
 
-@export.command("neighbourhood")
+@export.command("neighbourhood", epilog=examples(
+    'graphkit -w graphkit-demo export neighbourhood acme --hops 1 --out acme.gexf',
+    'graphkit -w graphkit-demo export neighbourhood hike_theo --hops 2 --top 300 --out hike_theo.html',
+    'graphkit -w graphkit-demo export neighbourhood acme --direction followers --out acme.graphml',
+))
 @click.argument("seed")
 @click.option("--hops", type=int, default=1, show_default=True, callback=positive_int,
               help="How many follows away to go.")
 @click.option("--direction", type=click.Choice(["both", "following", "followers"]), default="both",
               show_default=True, help="Follow edges out of SEED, into it, or both.")
-@click.option("--limit", type=int, default=500, show_default=True, callback=positive_int,
-              help="Accounts besides the seed (nearest and best linked first); maps stay "
-                   "readable up to about 2,000.")
+@top_option(500, "accounts besides the seed: the most relevant (personalized PageRank from SEED, as "
+                "in graphkit expand); maps stay readable up to about 2,000", aliases=["--limit"])
 @click.option("-o", "--out", metavar="FILE", required=True,
               help="File to write; the extension picks the format: .graphml .gexf .json (node-link) "
                    ".csv/.parquet (nodes, plus FILE-edges beside) .html (interactive map).")
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "csv", "parquet", "html"]),
               default=None, help="Format  [default: from --out's extension]")
-@click.option("--layout-seed", type=int, default=0, show_default=True,
-              help="Seed of the force-directed layout (.gexf positions, .html map).")
+@random_seed_option("the force-directed layout (.gexf positions, .html map)", aliases=["--layout-seed"])
 @click.pass_obj
-def export_neighbourhood(obj, seed, hops, direction, limit, out, fmt, layout_seed) -> None:
+def export_neighbourhood(obj, seed, hops, direction, top, out, fmt, random_seed) -> None:
     """Write SEED's ranked neighbourhood (graphkit expand) as a graph file or a map.
 
     Every column of the ranked table (rank, hops, links, degrees, tier, ...) and
@@ -61,19 +73,19 @@ def export_neighbourhood(obj, seed, hops, direction, limit, out, fmt, layout_see
     from queries.exporters import write_neighbourhood
 
     graph = obj.workspace.graph
-    table = expand(graph, seed, hops=hops, direction=direction, limit=limit, tier_scheme=obj.tier_scheme)
+    table = expand(graph, seed, hops=hops, direction=direction, limit=top, tier_scheme=obj.tier_scheme)
     written = write_neighbourhood(graph, table, out, fmt, tier_scheme=obj.tier_scheme,
-                                  layout_seed=layout_seed)
+                                  layout_seed=random_seed)
     for path in written:
         click.echo(f"wrote {path}", err=True)
     click.echo(f"{table.attrs.get('seed', seed)}: {len(table):,} accounts (seed included) within "
-               f"{hops} hop{'s' if hops != 1 else ''} ({direction})", err=True)
+               f"{hops} hop{'s' if hops != 1 else ''} ({direction}), {table.attrs['order']}", err=True)
 
 
-@export.command("spark", epilog="""\b
-Examples:
-  graphkit demo && graphkit -w graphkit-demo export spark --out acme-spark --buckets 4
-  graphkit -w acme-spark affinity acme --top 5 --engine spark --spark-master 'local[2]'""")
+@export.command("spark", epilog=examples(
+    'graphkit -w graphkit-demo export spark --out acme-spark --buckets 4',
+    "graphkit -w acme-spark affinity acme --top 5 --engine spark --spark-master 'local[2]'",
+))
 @click.option("-o", "--out", metavar="DIR", required=True,
               help="Folder to create (local), or a URI pyarrow writes (s3://bucket/prefix, hdfs://...).")
 @click.option("--buckets", type=int, default=None, callback=positive_int, metavar="N",
@@ -92,6 +104,6 @@ def export_spark_dataset(obj, out, buckets, overwrite) -> None:
     """
     from graphkit.spark.dataset import export_spark
 
-    document = export_spark(obj.workspace, out, buckets=buckets, overwrite=overwrite)
+    document = export_spark(obj.stored_workspace, out, buckets=buckets, overwrite=overwrite)
     click.echo(f"wrote {document['accounts']:,} accounts and {document['follows']:,} follows "
                f"in {document['buckets']:,} bucket(s) to {out}", err=True)

@@ -6,11 +6,18 @@ import json
 
 import click
 
+from graphkit.cli.help import examples
+
 __all__ = ["info", "formats"]
 
 
-@click.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo info',
+    'graphkit -w graphkit-demo info --stats',
+    'graphkit -w graphkit-demo info --format json',
+))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="Output format: table for people, json for programs.")
 @click.option("--stats", is_flag=True,
               help="Graph statistics instead: largest weakly/strongly connected components, "
                    "reciprocity, triangles, average clustering (as SNAP publishes them).")
@@ -18,16 +25,19 @@ __all__ = ["info", "formats"]
 def info(obj, fmt: str, stats: bool = False) -> None:
     """Describe the workspace: accounts, follows, observed accounts, sources, tiers."""
     from graphkit.api import info as workspace_info
+    from graphkit.cli.state import demo_hint
 
+    workspace = obj.existing_workspace
     if stats:
-        _print_stats(obj.workspace, fmt)
+        _print_stats(workspace, fmt)
         return
-    facts = workspace_info(obj.workspace, obj.tier_scheme)
+    facts = workspace_info(workspace, obj.tier_scheme)
     if fmt == "json":
         click.echo(json.dumps(facts, indent=1))
         return
     if not facts["accounts"]:
-        click.echo(f"workspace {facts['workspace']} is empty: load lists with `graphkit load --help`")
+        click.echo(f"workspace {facts['workspace']} is empty: load lists with `graphkit load --help`"
+                   f"{demo_hint(facts['workspace'])}")
         return
     click.echo(f"workspace   {facts['workspace']}")
     click.echo(f"accounts    {facts['accounts']:,}")
@@ -56,14 +66,19 @@ def _print_stats(workspace, fmt: str) -> None:
         click.echo(json.dumps(facts, indent=1))
         return
     if not facts["nodes"]:
-        click.echo(f"workspace {workspace.path} is empty: load lists with `graphkit load --help`")
+        from graphkit.cli.state import demo_hint
+
+        click.echo(f"workspace {workspace.path} is empty: load lists with `graphkit load --help`"
+                   f"{demo_hint(workspace.path)}")
         return
     width = max(len(label) for label in STAT_LABELS.values())
     for key, value in facts.items():
         click.echo(f"{STAT_LABELS[key]:<{width}}  {format_stat(key, value)}")
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit formats',
+))
 def formats() -> None:
     """List the input formats graphkit reads, and how to get each."""
     from loaders import KINDS, formats_for

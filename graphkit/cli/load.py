@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import click
 
-from graphkit.cli.options import csv_list  # noqa: F401  (re-exported for sibling modules)
+from graphkit.cli.help import SummaryGroup, examples
+from graphkit.cli.options import report_format_options
 
 __all__ = ["load", "make_load_command"]
+
+#: Options of ``load edges`` handed to the reader through ``ReadContext.extra``.
+_LAYOUT_OPTIONS = ("columns", "no_header", "min_weight")
 
 _HELP = {
     "followers": (
@@ -27,22 +31,28 @@ _HELP = {
     ),
     "edges": (
         "Load follower -> followee pairs (CSV/TSV with a header, or SNAP text).",
-        "A header names the columns (follower,followee or source,target; else\n"
-        "--source-col/--target-col); files without a header are SNAP-style pairs\n"
-        "with # comments. Every follower in an edge list is observed.",
+        "A header names the two columns (follower,followee, source,target, ...);\n"
+        "files without a header are SNAP-style pairs with # comments. Anything\n"
+        "else (another header, more than two columns, a profiles file) is refused\n"
+        "until --columns says which columns hold the follower and the followee;\n"
+        "for signed or weighted lists (ratings, trust) a third column with\n"
+        "--min-weight keeps only the rows at or above it (e.g. --columns 1,2,3\n"
+        "--min-weight 1 for SNAP's soc-sign-bitcoinotc.csv, rated -10..+10).\n"
+        "Every follower in an edge list is observed.",
     ),
     "profiles": (
         "Load account attributes: follower counts, bios, tags, engagement.",
         "CSV/TSV, a JSON array or NDJSON, one row per account. Synonyms such as\n"
         "followers, followersCount and follower_count map to followers_count.",
     ),
-    "export": (
+    "download": (
         "Load a whole Instagram, X or TikTok data download for its owner.",
         "PATH is the download's .zip, the folder it unpacks to (any nesting), or\n"
         "TikTok's user_data_tiktok.json. The follower and following files inside are\n"
         "found and read in memory (nothing is extracted): every follower follows the\n"
         "owner, the owner follows every account it follows and becomes observed.\n"
-        "--owner names the owner (read from the download's account file if omitted).",
+        "--owner names the owner (read from the download's account file if omitted).\n"
+        "(`load export` is the older name of this command and still works.)",
     ),
     "snap-ego": (
         "Load SNAP ego networks (ego-Twitter layout): a folder or its .tar.gz.",
@@ -54,7 +64,28 @@ _HELP = {
 }
 
 
-@click.group()
+#: Example command lines of each kind (files from a clone of the repository).
+_EXAMPLES = {
+    "followers": ("graphkit -w my-ws load followers graphkit/data/demo/acme_followers.txt --of acme",),
+    "following": ("graphkit -w my-ws load following examples/lists/*.csv --of '{stem}'",
+                  "graphkit -w my-ws load following examples/lists/jade_clubs.csv --of jade.club.99 "
+                  "--column username"),
+    "edges": ("graphkit -w my-ws load edges graphkit/data/demo/following.csv.gz",
+              "graphkit -w my-ws load edges graphkit/data/demo/following.csv.gz --columns follower,followee"),
+    "profiles": ("graphkit -w my-ws load profiles graphkit/data/demo/profiles.csv --format json",),
+    "posts": ("graphkit -w my-ws load posts graphkit/data/demo/posts.csv",),
+    "customers": ("graphkit -w my-ws load customers graphkit/data/demo/customers.csv",),
+    "download": ("graphkit -w my-ws load download examples/downloads/instagram-acme",
+                 "graphkit -w my-ws load download examples/downloads/instagram-acme --owner acme"),
+    "snap-ego": ("graphkit -w my-ws load snap-ego examples/snap-ego",),
+}
+
+
+@click.group(cls=SummaryGroup, epilog=examples(
+        'graphkit -w my-ws load followers graphkit/data/demo/acme_followers.txt --of acme',
+        "graphkit -w my-ws load following examples/lists/*.csv --of '{stem}'",
+        'graphkit -w my-ws load profiles graphkit/data/demo/profiles.csv',
+    ))
 def load() -> None:
     """Read files into the workspace (one atomic update per command).
 
@@ -64,10 +95,10 @@ def load() -> None:
     """
 
 
-def _report(reports, as_json: bool) -> None:
+def _report(reports, fmt: str) -> None:
     import json
 
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in reports], indent=1))
         return
     for report in reports:
@@ -78,29 +109,39 @@ def _report(reports, as_json: bool) -> None:
             click.echo(f"  ... and {len(report.rejected) - 20:,} more bad rows", err=True)
 
 
-def make_load_command(kind: str, *, owner: bool, column: bool, pair_columns: bool, extra_options=()) -> click.Command:
-    """One ``load KIND`` command; the kinds share options instead of copies of code."""
+def make_load_command(
+    kind: str, *, owner: bool, column: bool, pair_columns: bool, extra_options=(), alias: str | None = None,
+) -> click.Command:
+    """One ``load KIND`` command; the kinds share options instead of copies of code.
+
+    ``alias`` also registers the command under an older name, hidden from the help.
+    """
     short, long = _HELP.get(kind, (f"Load {kind} files.", ""))
 
-    def command(obj, files, fmt, encoding, skip_bad_rows, as_json, **options):
+    def command(obj, files, input_format, encoding, skip_bad_rows, fmt, **options):
         from graphkit.api import load_files
 
+        extra = {k: options.pop(k) for k in _LAYOUT_OPTIONS if k in options}
+        extra = {k: v for k, v in extra.items() if v not in (None, False)}
+        if extra:
+            options["extra"] = extra
         reports = load_files(
-            obj.workspace, kind, list(files), fmt=fmt, encoding=encoding,
+            obj.writable_workspace, kind, list(files), fmt=input_format, encoding=encoding,
             skip_bad_rows=skip_bad_rows, **{k: v for k, v in options.items() if v is not None},
         )
-        _report(reports, as_json)
+        _report(reports, fmt)
 
     command.__doc__ = f"{short}\n\n{long}"
     decorators = [
-        click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=kind in ("export", "snap-ego"), allow_dash=True)),
-        click.option("--format", "fmt", default="auto", show_default=True, metavar="NAME",
-                     help="Input format; `graphkit formats` lists them."),
+        click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=kind in ("download", "snap-ego"), allow_dash=True)),
+        click.option("--input-format", "input_format", default="auto", show_default=True, metavar="NAME",
+                     help="What the files are (auto: told from their content); `graphkit formats` "
+                          "lists the formats."),
         click.option("--encoding", default=None, metavar="NAME",
                      help="Text encoding if not UTF-8, e.g. cp1252 for spreadsheet exports."),
         click.option("--skip-bad-rows", is_flag=True,
                      help="Load the good rows and report each bad one (default: stop at the first)."),
-        click.option("--json", "as_json", is_flag=True, help="Print the load report as JSON."),
+        report_format_options(hint="(What the files are is --input-format NAME; `graphkit formats` lists them.)"),
     ]
     if owner:
         decorators.append(click.option("--of", "of", required=True, metavar="ACCOUNT",
@@ -109,13 +150,30 @@ def make_load_command(kind: str, *, owner: bool, column: bool, pair_columns: boo
         decorators.append(click.option("--column", default=None, metavar="NAME",
                                        help="The column holding the account (default: found by name)."))
     if pair_columns:
-        decorators.append(click.option("--source-col", default=None, metavar="NAME", help="Column of the follower."))
-        decorators.append(click.option("--target-col", default=None, metavar="NAME", help="Column of the followee."))
+        decorators.append(click.option(
+            "--columns", default=None, metavar="FOLLOWER,FOLLOWEE[,WEIGHT]",
+            help="The columns holding the follower and the followee (header names or 1-based "
+                 "positions), and optionally a weight or rating column for --min-weight."))
+        decorators.append(click.option("--no-header", is_flag=True,
+                                       help="The first line is a follow, not column names."))
+        decorators.append(click.option(
+            "--min-weight", type=float, default=None, metavar="W",
+            help="Load only the rows whose weight (the third --columns entry) is at least W, "
+                 "e.g. 1 for a trust network rated -10..+10."))
+        # the older spelling of --columns, kept working
+        decorators.append(click.option("--source-col", default=None, hidden=True))
+        decorators.append(click.option("--target-col", default=None, hidden=True))
     decorators.extend(extra_options)
     function = click.pass_obj(command)
     for decorator in reversed(decorators):
         function = decorator(function)
-    return load.command(name=kind)(function)
+    command = load.command(name=kind, epilog=examples(*_EXAMPLES[kind]))(function)
+    if alias:
+        load.add_command(click.Command(
+            alias, params=command.params, callback=command.callback, help=command.help, hidden=True,
+            epilog=command.epilog,
+        ))
+    return command
 
 
 make_load_command("followers", owner=True, column=True, pair_columns=False)
@@ -123,7 +181,7 @@ make_load_command("following", owner=True, column=True, pair_columns=False)
 make_load_command("edges", owner=False, column=False, pair_columns=True)
 make_load_command("profiles", owner=False, column=True, pair_columns=False)
 _HELP["posts"] = (
-    "Load posts (social listening or scraper exports): author, time, text, hashtags, ...",
+    "Load posts (social listening or scraper exports): author, time, text, hashtags and more.",
     "CSV/TSV, a JSON array or NDJSON, one post per record. The author column\n"
     "(author, username, ownerUsername, screen_name, ...; --column names it) is\n"
     "required; time, text, hashtags, mentions, location, likes, comments, views\n"
@@ -139,7 +197,7 @@ _HELP["customers"] = (
 )
 make_load_command("posts", owner=False, column=True, pair_columns=False)
 make_load_command("customers", owner=False, column=False, pair_columns=False)
-make_load_command("export", owner=False, column=False, pair_columns=False, extra_options=(
+make_load_command("download", owner=False, column=False, pair_columns=False, alias="export", extra_options=(
     click.option("--owner", "--of", "of", default=None, metavar="ACCOUNT",
                  help="Whose download this is (default: from its account file); {stem} works too."),
 ))

@@ -5,12 +5,16 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.engines import engine_options
-from graphkit.cli.options import csv_list, emit, output_options, positive_int
+from graphkit.cli.help import examples
+from graphkit.cli.options import emit, output_options, positive_int, tier_option, top_option
 
 __all__ = ["lookalikes"]
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo lookalikes hike_theo',
+    'graphkit -w graphkit-demo lookalikes camp_ivy --metric overlap --tier nano,micro --top 10',
+))
 @click.argument("seed")
 @click.option("--metric", type=click.Choice(["jaccard", "overlap", "cosine"]), default="jaccard",
               show_default=True, help="Similarity of the two observed audiences (see below).")
@@ -18,9 +22,8 @@ __all__ = ["lookalikes"]
               help="Leave out accounts with fewer observed followers.")
 @click.option("--min-shared", type=int, default=1, show_default=True, callback=positive_int,
               help="Leave out accounts sharing fewer followers with SEED.")
-@click.option("--top", type=int, default=20, show_default=True, callback=positive_int, help="Rows to show.")
-@click.option("--tier", "tiers", multiple=True, callback=csv_list, metavar="TIERS",
-              help="Keep these tiers only, e.g. --tier nano,micro.")
+@top_option(20)
+@tier_option
 @engine_options("lookalikes")
 @output_options
 @click.pass_obj

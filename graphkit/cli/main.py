@@ -12,10 +12,14 @@ import sys
 
 import click
 
+from graphkit.cli.help import SummaryGroup, examples
+from graphkit.cli.state import State
+
 __all__ = ["main", "cli", "COMMANDS"]
 
 #: name -> "module:attribute" of every top-level command, in help order.
 COMMANDS: dict[str, str] = {
+    "crawl": "graphkit.cli.crawl:crawl",
     "load": "graphkit.cli.load:load",
     "info": "graphkit.cli.info:info",
     "affinity": "graphkit.cli.affinity:affinity",
@@ -36,33 +40,7 @@ COMMANDS: dict[str, str] = {
 }
 
 
-class State:
-    """What every command gets through ``click.pass_obj``: workspace and tier scheme."""
-
-    def __init__(self, workspace: str | None, tiers: str | None) -> None:
-        self.workspace_path = workspace
-        self.tiers_path = tiers
-        self._workspace = None
-        self._scheme = None
-
-    @property
-    def workspace(self):
-        if self._workspace is None:
-            from graphkit.workspace import open_workspace
-
-            self._workspace = open_workspace(self.workspace_path)
-        return self._workspace
-
-    @property
-    def tier_scheme(self):
-        if self._scheme is None:
-            from graphkit.tiers import load_tier_scheme
-
-            self._scheme = load_tier_scheme(self.tiers_path)
-        return self._scheme
-
-
-class LazyGroup(click.Group):
+class LazyGroup(SummaryGroup):
     """A group whose sub-commands are imported on first use; library errors become one line."""
 
     def __init__(self, *args, lazy: dict[str, str] | None = None, **kwargs) -> None:
@@ -97,6 +75,12 @@ class LazyGroup(click.Group):
     cls=LazyGroup,
     lazy=COMMANDS,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=examples(
+        "graphkit demo",
+        "graphkit -w graphkit-demo info",
+        "graphkit -w graphkit-demo affinity acme --tier nano,micro --exclude-followed",
+        "graphkit -w graphkit-demo rank acme --niche hiking,camping --explain",
+    ),
 )
 @click.option(
     "-w", "--workspace", metavar="PATH", envvar="GRAPHKIT_WORKSPACE", show_envvar=True,
@@ -116,10 +100,9 @@ def cli(ctx: click.Context, workspace: str | None, tiers: str | None) -> None:
 
     \b
     Quick start:
-      graphkit demo                                   # sample brand, end to end
-      graphkit load followers acme.txt --of acme      # who follows acme
-      graphkit load following lists/*.csv --of '{stem}'
-      graphkit affinity acme --top 20
+      graphkit load followers FILE --of BRAND         # who follows the brand
+      graphkit load following FILES --of '{stem}'     # whom they follow, one list each
+      graphkit affinity BRAND --top 20                # who the audience follows most
     """
     ctx.obj = State(workspace, tiers)
 

@@ -1,4 +1,4 @@
-"""``graphkit neo4j push|pull|status``, and the ``--backend`` option of the query commands.
+"""``graphkit neo4j push|pull|status``, and the Neo4j queries behind ``--engine neo4j``.
 
 Connection options (``--uri``, ``--user``, ``--password``, ``--database``) fall
 back to ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD`` and
@@ -13,9 +13,10 @@ import json
 
 import click
 
-from graphkit.cli.options import positive_int
+from graphkit.cli.help import SummaryGroup, examples
+from graphkit.cli.options import positive_int, report_format_options
 
-__all__ = ["neo4j", "backend_option", "query_backend", "BACKEND_QUERIES"]
+__all__ = ["neo4j", "query_backend", "BACKEND_QUERIES"]
 
 #: query name -> (in-memory "module:function", Neo4j function in queries.neo4j_backend)
 BACKEND_QUERIES: dict[str, tuple[str, str]] = {
@@ -54,15 +55,6 @@ def open_store(uri, user, password, database):
     return Neo4jStore(settings).open()
 
 
-def backend_option(function):
-    """``--backend memory|neo4j`` for a query command (Neo4j from ``NEO4J_*``)."""
-    return click.option(
-        "--backend", type=click.Choice(["memory", "neo4j"]), default="memory", show_default=True,
-        help="memory: the workspace. neo4j: run the query as Cypher on the server named by "
-             "NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD/NEO4J_DATABASE (see graphkit neo4j push).",
-    )(function)
-
-
 def query_backend(obj, backend: str, name: str):
     """``(function, graph)`` that run query ``name`` on the chosen backend.
 
@@ -82,7 +74,10 @@ def query_backend(obj, backend: str, name: str):
     return getattr(importlib.import_module(module), attribute), obj.workspace.graph
 
 
-@click.group()
+@click.group(cls=SummaryGroup, epilog=examples(
+    'graphkit -w graphkit-demo neo4j push',
+    'graphkit -w graphkit-demo affinity acme --engine neo4j --top 10',
+))
 def neo4j() -> None:
     """Keep the graph in Neo4j: push a workspace, pull a graph, check the server.
 
@@ -90,25 +85,29 @@ def neo4j() -> None:
     Start the bundled server:  scripts/neo4j-server start
     Or point at your own:      export NEO4J_URI=bolt://localhost:7687 NEO4J_PASSWORD=...
     Then:                      graphkit neo4j push
-                               graphkit affinity acme --backend neo4j
+                               graphkit affinity acme --engine neo4j
     """
 
 
-@neo4j.command()
+@neo4j.command(epilog=examples(
+    'graphkit -w graphkit-demo neo4j push',
+    'graphkit -w graphkit-demo neo4j push --replace --batch-size 5000 --format json',
+))
 @connection_options
 @click.option("--batch-size", type=int, default=None, callback=positive_int, metavar="N",
               help="Accounts or follows per transaction  [default: 10000, chosen by measurement]")
 @click.option("--replace", is_flag=True,
               help="Delete every :Account node and its follows first (default: merge into them).")
-@click.option("--json", "as_json", is_flag=True, help="Print the push report as JSON.")
+@report_format_options()
 @click.pass_obj
-def push(obj, uri, user, password, database, batch_size, replace, as_json) -> None:
+def push(obj, uri, user, password, database, batch_size, replace, fmt) -> None:
     """Write the workspace's accounts and follows to Neo4j.
 
-    Creates the uniqueness constraint on :Account(key), then MERGEs accounts
-    (with every attribute) and [:FOLLOWS] relationships in batches. Pushing
-    twice changes nothing; a push that was cut off is finished by running it
-    again.
+    Creates the uniqueness constraint on :Account(key) and indexes on tier
+    and followers_count, then MERGEs accounts (with every attribute, tags as a
+    list, and tier under the --tiers scheme) and [:FOLLOWS] relationships in
+    batches. Pushing twice changes nothing; a push that was cut off is
+    finished by running it again.
     """
     from graphkit.neo4j import DEFAULT_BATCH_SIZE, clear_graph, push_graph
 
@@ -117,8 +116,9 @@ def push(obj, uri, user, password, database, batch_size, replace, as_json) -> No
         if replace:
             deleted = clear_graph(store)
             click.echo(f"deleted {deleted:,} accounts from {store.settings.where}", err=True)
-        report = push_graph(graph, store, batch_size=batch_size or DEFAULT_BATCH_SIZE)
-    if as_json:
+        report = push_graph(graph, store, batch_size=batch_size or DEFAULT_BATCH_SIZE,
+                            tier_scheme=obj.tier_scheme)
+    if fmt == "json":
         click.echo(json.dumps({
             "where": report.where, "accounts": report.accounts, "follows": report.follows,
             "batches": report.batches, "batch_size": report.batch_size,
@@ -128,7 +128,10 @@ def push(obj, uri, user, password, database, batch_size, replace, as_json) -> No
         click.echo(str(report))
 
 
-@neo4j.command()
+@neo4j.command(epilog=examples(
+    'graphkit -w from-neo4j neo4j pull',
+    'graphkit -w from-neo4j neo4j pull --label Account --rel FOLLOWS --key key --format json',
+))
 @connection_options
 @click.option("--label", default="Account", show_default=True, metavar="LABEL",
               help="Label of the account nodes.")
@@ -138,9 +141,9 @@ def push(obj, uri, user, password, database, batch_size, replace, as_json) -> No
               help="Type of the follow relationships (follower)-[:TYPE]->(followee).")
 @click.option("--key", default="key", show_default=True, metavar="PROPERTY",
               help="Property that names an account (a handle or an id).")
-@click.option("--json", "as_json", is_flag=True, help="Print the load report as JSON.")
+@report_format_options()
 @click.pass_obj
-def pull(obj, uri, user, password, database, label, target_label, rel, key, as_json) -> None:
+def pull(obj, uri, user, password, database, label, target_label, rel, key, fmt) -> None:
     """Read a graph from Neo4j into the workspace.
 
     By default graphkit's own schema ((:Account {key})-[:FOLLOWS]->(:Account)).
@@ -155,8 +158,8 @@ def pull(obj, uri, user, password, database, label, target_label, rel, key, as_j
         source = pull_graph(store, label=label, rel=rel, key=key, target_label=target_label)
         bar = Progress("pulling follows", total=source.rows_read, unit=" follows")
         with bar:
-            reports = obj.workspace.commit([source], progress=bar)
-    if as_json:
+            reports = obj.writable_workspace.commit([source], progress=bar)
+    if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in reports], indent=1))
         return
     for report in reports:
@@ -165,10 +168,12 @@ def pull(obj, uri, user, password, database, label, target_label, rel, key, as_j
             click.echo(f"  {rejected.problem}", err=True)
 
 
-@neo4j.command()
+@neo4j.command(epilog=examples(
+    'graphkit neo4j status',
+    'graphkit neo4j status --format json',
+))
 @connection_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@report_format_options(aliases={"text": "table"})
 def status(uri, user, password, database, fmt) -> None:
     """Server version, graphkit's counts, and whether the :Account(key) constraint exists."""
     from graphkit.neo4j.status import store_status

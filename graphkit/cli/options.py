@@ -1,4 +1,22 @@
-"""Option sets shared by commands, so every command speaks the same formats."""
+"""The CLI's option vocabulary: one name, one meaning, shared by every command.
+
+=================  ==========================================================
+``--top N``        how many rows (accounts) a command shows; ``--map-top``
+                   and ``--top-followed`` count the accounts of one part
+``--random-seed``  the seed of anything random (a layout, a sample, Louvain)
+``--seed ACCOUNT`` an account a computation starts from (never randomness)
+``--tier TIERS``   keep these tiers only (a filter, in every command);
+                   ``--prefer-tier`` is a preference that scores, not filters
+``--format``       how the result is written: ``table`` for people, ``json``
+                   (``csv``, ``ndjson``, ...) for programs; ``--out FILE``
+=================  ==========================================================
+
+Older names keep working as hidden aliases (:class:`AliasedOption`): ``--limit``
+and ``--map-limit`` for ``--top``/``--map-top``, ``--sample-seed``,
+``--layout-seed`` and segments' ``--seed`` for ``--random-seed``, rank's
+``-W/--weight`` for ``--component-weight``, ``--json`` for ``--format json``.
+``tests/core/test_cli_vocabulary.py`` walks every command and holds them to this.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +24,58 @@ import functools
 
 import click
 
-__all__ = ["output_options", "emit", "positive_int", "csv_list"]
+__all__ = [
+    "AliasedOption",
+    "HintedChoice",
+    "output_options",
+    "emit",
+    "positive_int",
+    "csv_list",
+    "top_option",
+    "random_seed_option",
+    "tier_option",
+    "report_format_options",
+    "TIER_HELP",
+    "OUTPUT_FORMATS",
+]
 
 OUTPUT_FORMATS = ("table", "csv", "json", "ndjson", "parquet")
+
+#: The one help text of ``--tier``, whichever command has it.
+TIER_HELP = "Keep these tiers only, e.g. --tier nano,micro."
+
+
+class AliasedOption(click.Option):
+    """An option that also answers to older names, which ``--help`` does not show.
+
+    >>> @click.command()
+    ... @click.option("--top", cls=AliasedOption, hidden_aliases=["--limit"], type=int)
+    ... def cmd(top):
+    ...     click.echo(top)
+    >>> from click.testing import CliRunner
+    >>> CliRunner().invoke(cmd, ["--limit", "3"]).output
+    '3\\n'
+    >>> "--limit" in CliRunner().invoke(cmd, ["--help"]).output
+    False
+    """
+
+    def __init__(self, param_decls=None, *, hidden_aliases=(), **attrs) -> None:
+        self.hidden_aliases = tuple(hidden_aliases)
+        super().__init__([*(param_decls or ()), *self.hidden_aliases], **attrs)
+
+    def _visible(self, method, *args):
+        opts = self.opts
+        self.opts = [name for name in opts if name not in self.hidden_aliases]
+        try:
+            return method(*args)
+        finally:
+            self.opts = opts
+
+    def get_help_record(self, ctx: click.Context):
+        return self._visible(super().get_help_record, ctx)
+
+    def get_error_hint(self, ctx: click.Context) -> str:
+        return self._visible(super().get_error_hint, ctx)
 
 
 def output_options(function):
@@ -27,6 +94,70 @@ def output_options(function):
         return function(*args, **kwargs)
 
     return wrapper
+
+
+class HintedChoice(click.Choice):
+    """A choice whose refusal adds a hint (e.g. where an older meaning of the option went)."""
+
+    def __init__(self, choices, hint: str | None = None, aliases: dict[str, str] | None = None) -> None:
+        self.aliases = dict(aliases or {})
+        super().__init__(choices)
+        self.hint = hint
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and value in self.aliases:
+            value = self.aliases[value]
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as err:
+            if self.hint:
+                err.message = f"{err.message} {self.hint}"
+            raise
+
+
+def report_format_options(hint: str | None = None, aliases: dict[str, str] | None = None):
+    """``--format table|json`` for a command that prints a report (``--json`` is its old name).
+
+    The wrapped function gets ``fmt``: ``"table"`` or ``"json"``. ``hint`` is
+    added when a value is refused; ``aliases`` maps older values (``text``).
+    """
+
+    def decorate(function):
+        @click.option("--format", "fmt", type=HintedChoice(["table", "json"], hint, aliases), default="table",
+                      show_default=True, help="Output format: table for people, json for programs.")
+        @click.option("--json", "as_json", is_flag=True, hidden=True, help="The same as --format json.")
+        @functools.wraps(function)
+        def wrapper(*args, as_json: bool = False, **kwargs):
+            if as_json:
+                kwargs["fmt"] = "json"
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def top_option(default: int | None, what: str = "rows to show", *, name: str = "--top",
+               dest: str = "top", aliases=()):
+    """``--top N`` (or ``--map-top``, ...): how many rows or accounts, at least 1."""
+    return click.option(
+        name, dest, cls=AliasedOption, hidden_aliases=aliases, type=int, default=default,
+        show_default=default is not None, callback=positive_int, metavar="N", help=f"How many {what}.",
+    )
+
+
+def random_seed_option(what: str, *, aliases=()):
+    """``--random-seed INT``: the seed of ``what`` (same seed, same result)."""
+    return click.option(
+        "--random-seed", "random_seed", cls=AliasedOption, hidden_aliases=aliases, type=int, default=0,
+        show_default=True, metavar="INT", help=f"Seed of the random numbers of {what} (same seed, same result).",
+    )
+
+
+def tier_option(function):
+    """``--tier TIERS``: keep these tiers only (repeatable or comma-separated)."""
+    return click.option("--tier", "tiers", multiple=True, callback=csv_list, metavar="TIERS",
+                        help=TIER_HELP)(function)
 
 
 def emit(frame, out: str | None, fmt: str | None, *, note: str | None = None) -> None:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.engines import engine_options
+from graphkit.cli.help import examples
 from graphkit.cli.options import emit, output_options
 
 __all__ = ["overlap"]
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo overlap acme hike_theo camp_ivy',
+    'graphkit -w graphkit-demo overlap hike_theo camp_ivy eli.peak.94 --show reach --observed-only',
+))
 @click.argument("accounts", nargs=-1, required=True)
 @click.option("--show", type=click.Choice(["both", "pairs", "reach"]), default=None,
               help="What to print  [default: both on the terminal, pairs in a file or other format]")

@@ -5,12 +5,31 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.engines import engine_options
-from graphkit.cli.options import csv_list, emit, output_options
+from graphkit.cli.help import examples
+from graphkit.cli.options import csv_list, emit, output_options, tier_option
 
 __all__ = ["plan"]
 
 _COLUMNS = ["step", "account", "tier", "cost", "reach", "new_reach", "cumulative_reach",
             "cumulative_share", "cumulative_cost"]
+#: On the terminal: cumulative_reach is cumulative_share times the audience (the summary gives it)
+_TERMINAL_COLUMNS = [c for c in _COLUMNS if c != "cumulative_reach"]
+#: Width of the terminal output.
+_WIDTH = 80
+
+
+def _terminal_table(frame) -> str:
+    from queries.writers import to_table
+
+    shown = frame[_COLUMNS].copy()
+    shown.attrs["table_columns"] = _TERMINAL_COLUMNS
+    return to_table(shown, width=_WIDTH)
+
+
+def _wrapped(line: str) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(line, width=_WIDTH, break_on_hyphens=False))
 
 
 def summary_lines(table) -> list[str]:
@@ -32,14 +51,16 @@ def summary_lines(table) -> list[str]:
     ]
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo plan acme --budget 5000',
+    'graphkit -w graphkit-demo plan acme --budget 5000 --tier nano,micro --niche hiking,camping',
+))
 @click.argument("brand")
 @click.option("--budget", type=float, required=True, help="Money to spend, in the unit of the costs.")
 @click.option("--costs", "costs_path", metavar="FILE",
               help="TOML with [cost] (tier = price) and [account_cost] (handle = price)  "
                    "[default: graphkit's placeholder costs]")
-@click.option("--tier", "tiers", multiple=True, callback=csv_list, metavar="TIERS",
-              help="Only plan these tiers, e.g. --tier nano,micro.")
+@tier_option
 @click.option("--niche", metavar="TERMS",
               help="Weigh each reached follower 1 + its niche overlap with these terms.")
 @click.option("--exclude", multiple=True, callback=csv_list, metavar="ACCOUNTS",
@@ -88,13 +109,11 @@ def plan(obj, brand, budget, costs_path, tiers, niche, exclude, sources, engine,
                     scores_label=label, tier_scheme=scheme, exclude=exclude or (), pool=pool)
     lines = summary_lines(table)
     if fmt in (None, "table") and out in (None, "-"):
-        from queries.writers import to_table
-
         click.echo(lines[0], err=True)
-        click.echo(lines[1])
-        click.echo(to_table(table[_COLUMNS], width=100))
+        click.echo(_wrapped(lines[1]))
+        click.echo(_terminal_table(table))
         click.echo()
-        click.echo(lines[2])
-        click.echo(to_table(table.attrs["naive"][_COLUMNS], width=100))
+        click.echo(_wrapped(lines[2]))
+        click.echo(_terminal_table(table.attrs["naive"]))
         return
     emit(table[_COLUMNS], out, fmt, note="\n".join(lines))

@@ -5,12 +5,16 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.affinity import print_notes
-from graphkit.cli.options import csv_list, output_options, positive_int
+from graphkit.cli.help import examples
+from graphkit.cli.options import csv_list, output_options, tier_option, top_option
 
 __all__ = ["talkers"]
 
 
-@click.command()
+@click.command(epilog=examples(
+    'graphkit -w graphkit-demo talkers acme',
+    'graphkit -w graphkit-demo talkers acme --hashtag hiking --since 2026-09-01 --top 10',
+))
 @click.argument("brand")
 @click.option("--hashtag", "hashtags", multiple=True, callback=csv_list, metavar="TAGS",
               help="Posts with one of these hashtags instead of posts about BRAND, e.g. "
@@ -19,13 +23,12 @@ __all__ = ["talkers"]
               help="Posts tagged at one of these places (words of the location name, or its id), "
                    "e.g. --location Denver. With --hashtag: both must hold.")
 @click.option("--since", metavar="DATE", default=None, help="Only posts at or after DATE (2024-05-01).")
-@click.option("--tier", "tiers", multiple=True, callback=csv_list, metavar="TIERS",
-              help="Keep these tiers only, e.g. --tier nano,micro.")
+@tier_option
 @click.option("--sort", type=click.Choice(["reach", "posts", "followers", "engagement", "recent"]),
               default="reach", show_default=True,
               help="reach: audience_count; posts: matching posts; followers: followers_count; "
                    "engagement: engagement_rate; recent: last_post. Ties: account.")
-@click.option("--top", type=int, default=20, show_default=True, callback=positive_int, help="Rows to show.")
+@top_option(20)
 @output_options
 @click.pass_obj
 def talkers(obj, brand, hashtags, locations, since, tiers, sort, top, fmt, out) -> None:

@@ -3,8 +3,11 @@
 Two shapes are read:
 
 * graphkit's own schema (what :func:`~graphkit.neo4j.push.push_graph` writes):
-  ``(:Account {key, observed, ...})-[:FOLLOWS]->(:Account)``. Keys, the
-  ``observed`` flag and every attribute come back as they were pushed.
+  ``(:Account {key, observed, tier, tags, ...})-[:FOLLOWS]->(:Account)``. Keys,
+  the ``observed`` flag and every attribute come back as they were pushed
+  (``tags``, a list on the server, as the workspace's comma-joined text);
+  ``tier`` is not read: a workspace derives it from ``followers_count`` under
+  its own tier scheme.
 * any ``(:X)-[:R]->(:Y)`` graph, named with ``label``, ``rel``, ``key`` (and
   ``target_label`` when ``Y`` differs from ``X``). The ``key`` property names
   the account (a handle or an id; numbers become strings and handles are
@@ -148,8 +151,10 @@ class _Puller:
             name = column
             if not self.native and column not in ATTRIBUTES:
                 name = canonical_attribute(column) or snake_case(column)
-                if name == "key":
-                    name = "key_property"
+                if name in ("key", "tier"):  # the account key; the tier graphkit derives
+                    name = f"{name}_property"
+            elif self.native and name == "tier":
+                continue  # derived from followers_count by the workspace's scheme
             if name in columns:
                 continue
             if self.native and name in _DTYPES:

@@ -1,10 +1,22 @@
 """Write a :class:`~graphkit.graph.FollowGraph` into Neo4j: idempotent, resumable, batched.
 
-The graph becomes ``(:Account {key, observed, <attributes>})`` nodes and
-``(:Account)-[:FOLLOWS]->(:Account)`` relationships. A uniqueness constraint
-on ``:Account(key)`` is created first (it is also the index every ``MERGE``
-uses); then the accounts and the follows are sent in batches of ``batch_size``
-rows, each batch one transaction of a fixed query::
+The graph becomes ``(:Account {key, observed, tier, <attributes>})`` nodes and
+``(:Account)-[:FOLLOWS]->(:Account)`` relationships:
+
+* ``key`` (STRING, unique): the account key, as in the workspace;
+* ``observed`` (BOOLEAN): its following list is loaded;
+* ``tier`` (STRING): its tier under the tier scheme of the push (``--tiers``;
+  ``unknown`` without a follower count), so Cypher can filter by tier;
+* ``tags`` (LIST<STRING>): niche keywords and hashtags, so ``'#hiking' IN a.tags``
+  works;
+* every other attribute the workspace has (``followers_count``, ``bio``, ...)
+  under its own name; a missing value is no property.
+
+Schema: the uniqueness constraint ``graphkit_account_key`` on ``:Account(key)``
+(also the index every ``MERGE`` uses) and range indexes on what users filter
+by, ``:Account(tier)`` and ``:Account(followers_count)``, are created first
+(``IF NOT EXISTS``); then the accounts and the follows are sent in batches of
+``batch_size`` rows, each batch one transaction of a fixed query::
 
     UNWIND $rows AS row
     MERGE (a:Account {key: row.key}) SET a += row.props
@@ -33,6 +45,8 @@ from graphkit.errors import WorkspaceError
 from graphkit.graph import FollowGraph
 from graphkit.neo4j.store import CONSTRAINT_NAME, Neo4jStore
 from graphkit.progress import Progress
+from graphkit.schema import split_tags
+from graphkit.tiers import TierScheme
 
 __all__ = [
     "push_graph",
@@ -42,6 +56,7 @@ __all__ = [
     "DEFAULT_BATCH_SIZE",
     "ACCOUNTS_QUERY",
     "FOLLOWS_QUERY",
+    "SCHEMA_QUERIES",
 ]
 
 #: Rows per transaction. Chosen by measurement (docs/benchmarks-neo4j.md): ...
@@ -50,6 +65,12 @@ DEFAULT_BATCH_SIZE = 10_000
 CONSTRAINT_QUERY = (
     f"CREATE CONSTRAINT {CONSTRAINT_NAME} IF NOT EXISTS "
     "FOR (a:Account) REQUIRE a.key IS UNIQUE"
+)
+#: The constraint and the indexes :func:`ensure_schema` creates, in order.
+SCHEMA_QUERIES = (
+    CONSTRAINT_QUERY,
+    "CREATE INDEX graphkit_account_tier IF NOT EXISTS FOR (a:Account) ON (a.tier)",
+    "CREATE INDEX graphkit_account_followers_count IF NOT EXISTS FOR (a:Account) ON (a.followers_count)",
 )
 ACCOUNTS_QUERY = "UNWIND $rows AS row MERGE (a:Account {key: row.key}) SET a += row.props"
 FOLLOWS_QUERY = (
@@ -92,8 +113,10 @@ class PushReport:
 
 
 def ensure_schema(store: Neo4jStore) -> None:
-    """Create the uniqueness constraint on ``:Account(key)`` unless it exists."""
-    store.run_auto(CONSTRAINT_QUERY)
+    """Create the constraint on ``:Account(key)`` and the indexes on ``tier`` and
+    ``followers_count`` unless they exist (:data:`SCHEMA_QUERIES`)."""
+    for query in SCHEMA_QUERIES:
+        store.run_auto(query)
 
 
 def clear_graph(store: Neo4jStore, *, batch_size: int = 10_000) -> int:
@@ -123,18 +146,29 @@ def _python_column(series: pd.Series) -> list:
     return values.where(series.notna().to_numpy(dtype=bool), None).tolist()
 
 
-def account_rows(accounts: pd.DataFrame, start: int, stop: int) -> list[dict]:
+def account_rows(
+    accounts: pd.DataFrame, start: int, stop: int, tiers: np.ndarray | None = None
+) -> list[dict]:
     """``{"key": ..., "props": {...}}`` for the accounts in rows ``start:stop``.
 
+    ``tags`` become a list of strings; ``tiers`` (one name per account, all
+    rows) adds the ``tier`` property.
+
     >>> frame = pd.DataFrame({"key": ["a", "b"], "observed": [True, False],
-    ...                       "followers_count": pd.array([5, None], dtype="Int64")})
-    >>> account_rows(frame, 0, 2)
-    [{'key': 'a', 'props': {'observed': True, 'followers_count': 5}}, {'key': 'b', 'props': {'observed': False, 'followers_count': None}}]
+    ...                       "followers_count": pd.array([5, None], dtype="Int64"),
+    ...                       "tags": ["#hiking,camping", None]})
+    >>> account_rows(frame, 0, 2, np.array(["regular", "unknown"]))
+    [{'key': 'a', 'props': {'observed': True, 'followers_count': 5, 'tags': ['#hiking', 'camping'], 'tier': 'regular'}}, {'key': 'b', 'props': {'observed': False, 'followers_count': None, 'tags': None, 'tier': 'unknown'}}]
     """
     part = accounts.iloc[start:stop]
-    columns = [c for c in part.columns if c not in ("key", "graph_id")]
+    columns = [c for c in part.columns if c not in ("key", "graph_id", "tier")]
     keys = part["key"].astype(object).tolist()
     values = {c: _python_column(part[c]) for c in columns}
+    if "tags" in values:
+        values["tags"] = [split_tags(v) or None for v in values["tags"]]
+    if tiers is not None:
+        columns.append("tier")
+        values["tier"] = [str(t) for t in tiers[start:stop]]
     return [
         {"key": key, "props": {c: values[c][i] for c in columns}}
         for i, key in enumerate(keys)
@@ -147,6 +181,7 @@ def push_graph(
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
+    tier_scheme: TierScheme | None = None,
 ) -> PushReport:
     """Write ``graph`` into the store's database (see the module docstring).
 
@@ -161,6 +196,8 @@ def push_graph(
     progress : Progress, optional
         Advanced by one per account and per follow written; by default a bar on
         stderr when it is a terminal.
+    tier_scheme : TierScheme, optional
+        The scheme of the ``tier`` property (default: the built-in tiers).
 
     Returns
     -------
@@ -188,12 +225,14 @@ def push_graph(
             totals[name] = totals.get(name, 0) + value
 
     ensure_schema(store)
+    scheme = tier_scheme or TierScheme.default()
+    tiers = np.asarray(scheme.assign(graph.attribute("followers_count").to_numpy()).astype(str))
     bar = progress or Progress("pushing to Neo4j", total=graph.n_accounts + graph.n_follows)
     with bar:
         accounts = graph.accounts
         for start in range(0, graph.n_accounts, batch_size):
             stop = min(start + batch_size, graph.n_accounts)
-            add(store.write(ACCOUNTS_QUERY, {"rows": account_rows(accounts, start, stop)}))
+            add(store.write(ACCOUNTS_QUERY, {"rows": account_rows(accounts, start, stop, tiers)}))
             report.batches += 1
             bar.advance(stop - start)
         keys = graph.keys

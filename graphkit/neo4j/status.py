@@ -2,14 +2,15 @@
 
 :func:`store_status` answers ``graphkit neo4j status``: which server and
 edition, how many ``:Account`` nodes (observed or not) and ``[:FOLLOWS]``
-relationships it holds, and whether graphkit's uniqueness constraint on
-``:Account(key)`` exists. Counts of a label or a type alone come from Neo4j's
+relationships it holds, whether graphkit's uniqueness constraint on
+``:Account(key)`` exists and which other indexes ``:Account`` has (``push``
+creates them on ``tier`` and ``followers_count``). Counts of a label or a type alone come from Neo4j's
 count store, so this is instant on any size of graph.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from graphkit.neo4j.store import CONSTRAINT_NAME, Neo4jStore
 
@@ -29,6 +30,8 @@ class StoreStatus:
     constraint: str | None
     labels: list[str]
     relationship_types: list[str]
+    #: ``name on :Account(property)`` of each index not backing a constraint
+    indexes: list[str] = field(default_factory=list)
 
     @property
     def has_schema(self) -> bool:
@@ -44,8 +47,8 @@ class StoreStatus:
         """Human-readable ``name: value`` lines.
 
         >>> StoreStatus("bolt://h:1", "Neo4j Kernel 5.26.0", "community", 3, 1, 2,
-        ...             None, ["Account"], ["FOLLOWS"]).lines()[-1]
-        'schema: missing (graphkit neo4j push creates it)'
+        ...             None, ["Account"], ["FOLLOWS"]).lines()[-2:]
+        ['schema: missing (graphkit neo4j push creates it)', 'indexes: -']
         """
         schema = (
             f"uniqueness constraint {self.constraint!r} on :Account(key)"
@@ -60,6 +63,7 @@ class StoreStatus:
             f"labels: {', '.join(self.labels) or '-'}",
             f"relationship types: {', '.join(self.relationship_types) or '-'}",
             f"schema: {schema}",
+            f"indexes: {', '.join(self.indexes) or '-'}",
         ]
 
 
@@ -81,6 +85,11 @@ def store_status(store: Neo4jStore) -> StoreStatus:
         "AND type IN ['UNIQUENESS', 'NODE_KEY'] RETURN name ORDER BY name = $name DESC, name",
         {"name": CONSTRAINT_NAME},
     )
+    indexes = store.read(
+        "SHOW INDEXES YIELD name, entityType, labelsOrTypes, properties, owningConstraint "
+        "WHERE entityType = 'NODE' AND labelsOrTypes = ['Account'] AND owningConstraint IS NULL "
+        "RETURN name, properties ORDER BY name"
+    )
     labels = store.read("CALL db.labels() YIELD label RETURN label ORDER BY label")
     types = store.read(
         "CALL db.relationshipTypes() YIELD relationshipType AS type RETURN type ORDER BY type"
@@ -95,4 +104,5 @@ def store_status(store: Neo4jStore) -> StoreStatus:
         constraint=constraints[0]["name"] if constraints else None,
         labels=[r["label"] for r in labels],
         relationship_types=[r["type"] for r in types],
+        indexes=[f"{r['name']} on :Account({', '.join(r['properties'])})" for r in indexes],
     )

@@ -40,7 +40,12 @@ from graphkit.errors import QueryError, WorkspaceError
 if TYPE_CHECKING:  # pragma: no cover
     from graphkit.workspace import Workspace
 
-__all__ = ["export_spark", "bucket_of", "default_buckets", "FORMAT", "FOLLOWS_PER_BUCKET", "MAX_BUCKETS"]
+__all__ = [
+    "export_spark", "bucket_of", "default_buckets", "DATASET_FILE", "FORMAT", "FOLLOWS_PER_BUCKET", "MAX_BUCKETS",
+]
+
+#: the file that marks a dataset (format, counts, buckets); written last
+DATASET_FILE = "_graphkit.json"
 
 #: ``format`` of ``_graphkit.json``
 FORMAT = "graphkit-spark-dataset"
@@ -118,7 +123,7 @@ def _export(workspace: Workspace, out: str | os.PathLike, buckets: int, overwrit
         final = Path(text)
         if final.exists() and not overwrite:
             raise QueryError(f"{final} already exists: choose a new folder (or --overwrite)")
-        if final.exists() and not (final / "_graphkit.json").is_file():
+        if final.exists() and not (final / DATASET_FILE).is_file():
             raise QueryError(f"{final} exists and is not a graphkit dataset: not overwriting it")
         final.parent.mkdir(parents=True, exist_ok=True)
         staging = final.parent / f".{final.name}.tmp-{uuid.uuid4().hex[:8]}"
@@ -153,7 +158,7 @@ def _export(workspace: Workspace, out: str | os.PathLike, buckets: int, overwrit
             "bucket_hash": "(follower * 0x9E3779B1 mod 2^32) mod buckets",
             "generation": manifest.get("generation"), "source": str(workspace.path),
         }
-        with fs.open_output_stream(f"{root}/_graphkit.json") as handle:
+        with fs.open_output_stream(f"{root}/{DATASET_FILE}") as handle:
             handle.write(json.dumps(document, indent=2).encode("utf-8"))
     except BaseException:
         if staging is not None:

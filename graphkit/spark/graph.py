@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from graphkit.errors import AccountNotFound, QueryError, WorkspaceError
 from graphkit.handles import normalize_handle
+from graphkit.spark.dataset import DATASET_FILE
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
@@ -83,7 +84,7 @@ def spark_inputs(source: Workspace | str | os.PathLike, spark: SparkSession) -> 
     from pyspark.sql import functions as F
 
     where = location_of(source)
-    dataset = _read_json(spark, f"{where}/_graphkit.json")
+    dataset = _read_json(spark, f"{where}/{DATASET_FILE}")
     if dataset is not None:
         accounts = spark.read.parquet(f"{where}/accounts")
         follows = spark.read.schema("follower INT, followee INT, bucket INT").parquet(f"{where}/follows")

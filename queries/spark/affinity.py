@@ -13,22 +13,37 @@ only those rows and derives every decimal column from their counts with
 from __future__ import annotations
 
 from collections.abc import Sequence
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 from pyspark.sql import functions as F
 
-from graphkit.errors import QueryError
 from graphkit.spark.graph import SparkGraph
 from graphkit.tiers import TierScheme
 from queries import affinity as memory
-from queries.spark.common import descending, in_tiers, spark_audience, to_pandas, wilson_column
+from queries.affinity_counts import affinity_table_from_counts, check_unweighted
+from queries.baselines import (
+    REST,
+    applied_sort,
+    baseline_kind,
+    check_reference,
+    empty_reference_note,
+    empty_rest_note,
+    missing_counts_note,
+    no_declared_counts_note,
+    population_label,
+    population_too_small,
+)
+from queries.spark.common import (
+    BROADCAST_ROWS,
+    descending,
+    in_tiers,
+    spark_audience,
+    to_pandas,
+    wilson_column,
+)
 
-__all__ = ["affinity", "BROADCAST_FLAGS"]
-
-#: audience + baseline sizes up to which their flags are broadcast (16 bytes each: 80 MB)
-BROADCAST_FLAGS = 5_000_000
+__all__ = ["affinity"]
 
 
 def affinity(
@@ -51,31 +66,27 @@ def affinity(
         sort=sort, top=top, min_count=min_count, weight=weight, z=z, baseline=baseline,
         population=population, tiers=tiers, tier_scheme=tier_scheme,
     )
-    if weight != "none":
-        raise QueryError(
-            f"--weight {weight} is not available with --engine spark (its weighted sums are "
-            "computed in memory only): use --engine memory"
-        )
+    check_unweighted(weight, "spark")
     aud = spark_audience(graph, brand)
     n = aud.n_observed
     accounts, follows = graph.accounts, graph.follows
     observed = accounts.where(F.col("observed")).select(F.col("id").alias("follower"))
     in_audience = aud.followers.where(F.col("observed")).select("follower", F.lit(1).alias("a"))
     notes: list[str] = []
-    mode, label, size = "none", "rest", 0
-    if population is not None:
-        label, size = f"population of {population:,}", population
+    mode = baseline_kind(baseline, population)
+    if mode == "population":
+        label, size = population_label(population), population
         declared = accounts.where(F.col("followers_count").isNotNull()).limit(1).count()
-        mode = "population" if declared else "none"
         if not declared:
-            notes.append(memory.no_baseline_note("population", population=population))
+            mode = "none"
+            notes.append(no_declared_counts_note(population))
         flags = in_audience.withColumn("b", F.lit(0))
-    elif baseline is None or baseline.strip().lower() == "rest":
-        brand_observed = accounts.where((F.col("id") == aud.brand_id) & F.col("observed")).count()
-        size = observed.count() - n - brand_observed
-        mode = "rest" if size else "none"
+    elif mode == "rest":
+        label = REST
+        size = observed.count() - n - (1 if aud.brand_observed else 0)
         if not size:
-            notes.append(memory.no_baseline_note("rest", brand=aud.brand))
+            mode = "none"
+            notes.append(empty_rest_note(aud.brand))
         # every observed account: in the audience (a) or, unless the brand, in the rest (b)
         flags = (
             observed.join(in_audience, "follower", "left")
@@ -83,21 +94,20 @@ def affinity(
             .withColumn("b", F.when((F.col("a") == 0) & (F.col("follower") != aud.brand_id), 1).otherwise(0))
         )
     else:
-        ref_id, label = graph.find(baseline)
-        if ref_id == aud.brand_id:
-            raise QueryError(f"the baseline account {label!r} is the brand itself; name another account")
+        _, label = graph.find(baseline)
+        check_reference(label, aud.brand)
         ref = spark_audience(graph, baseline, require_observed=False)
         members = ref.followers.where(F.col("observed") & (F.col("follower") != aud.brand_id))
         members = members.select("follower", F.lit(1).alias("b"))
         size = members.count()
-        mode = "account" if size else "none"
         if not size:
-            notes.append(memory.no_baseline_note("account", reference=label, reference_followers=ref.n_followers))
+            mode = "none"
+            notes.append(empty_reference_note(label, ref.n_followers))
         flags = (
             in_audience.join(members, "follower", "full")
             .select("follower", F.coalesce("a", F.lit(0)).alias("a"), F.coalesce("b", F.lit(0)).alias("b"))
         )
-    if n + size <= BROADCAST_FLAGS:  # the flagged followers fit every executor: no shuffle of the follows
+    if n + size <= BROADCAST_ROWS:  # the flagged followers fit every executor: no shuffle of the follows
         flags = F.broadcast(flags)
     counted = (
         follows.join(flags, "follower")
@@ -120,41 +130,23 @@ def affinity(
         ).first()
         too_big = rows.where(F.col("followers_count") > float(population)).orderBy("followee").limit(1).collect()
         if too_big:
-            raise memory.population_too_small(population, too_big[0]["account"], too_big[0]["followers_count"])
+            raise population_too_small(population, too_big[0]["account"], int(too_big[0]["followers_count"]))
         if candidates["missing"]:
-            notes.append(memory.missing_counts_note(int(candidates["missing"]), int(candidates["n"])))
-    applied = memory.applied_sort(sort, mode != "none", notes)
+            notes.append(missing_counts_note(int(candidates["missing"]), int(candidates["n"])))
+    applied = applied_sort(sort, mode != "none", notes)
     rows = rows.where(in_tiers(scheme, tiers, F.col("followers_count")))
     rows = _with_sort_keys(rows, mode, n, size, z)
     ordered = rows.orderBy(*descending(*_spark_keys(applied)))
     if top is not None:
         ordered = ordered.limit(top)
     collected = to_pandas(ordered, ["account", "audience_count", "baseline_count", "followers_count"])
-    table = memory.affinity_frame_from_counts(
+    return affinity_table_from_counts(
         collected["account"].tolist(), collected["audience_count"].to_numpy(dtype=np.int64),
         _numbers(collected["baseline_count"]), _numbers(collected["followers_count"]),
-        mode=mode, n=n, size=size, z=z, scheme=scheme,
+        mode=mode, n=n, size=size, z=z, scheme=scheme, brand=aud.brand, n_followers=aud.n_followers,
+        declared_followers=aud.followers_count, baseline=label, sort=applied, notes=notes,
+        min_count=min_count, exclude_followed=exclude_followed, tiers=tiers,
     )
-    table = memory.order_rows(table, memory.sort_columns(applied))
-    table.insert(0, "rank", np.arange(1, len(table) + 1))
-    table = table.reset_index(drop=True)
-    if table.empty:
-        notes.append(memory.why_empty(SimpleNamespace(brand=aud.brand, n_observed=n), min_count,
-                                      exclude_followed, tiers))
-    table.attrs.update({
-        "table_columns": ["rank", "account", "audience_count", "audience_share", "affinity",
-                          "lift_lower", "tier", "followers_count"],
-        "brand": aud.brand,
-        "audience_observed": n,
-        "audience_followers": aud.n_followers,
-        "baseline": label,
-        "baseline_size": size,
-        "weight": weight,
-        "z": z,
-        "sort": applied,
-        "note": "; ".join(notes) or None,
-    })
-    return table
 
 
 def _spark_keys(sort: str) -> list[str]:

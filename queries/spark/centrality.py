@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from pyspark.sql import functions as F
 
-from graphkit.errors import QueryError
+from graphkit.errors import QueryError, memory_only
 from graphkit.spark.graph import SparkGraph
 from graphkit.spark.pagerank import pagerank
 from graphkit.tiers import TierScheme
@@ -57,8 +57,7 @@ def centrality(
         tiers=tiers, tier_scheme=tier_scheme,
     )
     if measure not in SPARK_MEASURES:
-        raise QueryError(f"--measure {measure} is not available with --engine spark (only "
-                         f"{', '.join(SPARK_MEASURES)}): use --engine memory")
+        raise memory_only(f"--measure {measure}", "spark", f"only {', '.join(SPARK_MEASURES)}")
     spark = graph.spark
     seed_ids = sorted({i for i, _ in graph.find_many(seeds)}) if seeds else []
     excluded = spark.createDataFrame([(i,) for i in seed_ids], "id long")

@@ -20,6 +20,7 @@ from graphkit.tiers import UNKNOWN_TIER, TierScheme
 from queries.audience import require_observed_followers
 
 __all__ = [
+    "BROADCAST_ROWS",
     "tier_of",
     "in_tiers",
     "wilson_column",
@@ -29,6 +30,11 @@ __all__ = [
     "descending",
     "to_pandas",
 ]
+
+
+#: small id tables (an audience and its flags, a frontier) up to this many rows are broadcast to
+#: every executor, so the follows are joined with them without a shuffle (16 bytes a row: 80 MB)
+BROADCAST_ROWS = 5_000_000
 
 
 def tier_of(scheme: TierScheme, followers_count: Column) -> Column:
@@ -61,13 +67,19 @@ def wilson_column(p: Column, n: float, z: float, sign: int) -> Column:
 
 @dataclass
 class SparkAudience:
-    """A brand's followers on Spark: ``followers(follower, observed)`` and their counts."""
+    """A brand's followers on Spark: ``followers(follower, observed)`` and their counts.
+
+    ``brand_observed`` tells whether the brand's own following list is loaded;
+    ``followers_count`` is its declared follower count (``None`` if not declared).
+    """
 
     brand: str
     brand_id: int
     followers: DataFrame
     n_followers: int
     n_observed: int
+    brand_observed: bool = False
+    followers_count: float | None = None
 
 
 def spark_audience(graph: SparkGraph, brand: str, *, require_observed: bool = True) -> SparkAudience:
@@ -78,11 +90,18 @@ def spark_audience(graph: SparkGraph, brand: str, *, require_observed: bool = Tr
         .join(graph.accounts.select(F.col("id").alias("follower"), "observed"), "follower")
         .withColumn("observed", F.coalesce(F.col("observed"), F.lit(False)))
     ).cache()
-    row = followers.agg(F.count("*").alias("n"), F.sum(F.col("observed").cast("long")).alias("o")).first()
+    brand_row = graph.accounts.where(F.col("id") == brand_id).select(
+        F.coalesce(F.col("observed"), F.lit(False)).alias("brand_observed"), "followers_count")
+    row = (
+        followers.agg(F.count("*").alias("n"), F.sum(F.col("observed").cast("long")).alias("o"))
+        .crossJoin(brand_row).first()
+    )
     n_followers, n_observed = int(row["n"]), int(row["o"] or 0)
     if require_observed:
         require_observed_followers(key, n_followers, n_observed)
-    return SparkAudience(key, brand_id, followers, n_followers, n_observed)
+    declared = row["followers_count"]
+    return SparkAudience(key, brand_id, followers, n_followers, n_observed, bool(row["brand_observed"]),
+                         None if declared is None else float(declared))
 
 
 def observed_in_degree(graph: SparkGraph) -> DataFrame:

@@ -17,9 +17,20 @@ from pyspark.sql import functions as F
 
 from graphkit.spark.graph import SparkGraph
 from graphkit.tiers import TierScheme
-from queries.lookalikes import check_lookalikes_options, no_lookalikes, similarity
-from queries.spark.affinity import BROADCAST_FLAGS
-from queries.spark.common import in_tiers, observed_in_degree, spark_audience, to_pandas
+from queries.lookalikes import (
+    check_lookalikes_options,
+    nothing_in_tier,
+    nothing_large_enough,
+    nothing_shared,
+    similarity,
+)
+from queries.spark.common import (
+    BROADCAST_ROWS,
+    in_tiers,
+    observed_in_degree,
+    spark_audience,
+    to_pandas,
+)
 
 __all__ = ["lookalikes"]
 
@@ -53,7 +64,7 @@ def lookalikes(
     aud = spark_audience(graph, seed)
     n = aud.n_observed
     audience = aud.followers.where(F.col("observed")).select("follower")
-    if n <= BROADCAST_FLAGS:
+    if n <= BROADCAST_ROWS:
         audience = F.broadcast(audience)
     shared = (
         graph.follows.join(audience, "follower")
@@ -65,9 +76,9 @@ def lookalikes(
     counts = sized.agg(F.count("*").alias("shared"),
                        F.sum((F.col("audience") >= min_audience).cast("long")).alias("sized")).first()
     if not counts["shared"]:
-        raise no_lookalikes("shared", aud.brand, n_observed=n, min_shared=min_shared)
+        raise nothing_shared(aud.brand, n, min_shared)
     if not counts["sized"]:
-        raise no_lookalikes("audience", aud.brand, min_audience=min_audience)
+        raise nothing_large_enough(aud.brand, min_audience)
     rows = (
         sized.where(F.col("audience") >= min_audience)
         .join(graph.accounts.select(F.col("id").alias("followee"), F.col("key").alias("account"),
@@ -81,7 +92,7 @@ def lookalikes(
     collected = to_pandas(rows, ["account", "shared", "audience", "followers_count"])
     shared.unpersist()
     if tiers and collected.empty:
-        raise no_lookalikes("tier", aud.brand, tiers=tiers)
+        raise nothing_in_tier(aud.brand, tiers)
     shared_counts = collected["shared"].to_numpy(dtype=np.int64)
     sizes = collected["audience"].to_numpy(dtype=np.int64)
     followers_count = pd.array(

@@ -20,7 +20,7 @@ import pandas as pd
 import scipy.sparse as sp
 from pyspark.sql import functions as F
 
-from graphkit.errors import QueryError
+from graphkit.errors import QueryError, memory_only
 from graphkit.spark.graph import SparkGraph
 from graphkit.tiers import TierScheme
 from queries.plan import Costs, check_priced, load_costs, plan_from_coverage
@@ -46,8 +46,7 @@ def plan(
     if not (isinstance(budget, (int, float)) and math.isfinite(budget) and budget > 0):
         raise QueryError(f"--budget must be a positive amount, not {budget!r}")
     if niche:
-        raise QueryError("--niche is not available with --engine spark (profile text is scored in "
-                         "memory only): use --engine memory")
+        raise memory_only("--niche", "spark", "profile text is scored in memory only")
     scheme = tier_scheme or TierScheme.default()
     costs = costs or load_costs(tier_scheme=scheme)
     if tiers:

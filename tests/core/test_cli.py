@@ -49,10 +49,12 @@ def test_affinity_table_exact(run_cli, loaded):
         "   2  =hyperlink(1)         1     33.3%     0.667  0.077  unknown\n"
         "   3  patagonia             1     33.3%     0.667  0.077  macro      800,000\n"
         "   4  nike                  1     33.3%     0.333  0.061  mega     1,200,000\n"
-        "(2 more columns: baseline_count, baseline_share; see them with --format csv or json)\n"
+        "(2 more columns: baseline_count, baseline_share; --format csv shows them)\n"
     )
-    assert result.stderr.startswith("acme: 3 of 4 followers observed; baseline rest: 1 observed")
-    assert max(len(line) for line in result.stdout.splitlines()) <= 86
+    assert result.stderr.startswith(
+        "acme: 3 of 4 followers observed (audience shares ±56.6 points at 95%); baseline rest: 1 observed")
+    assert "\nwarning: only 3 of 4 followers are observed (fewer than 30)" in result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
 
 
 def test_affinity_sort_count_is_issue_2_order(run_cli, loaded):
@@ -204,3 +206,51 @@ def test_every_command_has_help():
                 walk(sub, [*path, name])
 
     walk(cli, [])
+
+
+# -- the workspace named by -w: missing, a file, empty ---------------------------------------
+def test_missing_workspace_is_an_error_naming_it(run_cli, tmp_path):
+    missing = tmp_path / "nonexistent" / "ws"
+    for args in (["info"], ["info", "--stats"], ["affinity", "acme"], ["expand", "acme"], ["export", "edges"]):
+        result = run_cli(*args, workspace=missing)
+        assert result.exit_code == 1, args
+        assert result.stderr == (
+            f"Error: no workspace at {missing}: the folder does not exist. Check -w (or "
+            "$GRAPHKIT_WORKSPACE), or load lists into it first (`graphkit load --help`); after "
+            "`graphkit demo`, use -w graphkit-demo\n"
+        )
+    assert not missing.exists()
+
+
+def test_a_file_is_not_a_workspace(run_cli, tmp_path):
+    file = tmp_path / "notes.txt"
+    file.write_text("hello\n")
+    edges = tmp_path / "e.csv"
+    edges.write_text("follower,followee\na,b\n")
+    for args in (["load", "edges", str(edges)], ["info"], ["affinity", "a"]):
+        result = run_cli(*args, workspace=file)
+        assert result.exit_code == 1
+        assert result.stderr == f"Error: {file} is a file, not a workspace folder: give -w a folder (the first load creates it)\n"
+    assert file.read_text() == "hello\n"
+
+
+def test_empty_workspace_errors_name_it_and_hint_at_the_demo(run_cli, tmp_path):
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    result = run_cli("affinity", "acme", workspace=folder)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: workspace {folder} is empty: load lists into it first (`graphkit load --help`); "
+        "after `graphkit demo`, use -w graphkit-demo\n"
+    )
+    info = run_cli("info", workspace=folder)
+    assert info.exit_code == 0 and "-w graphkit-demo" in info.stdout
+
+
+def test_first_load_creates_the_workspace(run_cli, tmp_path):
+    target = tmp_path / "new" / "ws"
+    edges = tmp_path / "e.csv"
+    edges.write_text("follower,followee\na,b\n")
+    assert run_cli("load", "edges", str(edges), workspace=target).exit_code == 0
+    info = run_cli("info", workspace=target)
+    assert info.exit_code == 0 and "accounts    2" in info.stdout

@@ -67,11 +67,18 @@ def test_csv_list_explicit_column(tmp_path):
 
 
 def test_edge_csv_with_header_and_named_columns(tmp_path):
-    path = write(tmp_path, "e.csv", "source,target,weight\nA,B,1\nB,C,2\n")
+    path = write(tmp_path, "e.csv", "source,target\nA,B\nB,C\n")
     source = read_source(path, ReadContext(kind="edges"))
     assert source.format == "edge-csv"
     assert pairs(source) == [("a", "b"), ("b", "c")]
     assert source.observe_followers
+    path = write(tmp_path, "w.csv", "source,target,weight\nA,B,1\nB,C,2\n")
+    with pytest.raises(InputError, match="3 columns"):
+        read_source(path, ReadContext(kind="edges"))
+    source = read_source(path, ReadContext(kind="edges", extra={"columns": "source,target"}))
+    assert pairs(source) == [("a", "b"), ("b", "c")]
+    source = read_source(path, ReadContext(kind="edges", extra={"columns": "1,2,weight", "min_weight": 2}))
+    assert pairs(source) == [("b", "c")]
     path = write(tmp_path, "e2.csv", "from_id\tto_id\n1\t2\n")
     source = read_source(path, ReadContext(kind="edges", source_col="from_id", target_col="to_id"))
     assert pairs(source) == [("1", "2")]

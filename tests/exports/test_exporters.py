@@ -15,7 +15,8 @@ import pytest
 
 from graphkit.errors import AccountNotFound, GraphkitError, QueryError
 from graphkit.graph import FollowGraph
-from queries.exporters import edges_path, neighbourhood, write_neighbourhood
+from queries.exporters import edges_path, write_neighbourhood
+from queries.neighbourhood import neighbourhood
 
 PAIRS = [
     ("seed", "ann"), ("ann", "seed"), ("bob", "seed"), ("ann", "bob"), ("cat", "ann"),
@@ -131,28 +132,38 @@ GEXF_TYPES = {  # the attrtype-type enumeration of the GEXF 1.3 schema
 }
 
 
-def check_gexf_structure(path: Path) -> dict[str, str]:
-    """The GEXF 1.3 structure rules (no copy of the XSD is on PyPI, so check them by hand).
+GEXF_SCHEMA = Path(__file__).parent / "schemas" / "gexf-1.3" / "gexf.rng"
 
-    Root ``gexf`` in namespace ``http://gexf.net/1.3`` with ``version="1.3"``; a
-    ``graph`` with ``defaultedgetype`` in the enumeration; ``attributes
-    class="node"`` whose ``attribute`` elements have an ``id``, a ``title`` and a
-    ``type`` from the schema's enumeration; every ``attvalue`` names a declared
-    id and its value parses as the declared type; every edge joins declared nodes.
-    Returns ``{title: type}``.
+
+def validate_gexf(path: Path) -> None:
+    """Validate against the official GEXF 1.3 RelaxNG grammar (schemas/gexf-1.3, with lxml)."""
+    from lxml import etree
+
+    grammar = etree.RelaxNG(etree.parse(str(GEXF_SCHEMA)))
+    document = etree.parse(str(path))
+    assert grammar.validate(document), str(grammar.error_log)
+
+
+def check_gexf_structure(path: Path) -> dict[str, str]:
+    """Schema-valid, and what the schema cannot say: ids are names, values parse as their type.
+
+    Every ``attribute`` has its name as its ``id`` (and ``title``); every
+    ``attvalue`` names a declared id and its value parses as the declared type
+    (booleans ``true``/``false``); every edge joins declared nodes; ``graph``
+    has no ``name``. Returns ``{title: type}``.
     """
-    text = path.read_text("utf-8")
-    assert 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"' in text
+    validate_gexf(path)
     root = ET.parse(path).getroot()
     ns = "{http://gexf.net/1.3}"
     assert root.tag == f"{ns}gexf" and root.get("version") == "1.3"
     graph_el = root.find(f"{ns}graph")
     assert graph_el is not None and graph_el.get("defaultedgetype") in ("directed", "undirected", "mutual")
+    assert graph_el.get("name") is None
     declared = {}
     for block in graph_el.findall(f"{ns}attributes"):
         assert block.get("class") in ("node", "edge")
         for attribute in block.findall(f"{ns}attribute"):
-            assert attribute.get("id") and attribute.get("title")
+            assert attribute.get("id") == attribute.get("title") != ""
             assert attribute.get("type") in GEXF_TYPES, attribute.get("type")
             declared[attribute.get("id")] = (attribute.get("title"), attribute.get("type"))
     parsers = {"long": int, "integer": int, "double": float, "float": float, "string": str,
@@ -297,3 +308,101 @@ def test_real_graph_round_trip_against_networkx(shared_data, tmp_path):
     assert set(read.nodes) == members
     assert set(read.edges) == set(reference.subgraph(members).edges)
     assert all(type(read.nodes[n]["hops"]) is int for n in read.nodes)
+
+
+def test_demo_neighbourhood_map_keeps_the_most_relevant_accounts(demo_workspace, run_cli, tmp_path):
+    """export neighbourhood: the limit keeps the most relevant accounts of every hop, and says so."""
+    out = tmp_path / "acme.html"
+    result = run_cli("export", "neighbourhood", "acme", "--hops", "2", "--limit", "40", "-o", str(out),
+                     workspace=demo_workspace)
+    assert result.exit_code == 0, result.stderr
+    assert "most relevant first (personalized PageRank from the seed)" in result.stderr
+    page = out.read_text()
+    assert "most relevant first (personalized PageRank from the seed)" in page
+    data = json.loads(re.search(r'<script type="application/json" id="gk-data">(.*?)</script>', page, re.S)[1])
+    hops = data["values"]["hops"]
+    assert len(hops) == 41 and hops.count(2) > 10
+    names = data["nodes"]["id"][1:]
+    assert names != sorted(names)  # not the alphabetically first accounts of hop 1
+
+
+# -- GraphML booleans and GEXF interop ------------------------------------------------------------
+
+
+def test_graphml_booleans_are_xsd_booleans(graph, table, tmp_path):
+    """``true``/``false`` in the XML (xsd:boolean), read back as booleans by networkx and igraph."""
+    import igraph
+
+    path = tmp_path / "hood.graphml"
+    write_neighbourhood(graph, table, path)
+    root = ET.parse(path).getroot()
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    booleans = {k.get("id") for k in root.findall("g:key", ns) if k.get("attr.type") == "boolean"}
+    assert {"mutual", "verified", "observed"} <= booleans
+    texts = [d.text for d in root.iter("{http://graphml.graphdrawing.org/xmlns}data") if d.get("key") in booleans]
+    assert texts and set(texts) == {"true", "false"}
+    read = nx.read_graphml(path)
+    assert read.nodes["ann"]["mutual"] is True and read.nodes["ann"]["verified"] is False
+    other = igraph.Graph.Read_GraphML(str(path))
+    by_id = {v["id"]: v for v in other.vs}
+    assert by_id["ann"]["mutual"] is True and by_id["seed"]["mutual"] is False
+    assert by_id["seed"]["verified"] is True and by_id["cat"]["verified"] is False
+
+
+def _gexf_columns(path: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """``{id: title}`` of the node attributes, and each node's ``{attribute id: value}``."""
+    ns = "{http://gexf.net/1.3}"
+    root = ET.parse(path).getroot()
+    ids = {a.get("id"): a.get("title") for a in root.iter(f"{ns}attribute")}
+    values = {
+        node.get("id"): {v.get("for"): v.get("value") for v in node.iter(f"{ns}attvalue")}
+        for node in root.iter(f"{ns}node")
+    }
+    return ids, values
+
+
+def test_two_gexf_exports_with_different_columns_append_by_name(graph, table, tmp_path):
+    """Gephi files a value under its attribute id: ids are the names, so a second export appends."""
+    first, second = tmp_path / "expand.gexf", tmp_path / "scores.gexf"
+    write_neighbourhood(graph, table, first)
+    other = pd.DataFrame({"account": ["bob", "ann", "zed"], "audience_count": [5, 3, 1],
+                          "lift_lower": [2.5, 1.25, 0.5]})
+    write_neighbourhood(graph, other, second, seed="seed")
+    for path in (first, second):
+        check_gexf_structure(path)
+    ids_a, values_a = _gexf_columns(first)
+    ids_b, values_b = _gexf_columns(second)
+    assert all(i == t for i, t in ids_a.items()) and all(i == t for i, t in ids_b.items())
+    assert set(ids_a) != set(ids_b) and "followers_count" in set(ids_a) & set(ids_b)
+    # ann is in both files: every shared column holds the same value under the same id
+    for column in set(values_a["ann"]) & set(values_b["ann"]):
+        assert values_a["ann"][column] == values_b["ann"][column], column
+    assert values_a["ann"]["followers_count"] == values_b["ann"]["followers_count"] == "12000"
+    assert values_b["ann"]["audience_count"] == "3" and values_a["ann"]["hops"] == "1"
+    # networkx reads each file's values under the column names
+    read_a, read_b = nx.read_gexf(first), nx.read_gexf(second)
+    assert read_a.nodes["ann"]["followers_count"] == read_b.nodes["ann"]["followers_count"] == 12_000
+    assert read_b.nodes["bob"]["lift_lower"] == 2.5 and read_a.nodes["bob"]["via"] == "seed"
+    assert read_a.nodes["ann"]["bio"] == read_b.nodes["ann"]["bio"] == BIO
+
+
+def test_gexf_drops_characters_xml_cannot_hold(tmp_path):
+    g = FollowGraph.from_pairs([("a", "b")], attributes=pd.DataFrame({
+        "key": ["a", "b"], "bio": ["bell\x07 and tab\t", "vertical\x0btab"]}))
+    path = tmp_path / "ctl.gexf"
+    write_neighbourhood(g, pd.DataFrame({"account": ["a", "b"]}), path)
+    check_gexf_structure(path)
+    read = nx.read_gexf(path)
+    assert read.nodes["a"]["bio"] == "bell\ufffd and tab\t" and read.nodes["b"]["bio"] == "vertical\ufffdtab"
+
+
+def test_demo_gexf_export_validates(demo_workspace, run_cli, tmp_path):
+    """The GEXF `export neighbourhood` writes for the demo, 2 hops, is valid GEXF 1.3."""
+    out = tmp_path / "acme.gexf"
+    result = run_cli("export", "neighbourhood", "acme", "--hops", "2", "--limit", "300", "-o", str(out),
+                     workspace=demo_workspace)
+    assert result.exit_code == 0, result.stderr
+    types = check_gexf_structure(out)
+    assert types["relevance"] == "double" and types["verified"] == "boolean" and types["tags"] == "string"
+    read = nx.read_gexf(out)
+    assert read.number_of_nodes() == 301 and read.nodes["acme"]["rank"] == 0

@@ -10,7 +10,7 @@ import pytest
 
 from graphkit.api import load_files, open_workspace
 from graphkit.errors import InputError
-from loaders.posts import parse_time
+from loaders.timestamps import parse_time
 
 LISTENING_CSV = """\
 Post ID,Date,Author,Full Text,Hashtags,Location,Likes,Comments,Views,Url

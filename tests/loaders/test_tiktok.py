@@ -57,7 +57,7 @@ def test_txt_export_single_files_and_folder(tmp_path):
     assert reports[0].format == "tiktok-txt"
     assert lists_of(workspace.graph, "me")[0] == {"ann", "bob.b"}
     exported, reports = load(tmp_path / "ws2", "export", [tmp_path / "TikTok"], of="me")
-    assert reports[0].format == "tiktok-export"
+    assert reports[0].format == "tiktok-download"
     assert lists_of(exported.graph, "me") == ({"ann", "bob.b"}, {"bob.b"})
 
 

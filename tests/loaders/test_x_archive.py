@@ -125,7 +125,7 @@ def test_export_reads_the_owner_and_its_id_from_account_js(shared_data, tmp_path
     (tmp_path / "friend.js").write_text('window.YTD.following.part0 = [ {"following": {"accountId": "99"}} ]')
     load(tmp_path / "ws", "following", [tmp_path / "friend.js"], of="friend")
     workspace, reports = load(tmp_path / "ws", "export", [tmp_path / "archive"])
-    assert reports[0].format == "x-export"
+    assert reports[0].format == "x-download"
     fans, follows = lists_of(workspace.graph, "larsb")
     assert (len(fans - {"friend"}), len(follows)) == (764, 79)
     assert "99" not in set(workspace.graph.keys)

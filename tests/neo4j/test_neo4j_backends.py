@@ -1,4 +1,4 @@
-"""``--backend neo4j`` equals the in-memory backend: same rows, numbers, order and notes.
+"""``--engine neo4j`` equals the in-memory engine: same rows, numbers, order and notes.
 
 Each query runs twice on the same real graph — in memory on the
 :class:`FollowGraph`, and as Cypher on a server holding that graph — and the
@@ -101,9 +101,9 @@ def test_unknown_account_and_refused_options(both):
     with pytest.raises(AccountNotFound) as memory_err:
         affinity(graph, brand + "zz")
     assert str(server_err.value) == str(memory_err.value)
-    with pytest.raises(QueryError, match="not available with --backend neo4j"):
+    with pytest.raises(QueryError, match="not available with --engine neo4j"):
         neo4j_backend.affinity(store, brand, weight="mass-followers")
-    with pytest.raises(QueryError, match="not available with --backend neo4j"):
+    with pytest.raises(QueryError, match="not available with --engine neo4j"):
         neo4j_backend.advocates(store, brand, niche="hiking")
 
 

@@ -79,7 +79,7 @@ def test_push_mirrors_removed_attributes(store, tmp_path):
     )
     push_graph(second, store)
     props = store.read("MATCH (b:Account {key: 'b'}) RETURN properties(b) AS p")[0]["p"]
-    assert props == {"key": "b", "observed": False}
+    assert props == {"key": "b", "observed": False, "tier": "unknown"}
 
 
 def test_injection_text_is_stored_as_literal_strings(store, tmp_path, assert_same_graph):
@@ -98,7 +98,7 @@ def test_injection_text_is_stored_as_literal_strings(store, tmp_path, assert_sam
     push_graph(graph, store)
     assert _counts(store)[:2] == (graph.n_accounts, graph.n_follows)
     stored = store.read("MATCH (a:Account {key: $key}) RETURN a.bio AS bio, a.tags AS tags", {"key": key})
-    assert stored == [{"bio": "'}) MATCH (m) DETACH DELETE m RETURN 1 //", "tags": "#x'}) detach delete n //,$rows"}]
+    assert stored == [{"bio": "'}) MATCH (m) DETACH DELETE m RETURN 1 //", "tags": ["#x'}) detach delete n //", "$rows"]}]
     assert_same_graph(graph, pull_into(store, tmp_path / "pulled"))
     from queries import neo4j_backend
     from queries.affinity import affinity

@@ -1,4 +1,4 @@
-"""``graphkit neo4j push|pull|status`` and ``--backend neo4j`` through the CLI."""
+"""``graphkit neo4j push|pull|status`` and ``--engine neo4j`` through the CLI."""
 
 from __future__ import annotations
 
@@ -37,7 +37,9 @@ def test_push_status_pull_and_backend(store, ego_workspace, run_cli, tmp_path, m
     assert lines[0] == f"server: {store.settings.uri}"
     assert lines[1].startswith("version: Neo4j Kernel 5.")
     assert "accounts: 303 (" in lines[2] and lines[3] == "follows: 3,070"
-    assert lines[-1] == "schema: uniqueness constraint 'graphkit_account_key' on :Account(key)"
+    assert lines[-2] == "schema: uniqueness constraint 'graphkit_account_key' on :Account(key)"
+    assert lines[-1] == ("indexes: graphkit_account_followers_count on :Account(followers_count), "
+                         "graphkit_account_tier on :Account(tier)")
     as_json = json.loads(run_cli("neo4j", "status", "--format", "json").stdout)
     assert as_json["has_schema"] and as_json["follows"] == 3_070
 
@@ -48,7 +50,7 @@ def test_push_status_pull_and_backend(store, ego_workspace, run_cli, tmp_path, m
     for command in (["affinity", "1260231", "--top", "15"], ["expand", "1260231", "--hops", "2"],
                     ["lookalikes", "1260231", "--min-audience", "2"], ["advocates", "1260231"]):
         memory = run_cli(*command, "--format", "csv")
-        server = run_cli(*command, "--format", "csv", "--backend", "neo4j")
+        server = run_cli(*command, "--format", "csv", "--engine", "neo4j")
         assert memory.exit_code == server.exit_code == 0, server.stderr
         assert server.stdout == memory.stdout and server.stderr == memory.stderr
         assert len(server.stdout.splitlines()) > 2
@@ -61,7 +63,7 @@ def test_push_replace_and_empty_workspace(store, run_cli, tmp_path, monkeypatch)
     monkeypatch.setenv("NEO4J_URI", store.settings.uri)
     empty = run_cli("neo4j", "push")
     assert empty.exit_code == 1
-    assert "the workspace is empty" in empty.stderr
+    assert "Error: no workspace at " in empty.stderr
     (tmp_path / "a.txt").write_text("a\tb\nb\tc\n")
     assert run_cli("load", "edges", str(tmp_path / "a.txt")).exit_code == 0
     store.write("CREATE (:Account {key: 'stale'})")

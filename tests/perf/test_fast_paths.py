@@ -21,7 +21,7 @@ from graphkit.tables import SourceTables
 from graphkit.workspace import Workspace
 from loaders import ReadContext, read_source
 from loaders.edges import parse_edge_lines
-from queries.affinity import audience_counts
+from queries.audience import audience_counts
 
 # characters that exercise every branch of normalization: clean, case, @, spaces, URLs,
 # non-ASCII letters whose lower-casing differs between libraries, control characters
@@ -88,7 +88,7 @@ def test_streamed_edge_csv_equals_line_reader(tmp_path, seed, monkeypatch):
     monkeypatch.setattr(edges, "_BLOCK", 4096)  # many blocks, many dictionaries
     path, lines = _edge_file(tmp_path, 3000, seed)
     fast = read_source(str(path), ReadContext(kind="edges"))
-    slow = parse_edge_lines(lines, str(path), ReadContext(kind="edges"), header=True)
+    slow = parse_edge_lines(lines, str(path), ReadContext(kind="edges"))
     assert len(fast.follows) > 3
     fast_pairs = pd.concat(fast.follows, ignore_index=True).astype(str).values.tolist()
     assert fast_pairs == pd.concat(slow.follows, ignore_index=True).astype(str).values.tolist()

@@ -19,8 +19,10 @@ from hypothesis import strategies as st
 
 from graphkit.errors import GraphkitError
 from graphkit.graph import FollowGraph
-from queries.affinity import SORTS, affinity, affinity_scores, top_rows
-from queries.lookalikes import METRICS, lookalikes, observed_in_degree
+from queries.affinity import SORTS, affinity, affinity_scores
+from queries.audience import observed_in_degree
+from queries.lookalikes import METRICS, lookalikes
+from queries.ranking import top_rows
 
 _TIERS = ["unknown", "regular", "nano", "micro", "mid", "macro", "mega"]
 

@@ -96,11 +96,13 @@ def test_reference_account_baseline_equals_pandas(wiki):
 def test_mass_follower_weights_equal_pandas(wiki):
     graph, edges = wiki
     out_degree = edges.groupby("follower").size()
-    weights = np.log1p(graph.n_accounts / out_degree.clip(lower=1))
+    # N: the observed accounts, i.e. every follower of the edge list
+    weights = np.log1p(edges["follower"].nunique() / out_degree.clip(lower=1))
     brand = "4037"
     rest = set(edges["follower"]) - set(edges.loc[edges.followee == brand, "follower"]) - {brand}
     expected = sorted_like_graphkit(pandas_affinity(edges, brand, rest, weights), "lift_lower")
     got = affinity(graph, brand, weight="mass-followers")
+    assert got.attrs["weight_population"] == edges["follower"].nunique() < graph.n_accounts
     assert got["account"].tolist() == expected["account"].tolist()
     assert got["audience_count"].tolist() == expected["audience_count"].tolist()
     for column in ("audience_share", "baseline_share", "lift_lower"):
@@ -138,8 +140,8 @@ def test_small_graph_by_hand():
 
 
 def test_small_graph_mass_followers_by_hand():
-    # 7 accounts; follows: f1 2, f2 3, r1 1, r2 2  ->  w = ln(1 + 7/d)
-    w_f1, w_f2, w_r1, w_r2 = math.log(4.5), math.log(1 + 7 / 3), math.log(8), math.log(4.5)
+    # 4 observed accounts (f1, f2, r1, r2); follows: f1 2, f2 3, r1 1, r2 2  ->  w = ln(1 + 4/d)
+    w_f1, w_f2, w_r1, w_r2 = math.log(3), math.log(1 + 4 / 3), math.log(5), math.log(3)
     table = affinity(small_graph(), "brand", weight="mass-followers").set_index("account")
     assert table.loc["y", "audience_share"] == pytest.approx(w_f2 / (w_f1 + w_f2))
     assert table.loc["x", "baseline_share"] == pytest.approx(w_r2 / (w_r1 + w_r2))
@@ -311,3 +313,89 @@ def test_empty_graph():
     graph = FollowGraph.from_pairs([])
     with pytest.raises(QueryError, match="the workspace is empty"):
         affinity(graph, "brand")
+
+
+# -- mass-follower weights: N is the observed accounts ------------------------------------------
+def test_profile_only_accounts_do_not_change_mass_follower_ranking(demo_workspace, tmp_path):
+    """Loading 20,000 accounts known only from a profile leaves the weighted ranking as it was."""
+    import shutil
+
+    from graphkit.tables import SourceTables
+    from graphkit.workspace import open_workspace
+
+    path = tmp_path / "ws"
+    shutil.copytree(demo_workspace, path)
+    workspace = open_workspace(path)
+    before = affinity(workspace.graph, "acme", weight="mass-followers", top=200)
+    rng = np.random.default_rng(12)
+    profiles = pd.DataFrame({
+        "key": pd.array([f"profile.only.{i:05d}" for i in range(20_000)], dtype="string"),
+        "followers_count": pd.array(rng.integers(0, 2_000_000, 20_000), dtype="Int64"),
+        "following_count": pd.array(rng.integers(0, 5_000, 20_000), dtype="Int64"),
+    })
+    workspace.commit([SourceTables(path="profiles-only.csv", format="profiles-csv", accounts=profiles,
+                                   rows_read=len(profiles))])
+    graph = open_workspace(path).graph
+    assert graph.n_accounts == workspace.graph.n_accounts
+    after = affinity(graph, "acme", weight="mass-followers", top=200)
+    assert after.attrs["weight_population"] == before.attrs["weight_population"] == int(graph.observed.sum())
+    pd.testing.assert_frame_equal(after, before, check_exact=True)
+
+
+def test_weight_population_in_the_header(demo_workspace, run_cli):
+    result = run_cli("affinity", "acme", "--weight", "mass-followers", "--top", "3", workspace=demo_workspace)
+    assert result.exit_code == 0, result.stderr
+    assert "shares weighted by mass-followers (N = 2,158 observed accounts)" in result.stderr
+
+
+# -- margin of error and the small-sample warning -----------------------------------------------
+def test_share_margin_worst_case_and_finite_population():
+    from queries.sample_size import share_margin
+
+    # 95 %, p = 0.5: 1.96 * 0.5 / sqrt(n); FPC sqrt((N - n) / (N - 1))
+    assert share_margin(1_557) == pytest.approx(1.96 * 0.5 / math.sqrt(1_557))
+    assert share_margin(1_557, 184_000) == pytest.approx(
+        1.96 * 0.5 / math.sqrt(1_557) * math.sqrt((184_000 - 1_557) / 183_999))
+    assert share_margin(400, 400) == 0.0
+    assert share_margin(100, z=2.576) == pytest.approx(0.1288)
+
+
+def test_demo_header_margin(demo_workspace, run_cli):
+    result = run_cli("affinity", "acme", "--top", "3", workspace=demo_workspace)
+    assert result.exit_code == 0, result.stderr
+    # 1,557 observed of acme's declared 184,000 followers: 1.96 * 0.5 / sqrt(1557) * FPC = 2.47 points
+    assert "acme: 1,557 of 2,115 followers observed (audience shares ±2.5 points at 95%)" in result.stderr
+    assert "warning" not in result.stderr
+
+
+def test_small_sample_warning_in_the_cli(tmp_path, run_cli):
+    edges = tmp_path / "edges.csv"
+    edges.write_text("follower,followee\n" + "".join(f"f{i},brand\nf{i},x{i % 2}\n" for i in range(3)))
+    assert run_cli("load", "edges", str(edges)).exit_code == 0
+    result = run_cli("affinity", "brand", "--baseline", "x0")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert "(audience shares ±56.6 points at 95%)" in lines[0]
+    assert lines[1] == (
+        "warning: only 3 of 3 followers are observed (fewer than 30): shares and lifts rest on a "
+        "handful of accounts and can change a lot with one more follower; load more following "
+        "lists before ranking by them"
+    )
+
+
+def test_ego_twitter_12831_warns(snap_graph, shared_data):
+    """ego-Twitter as `load snap-ego` reads it (the 973 egos observed): 3 of 12831's 16 followers."""
+    import tarfile
+
+    with tarfile.open(shared_data / "snap/ego-twitter/twitter_egos_all_973.tar.gz") as tar:
+        egos = {member.name.rsplit("/", 1)[-1].split(".")[0] for member in tar if member.isfile()}
+    combined = snap_graph("ego-twitter")
+    accounts = combined.accounts.copy()
+    accounts["observed"] = accounts["key"].isin(egos).to_numpy(dtype=bool)
+    graph = FollowGraph(accounts, combined.out_indptr, combined.out_indices)
+    assert int(graph.observed.sum()) == len(egos) == 973
+    table = affinity(graph, "12831")
+    attrs = table.attrs
+    assert (attrs["audience_observed"], attrs["audience_followers"]) == (3, 16)
+    assert attrs["share_margin"] == pytest.approx(1.96 * 0.5 / math.sqrt(3))
+    assert attrs["sample_warning"].startswith("only 3 of 16 followers are observed (fewer than 30)")

@@ -133,6 +133,17 @@ def test_strict_tier_and_filters():
         rank(hand_graph(), "brand", strict_tier=True)
 
 
+def test_keep_tiers_filters_without_scoring_the_tier():
+    # --tier filters (as in every command); the preference is --prefer-tier (tiers=)
+    kept = rank(hand_graph(), "brand", keep_tiers=["nano"])
+    assert kept["account"].tolist() == ["x"]
+    assert kept["tier_fit"].isna().all() and "tier" not in kept.attrs["weights"]
+    both = rank(hand_graph(), "brand", keep_tiers=["nano", "micro"], tiers=["micro"])
+    assert set(both["account"]) == {"x", "y"} and "tier" in both.attrs["weights"]
+    with pytest.raises(QueryError, match="and in tier mega"):
+        rank(hand_graph(), "brand", keep_tiers=["mega"])
+
+
 # -- weights -------------------------------------------------------------------------------------
 def test_weights_file_and_overrides(tmp_path):
     path = tmp_path / "w.toml"
@@ -216,8 +227,8 @@ def test_cli_rank(tmp_path, run_cli):
     weights.write_text("[weights]\nppr = 0\n")
     assert run_cli("load", "edges", str(edges)).exit_code == 0
     assert run_cli("load", "profiles", str(profiles)).exit_code == 0
-    result = run_cli("rank", "brand", "--niche", "hiking", "--tier", "nano", "--weights", str(weights),
-                     "-W", "tier=0.35", "--explain", "--format", "csv")
+    result = run_cli("rank", "brand", "--niche", "hiking", "--prefer-tier", "nano", "--weights", str(weights),
+                     "--component-weight", "tier=0.35", "--explain", "--format", "csv")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == (

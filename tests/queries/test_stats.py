@@ -105,7 +105,8 @@ def test_info_stats_json_reports_dropped_self_follows(shared_data, run_cli):
     assert facts["largest_scc_nodes"] == 803
 
 
-def test_info_stats_on_empty_workspace(run_cli):
+def test_info_stats_on_empty_workspace(run_cli, workspace_path):
+    workspace_path.mkdir()
     result = run_cli("info", "--stats")
     assert result.exit_code == 0
     assert "is empty" in result.stdout

@@ -1,4 +1,7 @@
-"""Fixtures of the reliability suite: hypothesis profiles, a demo workspace, subprocess helpers.
+"""Fixtures of the reliability suite: hypothesis profiles.
+
+The demo workspace fixtures (``demo_workspace``, ``demo_copy``) are in
+``tests/conftest.py``, shared with the CLI tests.
 
 Hypothesis profiles
 -------------------
@@ -12,10 +15,7 @@ run before a release::
 from __future__ import annotations
 
 import os
-import shutil
-from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -36,22 +36,3 @@ settings.register_profile(
                            HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-
-@pytest.fixture(scope="session")
-def demo_workspace(tmp_path_factory) -> Path:
-    """A workspace holding the bundled demo (built once; copy it before writing to it)."""
-    from graphkit.demo import build_demo
-    from graphkit.workspace import Workspace
-
-    path = tmp_path_factory.mktemp("demo") / "ws"
-    build_demo(Workspace(path))
-    return path
-
-
-@pytest.fixture
-def demo_copy(demo_workspace, tmp_path) -> Path:
-    """A private copy of the demo workspace, safe to write to."""
-    target = tmp_path / "demo-ws"
-    shutil.copytree(demo_workspace, target)
-    return target

@@ -50,7 +50,7 @@ def test_zip_member_paths_that_escape_are_refused(tmp_path, name, message):
     archive = _zip(tmp_path / "dl.zip", [(name, b"{}"), ("followers_1.json", FOLLOWERS)])
     before = _listing(tmp_path.parent)
     with pytest.raises(InputError, match=message) as err:
-        read_source(archive, ReadContext(kind="export", owner="me"))
+        read_source(archive, ReadContext(kind="download", owner="me"))
     assert "dl.zip, member" in str(err.value)
     assert _listing(tmp_path.parent) == before  # nothing extracted anywhere
 
@@ -60,7 +60,7 @@ def test_zip_member_name_with_a_nul_byte_is_refused(tmp_path):
     data = archive.read_bytes().replace(b"followers_1.json", b"followers\x001.json")
     archive.write_bytes(data)
     with pytest.raises(InputError):
-        read_source(archive, ReadContext(kind="export", owner="me"))
+        read_source(archive, ReadContext(kind="download", owner="me"))
 
 
 def test_a_hard_link_or_device_in_a_zip_is_never_followed(tmp_path):
@@ -71,7 +71,7 @@ def test_a_hard_link_or_device_in_a_zip_is_never_followed(tmp_path):
         zf.writestr(info, "../../../../etc/passwd")
         zf.writestr("connections/following.json", FOLLOWERS)
     with pytest.raises(InputError, match="symbolic link"):
-        read_source(archive, ReadContext(kind="export", owner="me"))
+        read_source(archive, ReadContext(kind="download", owner="me"))
 
 
 def _patch_declared_size(archive: Path, member: str, size: int) -> None:
@@ -97,19 +97,19 @@ def test_a_member_that_lies_about_its_size_never_inflates_past_it(tmp_path):
     archive = _zip(tmp_path / "dl.zip", [("followers_1.json", b" " * (8 << 20) + FOLLOWERS.encode())])
     _patch_declared_size(archive, "followers_1.json", 1000)  # a small "size" passes the ratio check
     with pytest.raises(InputError, match=r"member followers_1\.json") as err:
-        read_source(archive, ReadContext(kind="export", owner="me"))
+        read_source(archive, ReadContext(kind="download", owner="me"))
     assert "\n" not in str(err.value)
 
 
 def test_the_whole_archive_limit_stops_many_modest_members(tmp_path, monkeypatch):
-    import loaders.exports as exports
+    import loaders.archives as archives
 
-    monkeypatch.setattr(exports, "MAX_TOTAL_BYTES", 1 << 20)
+    monkeypatch.setattr(archives, "MAX_TOTAL_BYTES", 1 << 20)
     rows = json.dumps([{"string_list_data": [{"value": f"user{i:07d}"}]} for i in range(12_500)])
     assert 600_000 < len(rows) < 1 << 20
     archive = _zip(tmp_path / "dl.zip", [("ig/followers_1.json", rows), ("ig/followers_2.json", rows)])
     with pytest.raises(InputError, match="the archive inflates beyond 1,048,576 bytes"):
-        read_source(archive, ReadContext(kind="export", owner="me"))
+        read_source(archive, ReadContext(kind="download", owner="me"))
 
 
 def _tar(path: Path, members) -> Path:

@@ -64,7 +64,8 @@ def _base_args(path: tuple[str, ...], files: dict[str, Path], out: Path) -> list
         "profiles": [str(folder / "profiles.csv")],
         "posts": [str(folder / "posts.csv")],
         "customers": [str(folder / "customers.csv")],
-        "export": [str(folder / "list.txt"), "--owner", "acme"],
+        "download": [str(folder / "list.txt"), "--owner", "acme"],
+        "export": [str(folder / "list.txt"), "--owner", "acme"],  # the older name of download
         "snap-ego": [str(folder / "1.edges")],
     }
     base = {
@@ -80,20 +81,25 @@ def _base_args(path: tuple[str, ...], files: dict[str, Path], out: Path) -> list
         return load_file[path[1]]
     if path[0] == "neo4j":
         return neo4j
+    if path[0] == "crawl":  # a closed local port: never any traffic off this machine, no retries
+        if path[1] == "plan":
+            return ["--followers", "1000"]
+        crawl = ["acme", "--service", f"http://127.0.0.1:{_closed_port()}", "--retries", "0"]
+        return crawl + (["--sample", "5"] if path[2] == "audience" else [])
     return base.get(path, ["acme"])
 
 
 INT_BAD = ["", "abc", "1.5"]
 INT_ODD = ["0", "1000", "2147483648", "99999999999999999999999"]
 #: integer options that may be negative (random seeds)
-SIGNED = {"seed", "sample_seed", "layout_seed"}
+SIGNED = {"random_seed"}
 FLOAT_BAD = ["nan", "-5", "inf", "-inf", "", "abc", "1e309"]
 FLOAT_ODD = ["0", "1e-300", "1e300"]
 STRING_ODD = ["", "\u202e\u200dacme", "=cmd|' /C calc'!A0", "x" * 5000, "{stem}%s%n"]
 #: options whose empty or unknown value must be refused, not ignored
 MUST_REFUSE_STRING = {"tier": ["unknowntier", "mega,bogus", ","], "weights": ["nonsense", "affinity=abc"],
-                      "W": ["nonsense"], "since": ["not-a-date"], "encoding": ["no-such-codec"],
-                      "format": ["no-such-format"], "costs": ["/no/such/costs.toml"], "from": ["/no/such/file.csv"]}
+                      "weight-items": ["nonsense"], "since": ["not-a-date"], "encoding": ["no-such-codec"],
+                      "input-format": ["no-such-format"], "costs": ["/no/such/costs.toml"], "from": ["/no/such/file.csv"]}
 
 
 def _mutations(param: click.Parameter) -> list[tuple[str, bool]]:
@@ -196,7 +202,7 @@ CONTRADICTIONS = [
     ["affinity", "acme", "-o", "x.unknownext"],
     ["affinity", "acme", "-o", "."],
     ["affinity", "acme", "-o", "/no/such/dir/x.csv"],
-    ["affinity", "acme", "--backend", "neo4j"],
+    ["affinity", "acme", "--engine", "neo4j"],
     ["affinity", "nobody-at-all"],
     ["affinity", ""],
     ["rank", "acme", "--strict-tier"],

@@ -2,8 +2,9 @@
 
 Each query runs on the in-memory :class:`FollowGraph` and on Spark (local[2])
 over the same workspace files; the DataFrames must be exactly equal
-(``check_exact``), ``attrs`` included. PageRank is compared within 1e-6 per
-account (sums run in another order on Spark).
+(``check_exact``), ``attrs`` included. PageRank and PPR run the same power
+iteration to the same tolerance on both engines and agree within 1e-12 per
+account (the sums run in another order on Spark).
 """
 
 from __future__ import annotations
@@ -101,30 +102,36 @@ def test_plan(engines):
     assert_same(memory, on_spark.plan(spark_graph, brand, budget, costs=costs, **options))
 
 
-def test_pagerank_within_1e6(engines):
+#: PageRank and PPR run to these tolerances on both engines: the same few power-iteration steps
+#: (each is a Spark job of about a second here; the default 1e-10 takes ~146), so the scores agree
+#: to rounding. Whole-graph PageRank starts near its fixed point (6 steps to 1e-3 on the demo);
+#: PPR starts far from it (14 steps to 1e-2).
+PAGERANK_TOL, PPR_TOL = 1e-3, 1e-2
+
+
+def test_pagerank_and_ppr(engines):
     name, graph, spark_graph, brand, _ = engines
-    memory = centrality(graph, "pagerank", top=None)
-    # tol 1e-7: every Spark value within 5.7e-7 of the fixed point, the in-memory one within 6e-10
-    spark = on_spark.centrality(spark_graph, "pagerank", top=None, tol=1e-7)
+    memory = centrality(graph, "pagerank", top=None, tol=PAGERANK_TOL)
+    spark = on_spark.centrality(spark_graph, "pagerank", top=None, tol=PAGERANK_TOL)
     _same_ranking(memory, spark)
     if name == "demo":  # personalized, teleporting to the brand's audience
-        memory = centrality(graph, "ppr", audience_of=brand, exclude_seeds=True, top=50)
-        spark = on_spark.centrality(spark_graph, "ppr", audience_of=brand, exclude_seeds=True, top=50, tol=1e-7)
-        _same_ranking(memory, spark)
+        options = dict(audience_of=brand, exclude_seeds=True, top=50, tol=PPR_TOL)
+        _same_ranking(centrality(graph, "ppr", **options), on_spark.centrality(spark_graph, "ppr", **options))
 
 
-def _same_ranking(memory: pd.DataFrame, spark: pd.DataFrame) -> None:
+def _same_ranking(memory: pd.DataFrame, spark: pd.DataFrame, within: float = 1e-12) -> None:
+    """Same rows, attrs and tiers; scores equal but for the order of the sums (``within``)."""
     assert spark.attrs == memory.attrs
     assert list(spark.columns) == list(memory.columns) and len(spark) == len(memory)
     by_account = memory.set_index("account")["score"]
     values = by_account.reindex(spark["account"]).to_numpy()
-    assert np.abs(values - spark["score"].to_numpy()).max() < 1e-6
-    # the order is the same except between accounts whose scores are within the tolerance
+    assert np.abs(values - spark["score"].to_numpy()).max() < within
+    # the order is the same except between accounts whose scores are equal to rounding
     gaps = np.abs(np.subtract.outer(memory["score"].to_numpy(), memory["score"].to_numpy()))
     swapped = memory["account"].to_numpy() != spark["account"].to_numpy()
     for i in np.flatnonzero(swapped):
         j = int(np.flatnonzero(memory["account"].to_numpy() == spark["account"].iloc[i])[0])
-        assert gaps[i, j] < 1e-8
+        assert gaps[i, j] < within
     assert (spark["tier"].astype(str).to_numpy() == memory.set_index("account")["tier"].astype(str)
             .reindex(spark["account"]).to_numpy()).all()
 

@@ -48,7 +48,7 @@ def test_cli_engine_spark_prints_what_memory_prints(spark, spark_workspace):
     workspace = spark_workspace("demo")
     runner = CliRunner()
     for args in (["affinity", "acme", "--top", "8"], ["lookalikes", "acme", "--top", "5"],
-                 ["expand", "acme", "--limit", "12"], ["overlap", "acme", "hike_theo", "--show", "reach"]):
+                 ["expand", "acme", "--top", "12"], ["overlap", "acme", "hike_theo", "--show", "reach"]):
         memory = runner.invoke(cli, ["-w", str(workspace.path), *args, "--format", "csv"])
         on_spark = runner.invoke(cli, ["-w", str(workspace.path), *args, "--format", "csv", "--engine", "spark"])
         assert memory.exit_code == 0, memory.output

@@ -44,7 +44,7 @@ def test_whole_download_loads_both_directions(shared_data, tmp_path, name, packe
     if packed:
         path = _zip(path, tmp_path / "download.zip")
     workspace, reports = load(tmp_path / "ws", "export", [path], of="Owner")
-    assert reports[0].format == name.split("/")[0].replace("x-archive", "x") + "-export"
+    assert reports[0].format == name.split("/")[0].replace("x-archive", "x") + "-download"
     fans, follows = lists_of(workspace.graph, "owner")
     assert (len(fans), len(follows), len(fans & follows)) == EXPORTS[name]
     assert workspace.graph.observed[workspace.graph.id_of("owner")]
@@ -62,7 +62,7 @@ def test_cli_export_command(shared_data, run_cli, tmp_path):
     path = _download(shared_data, tmp_path, "tiktok/2026-01_beyzaacesur")
     result = run_cli("load", "export", str(path), "--owner", "me")
     assert result.exit_code == 0, result.output
-    assert "(tiktok-export): 184 rows read" in result.stdout
+    assert "(tiktok-download): 184 rows read" in result.stdout
     result = run_cli("load", "export", str(path))
     assert result.exit_code == 1 and "pass --owner ACCOUNT" in result.stderr
 
@@ -138,7 +138,7 @@ def test_formats_command_lists_every_platform_with_how_to_get_it(run_cli):
     result = run_cli("formats")
     assert result.exit_code == 0
     for name in ("instagram-json", "instagram-html", "x-archive", "tiktok-json", "tiktok-txt", "scraper-json",
-                 "scraper-csv", "instagram-export", "x-export", "tiktok-export", "snap-ego"):
+                 "scraper-csv", "instagram-download", "x-download", "tiktok-download", "snap-ego"):
         assert name in result.stdout
     assert "Download your information" in result.stdout
 
