@@ -52,6 +52,7 @@ __all__ = [
     "GRAPH_FORMATS",
     "graph_format_from_path",
     "write_neighbourhood",
+    "write_hood",
     "edges_path",
     "csv_bytes",
 ]
@@ -66,7 +67,6 @@ GRAPH_FORMATS = {
     ".html": "html",
     ".htm": "html",
 }
-
 
 
 # -- writers ---------------------------------------------------------------------------------
@@ -168,10 +168,12 @@ def _gexf_bytes(hood: Neighbourhood, layout_seed: int = 0) -> bytes:
     ]
     kinds = {name: kind for name, kind in column_kinds(hood.nodes).items() if name != "account"}
     description = hood.title + (f"; {hood.order}" if hood.order else "")
+    extra = hood.edges[[c for c in hood.edges.columns if c not in ("follower", "followee")]]
     return gexf_bytes(
         list(zip(keys, node_attributes(hood.nodes))), kinds,
         list(zip(hood.edges["follower"].astype(object), hood.edges["followee"].astype(object))),
-        looks=looks, date=now().date().isoformat(), description=description,
+        looks=looks, date=now().date().isoformat(), description=description, directed=hood.directed,
+        edge_kinds=column_kinds(extra), edge_values=node_attributes(extra, skip=()) if len(extra.columns) else None,
     )
 
 
@@ -231,6 +233,15 @@ def write_neighbourhood(
     if fmt not in set(GRAPH_FORMATS.values()):
         raise GraphkitError(f"unknown export format {fmt!r}")
     hood = neighbourhood(graph, table, seed=seed, tier_scheme=tier_scheme, title=title)
+    return write_hood(hood, out, fmt, layout_seed=layout_seed)
+
+
+def write_hood(hood: Neighbourhood, out: str | Path, fmt: str | None = None, *, layout_seed: int = 0) -> list[Path]:
+    """Write an already built :class:`Neighbourhood` (see :func:`write_neighbourhood`)."""
+    out = Path(out)
+    fmt = fmt or graph_format_from_path(str(out))
+    if fmt not in set(GRAPH_FORMATS.values()):
+        raise GraphkitError(f"unknown export format {fmt!r}")
     if fmt == "graphml":
         atomic_write_bytes(out, _graphml_bytes(hood))
         return [out]

@@ -148,11 +148,11 @@ def map_fragment(hood: Neighbourhood, *, layout_seed: int = 0, size_by: str | No
     )
 
 
-def page(title: str, body: str, *, extra_css: str = "") -> str:
-    """A complete, self-contained HTML page with the map's style and a strict CSP."""
+def page(title: str, body: str, *, extra_css: str = "", csp: str = CSP) -> str:
+    """A complete, self-contained HTML page with the map's style and a strict CSP (``csp``)."""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<link rel="icon" href="data:,">\n'
         f"<title>{html.escape(title)}</title>\n"

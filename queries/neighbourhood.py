@@ -60,7 +60,8 @@ class Neighbourhood:
         One row per account in the table's order: ``account`` first, then the
         table's columns, then profile attributes the table did not have.
     edges : DataFrame
-        ``follower, followee`` keys of every follow between two of the accounts.
+        ``follower, followee`` keys of every follow between two of the accounts
+        (other columns become edge attributes, e.g. a landscape's ``similarity``).
     seed : str or None
         The account the neighbourhood was grown from (``table.attrs["seed"]``).
     title : str
@@ -69,6 +70,8 @@ class Neighbourhood:
         The columns of the ranked table (the others are profile attributes).
     order : str or None
         How the table's rows are ordered, in words (``table.attrs["order"]``).
+    directed : bool
+        Whether the edges have a direction (follows do; audience overlap does not).
     """
 
     nodes: pd.DataFrame
@@ -77,6 +80,7 @@ class Neighbourhood:
     title: str = "graphkit neighbourhood"
     table_columns: tuple[str, ...] = field(default=())
     order: str | None = None
+    directed: bool = True
 
     @property
     def n_nodes(self) -> int:
@@ -240,11 +244,13 @@ def node_attributes(nodes: pd.DataFrame, *, skip: tuple[str, ...] = ("account",)
 def to_networkx(hood: Neighbourhood, *, positions: dict | None = None) -> nx.DiGraph:
     """The neighbourhood as a ``networkx.DiGraph`` keyed by account, typed node data.
 
-    ``positions`` (account -> (x, y)) are stored as ``x`` and ``y`` node data.
+    ``positions`` (account -> (x, y)) are stored as ``x`` and ``y`` node data; edge
+    columns besides ``follower, followee`` become typed edge data. An undirected
+    neighbourhood (``hood.directed`` false) gives a ``networkx.Graph``.
     """
     import networkx as nx
 
-    graph = nx.DiGraph(name=hood.title)
+    graph = (nx.DiGraph if hood.directed else nx.Graph)(name=hood.title)
     if hood.seed:
         graph.graph["seed"] = hood.seed
     keys = hood.nodes["account"].astype(object).tolist()
@@ -252,7 +258,10 @@ def to_networkx(hood: Neighbourhood, *, positions: dict | None = None) -> nx.DiG
         if positions is not None and key in positions:
             attrs["x"], attrs["y"] = (float(v) for v in positions[key])
         graph.add_node(key, **attrs)
-    graph.add_edges_from(
-        zip(hood.edges["follower"].astype(object), hood.edges["followee"].astype(object))
-    )
+    extra = [c for c in hood.edges.columns if c not in ("follower", "followee")]
+    ends = zip(hood.edges["follower"].astype(object), hood.edges["followee"].astype(object))
+    if extra:
+        graph.add_edges_from((a, b, data) for (a, b), data in zip(ends, node_attributes(hood.edges[extra], skip=())))
+    else:
+        graph.add_edges_from(ends)
     return graph

@@ -74,16 +74,20 @@ from graphkit.graph import FollowGraph
 from graphkit.handles import normalize_handle
 from graphkit.tiers import TierScheme
 from queries.audience import audience
+from queries.glossary import format_money
 from queries.rank import rank as rank_query
 
 __all__ = [
     "Costs",
     "load_costs",
     "coverage_matrix",
+    "audience_weights",
+    "marginal_gains",
     "Selection",
     "modified_greedy",
     "naive_pick",
     "ranking_scores",
+    "plan_frame",
     "plan",
     "check_priced",
     "plan_from_coverage",
@@ -99,16 +103,23 @@ GUARANTEE = (1 - 1 / math.e) / 2
 
 @dataclass(frozen=True)
 class Costs:
-    """Price of an influencer by tier, with per-account overrides.
+    """Price of an influencer by tier, with per-account overrides, in ``currency``.
 
-    >>> costs = Costs(tier={"nano": 150.0}, account={"star": 99.0})
+    >>> costs = Costs(tier={"nano": 150.0}, account={"star": 99.0}, currency="EUR")
     >>> costs.prices(["star", "x", "y"], ["mega", "nano", "mid"]).tolist()
     [99.0, 150.0, nan]
+    >>> costs.money(1500)
+    '1,500 EUR'
     """
 
     tier: Mapping[str, float]
     account: Mapping[str, float] = field(default_factory=dict)
     source: str = "graphkit's placeholder costs"
+    currency: str | None = None
+
+    def money(self, amount: float) -> str:
+        """``amount`` with the currency (see :func:`format_money`)."""
+        return format_money(amount, self.currency)
 
     def prices(self, keys: Sequence[str], tiers: Sequence[str]) -> np.ndarray:
         """The price of each account (``NaN`` when neither its key nor its tier has one)."""
@@ -140,13 +151,15 @@ def load_costs(path: str | Path | None = None, *, tier_scheme: TierScheme | None
 
     The defaults (``graphkit/data/costs.toml``) are placeholders, not market
     rates: nano 150, micro 500, mid 2,500, macro 10,000, mega 25,000; regular
-    and unknown-size accounts have no price and are not planned.
+    and unknown-size accounts have no price and are not planned. A top-level
+    ``currency = "EUR"`` (a code or a symbol) names the unit of every price and
+    budget; it is shown wherever money is.
 
     Raises
     ------
     ConfigError
-        Unreadable file, bad TOML, a price that is not a positive number, or a
-        tier the tier scheme does not know.
+        Unreadable file, bad TOML, a price that is not a positive number, a
+        currency that is not a short text, or a tier the tier scheme does not know.
 
     Examples
     --------
@@ -161,9 +174,12 @@ def load_costs(path: str | Path | None = None, *, tier_scheme: TierScheme | None
         source = str(path)
         text = read_config_text(path, "cost file")
     data = parse_toml(text, source)
-    unknown = sorted(set(data) - {"cost", "account_cost"})
+    unknown = sorted(set(data) - {"cost", "account_cost", "currency"})
     if unknown:
         raise ConfigError(f"{source}: unknown table [{unknown[0]}]; expected [cost] and [account_cost]")
+    currency = data.get("currency")
+    if currency is not None and (not isinstance(currency, str) or not 0 < len(currency.strip()) <= 8):
+        raise ConfigError(f"{source}: currency must be a code or symbol such as \"EUR\" or \"$\", not {currency!r}")
     tier = _price_table(data.get("cost"), "cost", source, normalize=False)
     account = _price_table(data.get("account_cost"), "account_cost", source, normalize=True)
     if not tier and not account:
@@ -172,7 +188,8 @@ def load_costs(path: str | Path | None = None, *, tier_scheme: TierScheme | None
     bad = [name for name in tier if name not in scheme.all_names]
     if bad:
         raise ConfigError(f"{source}: unknown tier {bad[0]!r} in [cost]; tiers are: {', '.join(scheme.all_names)}")
-    return Costs(tier=tier, account=account, source=source)
+    return Costs(tier=tier, account=account, source=source,
+                 currency=currency.strip() if currency else None)
 
 
 # -- coverage -----------------------------------------------------------------------------------
@@ -217,8 +234,28 @@ class Selection:
         return float(self.gains.sum())
 
 
-def _gains_in_order(matrix: sp.csr_matrix, weights: np.ndarray, rows: Sequence[int]) -> np.ndarray:
-    """The marginal reach of each of ``rows`` taken in that order."""
+def audience_weights(graph: FollowGraph, observed: np.ndarray, niche=None) -> np.ndarray:
+    """The weight of each observed follower in a reach: 1, or ``1 + niche_overlap`` with ``niche``.
+
+    >>> g = FollowGraph.from_pairs([("f1", "a"), ("f2", "a")])
+    >>> audience_weights(g, g.ids_of(["f1", "f2"])).tolist()
+    [1.0, 1.0]
+    """
+    weights = np.ones(len(observed), dtype=np.float64)
+    if niche:
+        from graphkit.algorithms.niche import niche_overlap
+
+        weights += np.nan_to_num(niche_overlap(graph, observed, niche), nan=0.0)
+    return weights
+
+
+def marginal_gains(matrix: sp.csr_matrix, weights: np.ndarray, rows: Sequence[int]) -> np.ndarray:
+    """The marginal reach of each of ``rows`` taken in that order.
+
+    >>> m = sp.csr_matrix(np.array([[1, 1, 0], [0, 1, 1], [1, 1, 1]]))
+    >>> marginal_gains(m, np.ones(3), [0, 1, 2]).tolist()
+    [2.0, 1.0, 0.0]
+    """
     seen = np.zeros(matrix.shape[1], dtype=bool)
     gains = []
     for row in rows:
@@ -330,7 +367,13 @@ def ranking_scores(
 # -- the query ----------------------------------------------------------------------------------
 
 
-def _frame(keys, tiers, prices, own_reach, rows, gains, total_weight, integral) -> pd.DataFrame:
+def plan_frame(keys, tiers, prices, own_reach, rows, gains, total_weight, integral) -> pd.DataFrame:
+    """The plan table of ``rows`` (picked in that order) with their ``gains``.
+
+    ``keys`` (the candidates' account keys), ``tiers``, ``prices`` and
+    ``own_reach`` are aligned with the rows of the coverage matrix; ``integral``
+    rounds reach to whole followers (unweighted reach is a head count).
+    """
     rows = np.asarray(rows, dtype=np.int64)
     cost = prices[rows]
     cumulative = np.cumsum(gains)
@@ -398,7 +441,7 @@ def plan(
         before), ``cumulative_reach, cumulative_share, cumulative_cost``.
         ``attrs``: ``brand, budget, spent, reach, audience_weight,
         audience_observed, method, guarantee, candidates, unpriced,
-        weighted`` and ``naive`` (the naive pick as the same kind of table,
+        weighted, costs_source, currency`` and ``naive`` (the naive pick as the same kind of table,
         with ``naive_reach`` and ``naive_spent``).
 
     Raises
@@ -434,19 +477,14 @@ def plan(
     candidates, keys, cand_tiers, prices = candidates[priced], keys[priced], cand_tiers[priced], prices[priced]
     check_priced(aud.brand, len(candidates), unpriced, float(prices.min()) if len(prices) else math.nan,
                  budget, tiers=tiers)
-    weights = np.ones(len(aud.observed), dtype=np.float64)
-    if niche:
-        from graphkit.algorithms.niche import niche_overlap
-
-        overlap = niche_overlap(graph, aud.observed, niche)
-        weights += np.nan_to_num(overlap, nan=0.0)
+    weights = audience_weights(graph, aud.observed, niche)
     matrix = coverage_matrix(graph, aud.observed, candidates)
     return plan_from_coverage(
         matrix, keys, cand_tiers, prices, weights, budget, total_weight=float(weights.sum()),
         scores=scores, scores_label=scores_label, weighted=bool(niche),
         attrs={"brand": aud.brand, "audience_observed": aud.n_observed,
                "audience_followers": aud.n_followers, "candidates": len(candidates),
-               "unpriced": unpriced, "costs_source": costs.source},
+               "unpriced": unpriced, "costs_source": costs.source, "currency": costs.currency},
     )
 
 
@@ -476,7 +514,7 @@ def plan_from_coverage(
     and ``prices``), its columns audience members weighing ``weights``;
     ``total_weight`` is the whole audience's weight (members who follow no
     candidate included). ``attrs`` adds ``brand, audience_observed,
-    audience_followers, candidates, unpriced, costs_source``.
+    audience_followers, candidates, unpriced, costs_source, currency``.
     """
     own_reach = matrix @ weights
     chosen = modified_greedy(matrix, prices, weights, budget)
@@ -487,12 +525,12 @@ def plan_from_coverage(
         score = np.where(np.isnan(score), -np.inf, score)
     naive_order = np.lexsort((np.arange(len(keys)), -score))
     naive_rows = naive_pick(prices, naive_order, budget)
-    naive_gains = _gains_in_order(matrix, weights, naive_rows)
+    naive_gains = marginal_gains(matrix, weights, naive_rows)
     if naive_gains.sum() > chosen.reach + 1e-9:
         chosen = Selection(naive_rows, naive_gains, "naive (better here)")
     integral = not weighted
-    table = _frame(keys, tiers, prices, own_reach, chosen.rows, chosen.gains, total_weight, integral)
-    naive = _frame(keys, tiers, prices, own_reach, naive_rows, naive_gains, total_weight, integral)
+    table = plan_frame(keys, tiers, prices, own_reach, chosen.rows, chosen.gains, total_weight, integral)
+    naive = plan_frame(keys, tiers, prices, own_reach, naive_rows, naive_gains, total_weight, integral)
     table.attrs.update({
         "brand": attrs["brand"],
         "budget": float(budget),
@@ -507,6 +545,7 @@ def plan_from_coverage(
         "unpriced": attrs["unpriced"],
         "weighted": weighted,
         "costs_source": attrs["costs_source"],
+        "currency": attrs["currency"],
         "naive": naive,
         "naive_reach": float(naive_gains.sum()),
         "naive_spent": float(prices[naive_rows].sum()),

@@ -86,6 +86,7 @@ __all__ = [
     "rank",
     "COMPONENTS",
     "DEFAULT_WEIGHTS",
+    "COMPONENT_COLUMNS",
     "resolve_weights",
     "load_weights",
     "percentile",
@@ -104,7 +105,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "engagement": 0.10,
 }
 
-_COLUMN = {
+#: The column that shows each component.
+COMPONENT_COLUMNS = {
     "affinity": "affinity_pct",
     "ppr": "ppr_pct",
     "niche": "niche_overlap",
@@ -431,7 +433,7 @@ def rank(
     table = pd.DataFrame({
         "account": graph.keys_of(candidates),
         "score": score,
-        **{_COLUMN[c]: shown(c) for c in COMPONENTS},
+        **{COMPONENT_COLUMNS[c]: shown(c) for c in COMPONENTS},
         "audience_count": scores.counts[candidates].astype(np.int64),
         "lift_lower": masked_array(raw["affinity"]),
         "ppr": raw["ppr"],

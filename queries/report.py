@@ -1,18 +1,24 @@
 """A one-page, self-contained HTML report on a brand for a marketer.
 
 The page answers, without a terminal: how big is the audience and how much of
-it is observed; which tiers the audience follows (a chart); which accounts the
-audience follows more than the baseline (affinity, with its components) and the
-ranked shortlist (rank score and components); which of the brand's own
-followers are influencers (advocates); a map of the brand's neighbourhood; and,
-with a budget, the plan against the naive pick.
+it is observed (with the margin of error); which tiers the audience follows (a
+chart); which communities the audience lives in and who leads each (the
+influencer landscape, :mod:`queries.landscape`); which accounts the audience
+follows more than the baseline (affinity) and the ranked shortlist (rank score
+and components); which of the brand's own followers are influencers
+(advocates); and, with a budget, the plan above the naive pick.
 
 Every number comes from the same query functions as the CLI
 (:func:`queries.affinity.affinity`, :func:`queries.rank.rank`,
-:func:`queries.advocates.advocates`, :func:`queries.expand.expand`,
+:func:`queries.advocates.advocates`, :func:`queries.landscape.landscape`,
 :func:`queries.plan.plan`): :func:`report_data` calls them and keeps their
-tables, :func:`render_report` only formats. Like the map, the page loads nothing
-from the network (CSP ``default-src 'none'``) and escapes every string.
+tables, :func:`render_report` only formats them for people: headings,
+explanations (hover a heading) and one number format per column come from
+:mod:`queries.glossary`; handles link to their profile when the platform is
+known (:mod:`queries.profile_links`); money carries the cost file's currency; a
+column with no value at all (no profiles loaded, no niche terms) is left out
+and one sentence says why. Like the landscape page, the report loads nothing
+from the network and escapes every string.
 
 Examples
 --------
@@ -28,16 +34,19 @@ True
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from graphkit.errors import GraphkitError
 from graphkit.graph import FollowGraph
 from graphkit.tiers import TierScheme
+from queries.glossary import describe, format_column, format_money, kind, visible_columns
+from queries.landscape import MAX_TOP, check_landscape_options, landscape
+from queries.landscape_page import landscape_fragment, page, summary
+from queries.overview import tier_mix
+from queries.profile_links import profile_urls
 
 __all__ = ["ReportData", "report_data", "tier_mix", "tier_chart_svg", "render_report", "report"]
 
@@ -55,49 +64,11 @@ class ReportData:
     affinity: pd.DataFrame
     ranked: pd.DataFrame | None
     advocates: pd.DataFrame | None
-    neighbourhood: object | None
+    landscape: object | None
     plan: pd.DataFrame | None
     niche: str | None = None
+    platform: str | None = None
     notes: list[str] = field(default_factory=list)
-
-
-def tier_mix(graph: FollowGraph, brand: str, *, tier_scheme: TierScheme | None = None) -> pd.DataFrame:
-    """What the brand's observed audience follows, by tier of the followed account.
-
-    Returns
-    -------
-    DataFrame
-        ``tier, accounts`` (distinct accounts followed by at least one observed
-        follower), ``follows`` (follows from the observed audience into the
-        tier), ``follows_share`` (of all those follows); one row per tier of
-        the scheme, ``unknown`` first. Uses
-        :func:`queries.affinity.audience_counts`, the counts behind ``affinity``.
-
-    Examples
-    --------
-    >>> g = FollowGraph.from_pairs([("f", "brand"), ("f", "x"), ("g", "brand"), ("g", "x")])
-    >>> mix = tier_mix(g, "brand")
-    >>> mix[mix.accounts > 0][["tier", "accounts", "follows"]].values.tolist()
-    [['unknown', 1, 2]]
-    """
-    from queries.audience import audience, audience_counts
-
-    scheme = tier_scheme or TierScheme.default()
-    aud = audience(graph, brand, require_observed=True)
-    counts = audience_counts(graph, aud.observed)
-    counts[aud.brand_id] = 0
-    followed = np.flatnonzero(counts > 0)
-    tiers = scheme.assign(graph.attribute("followers_count").iloc[followed].to_numpy())
-    frame = pd.DataFrame({"tier": tiers, "follows": counts[followed].astype(np.int64)})
-    grouped = frame.groupby("tier", observed=False)["follows"].agg(["size", "sum"])
-    out = pd.DataFrame({
-        "tier": list(scheme.all_names),
-        "accounts": grouped["size"].reindex(scheme.all_names, fill_value=0).to_numpy(dtype=np.int64),
-        "follows": grouped["sum"].reindex(scheme.all_names, fill_value=0).to_numpy(dtype=np.int64),
-    })
-    total = out["follows"].sum()
-    out["follows_share"] = out["follows"] / total if total else 0.0
-    return out
 
 
 def tier_chart_svg(mix: pd.DataFrame) -> str:
@@ -145,6 +116,8 @@ def report_data(
     niche: str | None = None,
     top: int = 10,
     map_limit: int = 300,
+    platform: str | None = None,
+    random_seed: int = 0,
     tier_scheme: TierScheme | None = None,
 ) -> ReportData:
     """Run the queries the report shows (see the module docstring).
@@ -154,6 +127,7 @@ def report_data(
     budget : float, optional
         Adds the plan (:func:`queries.plan.plan`) when given.
     costs : queries.plan.Costs, optional
+        Prices and currency of the plan.
     tiers : list of str, optional
         Wanted tiers (rank's tier fit, the plan's candidates).
     niche : str, optional
@@ -161,11 +135,16 @@ def report_data(
     top : int
         Rows of each table.
     map_limit : int
-        Accounts on the map besides the brand (``expand`` with one hop).
+        Accounts on the landscape (the top of ``rank``; at most 2,000).
+    platform : str, optional
+        Platform of the handles, for profile links.
+    random_seed : int
+        Seed of the landscape's communities.
     """
     from queries.affinity import affinity
     from queries.audience import audience
 
+    check_landscape_options(top=min(map_limit, MAX_TOP), random_seed=random_seed)
     scheme = tier_scheme or TierScheme.default()
     aud = audience(graph, brand, require_observed=True)
     notes: list[str] = []
@@ -173,9 +152,17 @@ def report_data(
     if affinity_table.attrs.get("note"):
         notes.append(f"affinity: {affinity_table.attrs['note']}")
     ranked = None
+    landscape_result = None
     rank_query = _try_import("queries.rank", "rank")
     if rank_query is not None:
-        ranked = rank_query(graph, brand, niche=niche, tiers=tiers, top=top, tier_scheme=scheme)
+        full = rank_query(graph, brand, niche=niche, tiers=tiers, top=max(top, min(map_limit, MAX_TOP)),
+                          tier_scheme=scheme)
+        ranked = full.head(top)
+        try:
+            landscape_result = landscape(graph, brand, top=min(map_limit, MAX_TOP), table=full,
+                                         random_seed=random_seed, tier_scheme=scheme)
+        except GraphkitError as err:
+            notes.append(f"landscape: {err}")
     advocates_table = None
     advocates_query = _try_import("queries.advocates", "advocates")
     if advocates_query is not None:
@@ -183,13 +170,6 @@ def report_data(
             advocates_table = advocates_query(graph, brand, niche=niche, top=top, tier_scheme=scheme)
         except GraphkitError as err:
             notes.append(f"advocates: {err}")
-    hood = None
-    expand_query = _try_import("queries.expand", "expand")
-    if expand_query is not None:
-        from queries.neighbourhood import neighbourhood
-
-        table = expand_query(graph, brand, hops=1, direction="both", limit=map_limit, tier_scheme=scheme)
-        hood = neighbourhood(graph, table, tier_scheme=scheme, title=f"neighbourhood of {aud.brand}")
     plan_table = None
     if budget is not None:
         from queries.plan import plan, ranking_scores
@@ -201,149 +181,195 @@ def report_data(
         brand=aud.brand, n_accounts=graph.n_accounts, n_follows=graph.n_follows,
         n_followers=aud.n_followers, n_observed=aud.n_observed,
         tier_mix=tier_mix(graph, brand, tier_scheme=scheme), affinity=affinity_table,
-        ranked=ranked, advocates=advocates_table, neighbourhood=hood, plan=plan_table,
-        niche=niche, notes=notes,
+        ranked=ranked, advocates=advocates_table, landscape=landscape_result, plan=plan_table,
+        niche=niche, platform=platform, notes=notes,
     )
 
 
 # -- rendering ----------------------------------------------------------------------------------
 
+#: Why a column can be empty in a report table.
+_EMPTY_BECAUSE = {
+    "niche_overlap": "no --niche terms were given, or no account has tags, a category or a bio",
+    "tier_fit": "no --tier was given",
+    **{name: "there is no baseline to compare with (see the affinity note below)"
+       for name in ("baseline_count", "baseline_share", "affinity", "lift_lower")},
+}
+_PROFILE_BECAUSE = "no profile with these values is loaded (graphkit load profiles FILE)"
 
-def _cell(name: str, value: object) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+
+def _hidden_sentence(hidden: list[str]) -> str:
+    if not hidden:
         return ""
-    if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
-    if isinstance(value, (int, np.integer)):
-        return f"{int(value):,}"
-    if isinstance(value, (float, np.floating)):
-        if name.endswith(("_share", "_rate")):
-            return f"{value:.1%}"
-        if name == "cost" or name.endswith("_cost") or abs(value) >= 1000:
-            return f"{value:,.0f}"
-        return f"{value:.3g}"
-    return str(value)
+    reasons: dict[str, list[str]] = {}
+    for name in hidden:
+        reasons.setdefault(_EMPTY_BECAUSE.get(name, _PROFILE_BECAUSE), []).append(describe(name).heading)
+    parts = [f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} left out: {why}"
+             for why, names in reasons.items()]
+    return f'<p class="gk-note">{html.escape("; ".join(parts))}.</p>'
 
 
-def _table(frame: pd.DataFrame, columns: Sequence[str]) -> str:
-    columns = [c for c in columns if c in frame.columns]
-    numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) for c in columns}
-    head = "".join(f'<th class="{"num" if numeric[c] else ""}">{html.escape(c)}</th>' for c in columns)
+def _table(frame: pd.DataFrame, columns: Sequence[str], *, platform: str | None = None,
+           currency: str | None = None) -> str:
+    """A table for people: headings with explanations, one format per column, linked handles."""
+    shown, hidden = visible_columns(frame, columns)
+    numeric = {c: kind(c) not in ("text",) for c in shown}
+    head = "".join(
+        f'<th class="{"num" if numeric[c] else ""}" title="{html.escape(describe(c).explanation)}">'
+        f"{html.escape(describe(c).heading)}</th>"
+        for c in shown
+    )
+    cells = {c: format_column(frame[c], c, currency=currency) for c in shown}
+    urls = profile_urls(frame["account"].astype(str).tolist(), None, platform) if "account" in shown else []
     body = []
-    for record in frame[columns].astype(object).itertuples(index=False, name=None):
-        cells = "".join(
-            f'<td class="{"num" if numeric[c] else ""}">{html.escape(_cell(c, v))}</td>'
-            for c, v in zip(columns, record)
-        )
-        body.append(f"<tr>{cells}</tr>")
-    return f'<table class="gk-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    for i in range(len(frame)):
+        row = []
+        for c in shown:
+            text = html.escape(cells[c][i])
+            if c == "account" and urls[i]:
+                text = f'<a href="{html.escape(urls[i])}" rel="noopener noreferrer">{text}</a>'
+            row.append(f'<td class="{"num" if numeric[c] else ""}">{text}</td>')
+        body.append(f"<tr>{''.join(row)}</tr>")
+    return (f'<div class="gk-scroll"><table class="gk-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>' + _hidden_sentence(hidden))
 
 
 _REPORT_CSS = """
 .gk-report{max-width:1180px;margin:0 auto;padding:16px}
 .gk-report h1{font-size:24px;margin:4px 0}.gk-report h2{font-size:18px;margin:26px 0 6px}
+.gk-report h3{font-size:15px;margin:16px 0 4px}
 .gk-report .lead{color:var(--muted);margin:0 0 10px}
 .gk-cards{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
 .gk-card{background:#fff;border:1px solid var(--line);border-radius:6px;padding:10px 14px;min-width:170px}
 .gk-card b{display:block;font-size:24px}.gk-card span{color:var(--muted)}
+.gk-scroll{overflow-x:auto}
 .gk-table{border-collapse:collapse;background:#fff;border:1px solid var(--line);font-size:13px;width:100%}
-.gk-table th,.gk-table td{padding:4px 8px;border-bottom:1px solid #eef0f2;text-align:left}
-.gk-table th{background:#f0f2f5;font-weight:600}.gk-table .num{text-align:right;font-variant-numeric:tabular-nums}
+.gk-table th,.gk-table td{padding:4px 8px;border-bottom:1px solid #eef0f2;text-align:left;white-space:nowrap}
+.gk-table th{background:#f0f2f5;font-weight:600;cursor:help}.gk-table .num{text-align:right;font-variant-numeric:tabular-nums}
+.gk-table a{color:#1d4ed8;text-decoration:none}
 .gk-chart text{font:13px system-ui,sans-serif;fill:#1f2933}
-.gk-note{color:var(--muted);font-size:13px}.gk-report .gk-map{margin:0;height:600px}
-.gk-compare{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:14px}.gk-compare>div{overflow-x:auto}
-@media (max-width:900px){.gk-compare{grid-template-columns:1fr}}
+.gk-note{color:var(--muted);font-size:13px}
+.gk-land-host{height:620px}
 """
 
-_AFFINITY_COLUMNS = ("rank", "account", "tier", "audience_count", "audience_share", "baseline_share",
-                     "affinity", "lift_lower", "followers_count")
-_RANK_COLUMNS = ("rank", "account", "score", "affinity_pct", "ppr_pct", "niche_overlap", "tier_fit",
-                 "engagement_pct", "audience_count", "tier")
+_AFFINITY_COLUMNS = ("rank", "account", "tier", "followers_count", "audience_count", "audience_share",
+                     "baseline_share", "affinity", "lift_lower")
+_RANK_COLUMNS = ("rank", "account", "tier", "score", "affinity_pct", "ppr_pct", "niche_overlap", "tier_fit",
+                 "engagement_pct", "audience_count")
 _ADVOCATE_COLUMNS = ("rank", "account", "tier", "followers_count", "engagement_rate", "niche_overlap",
                      "audience_count", "audience_share")
-_PLAN_COLUMNS = ("step", "account", "tier", "cost", "new_reach", "cumulative_reach", "cumulative_share")
+_PLAN_COLUMNS = ("step", "account", "tier", "cost", "reach", "new_reach", "cumulative_reach",
+                 "cumulative_share", "cumulative_cost")
+_CLUSTER_COLUMNS = ("cluster", "size", "label", "leaders", "reach", "reach_share")
 
 
-def _plan_section(table: pd.DataFrame) -> str:
+def _plan_section(table: pd.DataFrame, platform: str | None) -> str:
     a = table.attrs
+    currency = a.get("currency")
     unit = "weighted reach" if a["weighted"] else "followers reached"
 
-    def share(value: float) -> str:
-        return f"{value / a['audience_weight']:.1%}" if a["audience_weight"] else "-"
+    def reach(value: float) -> str:
+        shown = f"{value:,.1f}" if a["weighted"] else f"{value:,.0f}"
+        share = f"{value / a['audience_weight']:.1%}" if a["audience_weight"] else "-"
+        return f"<b>{shown}</b> ({share} of the observed audience)"
 
     naive = a["naive"]
-    return (
-        "<h2>Plan for a budget of " + html.escape(f"{a['budget']:,.0f}") + "</h2>"
-        f'<p class="lead">{len(table)} influencers, {a["spent"]:,.0f} spent; {unit}: '
-        f"<b>{a['reach']:,.0f}</b> ({share(a['reach'])} of the observed audience), each follower "
-        f"counted once. The naive pick (top by {html.escape(a['naive_by'])}, same budget) reaches "
-        f"{a['naive_reach']:,.0f} ({share(a['naive_reach'])}). Chosen by the modified greedy "
-        "algorithm for budgeted maximum coverage (Khuller, Moss &amp; Naor 1999; at least "
-        f"{a['guarantee']:.1%} of the best possible reach); costs: {html.escape(a['costs_source'])}.</p>"
-        '<div class="gk-compare"><div><b>Plan</b>' + _table(table, _PLAN_COLUMNS) + "</div>"
-        "<div><b>Naive pick</b>" + _table(naive, _PLAN_COLUMNS) + "</div></div>"
-    )
+    parts = [
+        "<h2>Plan for a budget of " + html.escape(format_money(a["budget"], currency)) + "</h2>",
+        f'<p class="lead">{len(table)} influencers, {html.escape(format_money(a["spent"], currency))} spent; '
+        f"{unit}: {reach(a['reach'])}, each follower counted once. The naive pick (top by "
+        f"{html.escape(a['naive_by'])}, same budget) reaches {reach(a['naive_reach'])}. Chosen by the "
+        "modified greedy algorithm for budgeted maximum coverage (Khuller, Moss &amp; Naor 1999; at least "
+        f"{a['guarantee']:.1%} of the best possible reach); costs: {html.escape(a['costs_source'])}.</p>",
+    ]
+    if a["weighted"]:
+        parts.append(
+            '<p class="gk-note">Reach is fractional: with niche terms each reached follower counts 1 + its '
+            "niche overlap (0 to 1), so a follower whose profile is all about the niche counts double.</p>"
+        )
+    parts += [
+        "<h3>The plan</h3>", _table(table, _PLAN_COLUMNS, platform=platform, currency=currency),
+        "<h3>The naive pick</h3>", _table(naive, _PLAN_COLUMNS, platform=platform, currency=currency),
+    ]
+    return "\n".join(parts)
+
+
+def _landscape_section(land, brand: str, platform: str | None) -> str:
+    return "\n".join([
+        "<h2>Where the audience lives: the influencer landscape</h2>",
+        f'<p class="lead">{html.escape(summary(land))} Hover an account for its numbers; click a community '
+        "to highlight it.</p>",
+        landscape_fragment(land, platform=platform, height="620px"),
+        "<h3>The communities in numbers</h3>",
+        _table(land.clusters, _CLUSTER_COLUMNS),
+    ])
+
+
+def _warning(text: str | None) -> str:
+    """A sentence of warning (the small-sample one) as a note, or nothing."""
+    return f'<p class="gk-note">{html.escape(text[:1].upper() + text[1:])}.</p>' if text else ""
 
 
 def render_report(data: ReportData) -> str:
     """The report page (a complete, self-contained HTML document)."""
-    from queries.html_map import map_fragment, page
-
     esc = html.escape
     observed_share = data.n_observed / data.n_followers if data.n_followers else 0.0
+    # the affinity header's numbers (queries.sample_size): one margin of error everywhere
+    sample = data.affinity.attrs
+    margin, confidence = sample.get("share_margin"), sample.get("confidence", 0.95)
+    population = sample.get("share_margin_population")
+    margin_hint = ("worst case (a 50 % share) on the observed followers"
+                   + (f", corrected for {population:,} followers in all" if population else ""))
     parts = [
         '<main class="gk-report">',
         f"<h1>Audience report: {esc(data.brand)}</h1>",
         f'<p class="lead">From a graph of {data.n_accounts:,} accounts and {data.n_follows:,} follows. '
-        "Shares are over the <i>observed</i> followers: those whose following list is loaded."
+        "Shares are over the <i>observed</i> followers: those whose following list is loaded. Hover a "
+        "column heading for what its numbers mean."
         + (f" Niche: {esc(data.niche)}." if data.niche else "") + "</p>",
         '<div class="gk-cards">',
         f'<div class="gk-card"><b>{data.n_followers:,}</b><span>followers in the graph</span></div>',
         f'<div class="gk-card"><b>{data.n_observed:,}</b><span>observed ({observed_share:.1%})</span></div>',
+        (f'<div class="gk-card" title="{esc(margin_hint)}"><b>± {margin * 100:.1f} pts</b>'
+         f"<span>margin of error of a share ({confidence:.0%})</span></div>" if margin is not None else ""),
         f'<div class="gk-card"><b>{int(data.tier_mix["accounts"].sum()):,}</b>'
         "<span>accounts the audience follows</span></div>",
         "</div>",
+        _warning(sample.get("sample_warning")),
         "<h2>What the audience follows, by tier</h2>",
         '<p class="lead">Share of the observed audience\'s follows that go to accounts of each tier '
         "(tier from the declared follower count; unknown when none is loaded).</p>",
         tier_chart_svg(data.tier_mix),
+    ]
+    if data.landscape is not None:
+        parts.append(_landscape_section(data.landscape, data.brand, data.platform))
+    parts += [
         "<h2>Top affinity accounts</h2>",
-        '<p class="lead">Accounts the audience follows, most over-represented against the baseline first: '
-        "audience_share is the share of the observed audience following them, baseline_share the "
-        "share of the baseline, affinity their ratio (lift) and lift_lower its cautious lower bound.</p>",
-        _table(data.affinity, _AFFINITY_COLUMNS),
+        '<p class="lead">Accounts the audience follows, the most over-represented against the baseline '
+        "(observed accounts that do not follow the brand) first.</p>",
+        _table(data.affinity, _AFFINITY_COLUMNS, platform=data.platform),
     ]
     if data.ranked is not None:
         parts += [
             "<h2>Ranked shortlist</h2>",
-            '<p class="lead">One score from weighted components, each shown: affinity, personalized '
-            "PageRank from the audience, niche overlap, tier fit and engagement (as percentiles).</p>",
-            _table(data.ranked, _RANK_COLUMNS),
+            '<p class="lead">One score from weighted components, each shown: affinity, network reach '
+            "(personalized PageRank from the audience), niche fit, tier fit and engagement.</p>",
+            _table(data.ranked, _RANK_COLUMNS, platform=data.platform),
         ]
     if data.advocates is not None:
         parts += [
             "<h2>Top advocates</h2>",
-            '<p class="lead">The brand\'s own followers ranked as influencers; audience_count is how '
+            '<p class="lead">The brand\'s own followers ranked as influencers; audience followers is how '
             "many of the brand's other observed followers follow them.</p>",
-            _table(data.advocates, _ADVOCATE_COLUMNS),
-        ]
-    if data.neighbourhood is not None:
-        hood = data.neighbourhood
-        parts += [
-            "<h2>Neighbourhood map</h2>",
-            f'<p class="lead">{hood.n_nodes:,} accounts one follow away from {esc(data.brand)} '
-            f"(followers and following, {esc(hood.order or 'in table order')}) and the "
-            f"{hood.n_edges:,} follows among them. "
-            "Colour is the tier, size the in-degree; hover or click an account for its numbers.</p>",
-            map_fragment(hood),
+            _table(data.advocates, _ADVOCATE_COLUMNS, platform=data.platform),
         ]
     if data.plan is not None:
-        parts.append(_plan_section(data.plan))
+        parts.append(_plan_section(data.plan, data.platform))
     for note in data.notes:
         parts.append(f'<p class="gk-note">{esc(note)}</p>')
     parts.append(
         '<p class="gk-note">Made by graphkit; every number comes from the same functions as the '
-        "graphkit affinity, rank, advocates, expand and plan commands.</p></main>"
+        "graphkit affinity, rank, advocates, landscape and plan commands.</p></main>"
     )
     return page(f"Audience report: {data.brand}", "\n".join(parts) + "\n", extra_css=_REPORT_CSS)
 

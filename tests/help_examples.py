@@ -132,17 +132,24 @@ def run_example(line: str):
 
 
 class Background:
-    """Helpers an example block starts with ``... &`` (a test server), stopped at the end."""
+    """Processes an example block starts with ``... &`` (a test server, ``graphkit serve``), stopped at the end.
+
+    ``python`` is this interpreter and ``graphkit`` the console script's module
+    run by it (with ``-P``: the clone's ``graphkit/data`` folder must not shadow
+    the package); ``NAME=value`` words before the command are its environment.
+    """
 
     def __init__(self) -> None:
         self.processes: list[subprocess.Popen] = []
 
     def start(self, line: str, *, port: int | None = None) -> None:
-        words = shlex.split(line.rstrip("&").strip())
+        words, env = _without_assignments(shlex.split(line.rstrip("&").strip()))
         if words[0] == "python":
             words[0] = sys.executable
+        elif words[0] == "graphkit":
+            words[:1] = [sys.executable, "-P", "-m", "graphkit.cli.main"]
         process = subprocess.Popen(words, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   start_new_session=True)
+                                   start_new_session=True, env={**os.environ, **env})
         self.processes.append(process)
         if port is not None:
             deadline = time.monotonic() + 60
@@ -173,23 +180,24 @@ def free_port() -> int:
 def run_block(lines: list[str]) -> list[tuple[str, object]]:
     """Run an Examples block in the current folder: ``(line, click Result)`` per graphkit line.
 
-    A background helper's port (``--port N`` in its line) is replaced by a free
-    one in every line of the block, so blocks never collide with other servers.
+    Each background process's port (``--port N`` in its line) is replaced by a
+    free one in every line of the block, so blocks never collide with other
+    servers; the block goes on once that port accepts connections.
     """
-    fixed = None
+    ports = {}
     for line in lines:
         match = re.search(r"--port (\d+)", line)
         if match and line.endswith("&"):
-            fixed = match.group(1)
-    port = free_port() if fixed else None
-    if fixed:
-        lines = [line.replace(fixed, str(port)) for line in lines]
+            ports.setdefault(match.group(1), str(free_port()))
+    for shown, real in ports.items():
+        lines = [re.sub(rf"(?<!\d){shown}(?!\d)", real, line) for line in lines]
     helpers = Background()
     results = []
     try:
         for line in lines:
             if line.endswith("&"):
-                helpers.start(line, port=port)
+                match = re.search(r"--port (\d+)", line)
+                helpers.start(line, port=int(match.group(1)) if match else None)
             else:
                 results.append((line, run_example(line)))
     finally:

@@ -1,10 +1,11 @@
-"""``graphkit export edges|accounts|neighbourhood|spark``: the workspace's tables as files."""
+"""``graphkit export edges|accounts|neighbourhood|landscape|spark``: the workspace's tables as files."""
 
 from __future__ import annotations
 
 import click
 
 from graphkit.cli.help import SummaryGroup, examples
+from graphkit.cli.landscape import export_landscape
 from graphkit.cli.options import emit, output_options, positive_int, random_seed_option, top_option
 
 __all__ = ["export"]
@@ -13,9 +14,10 @@ __all__ = ["export"]
 @click.group(cls=SummaryGroup, epilog=examples(
     'graphkit -w graphkit-demo export accounts --out accounts.csv',
     'graphkit -w graphkit-demo export neighbourhood acme --hops 1 --out acme.gexf',
+    'graphkit -w graphkit-demo export landscape acme --out landscape.html',
 ))
 def export() -> None:
-    """Write the workspace's tables (or a neighbourhood) to files."""
+    """Write the workspace's tables (or a neighbourhood, or a landscape) to files."""
 
 
 @export.command("edges", epilog=examples(
@@ -107,3 +109,6 @@ def export_spark_dataset(obj, out, buckets, overwrite) -> None:
     document = export_spark(obj.stored_workspace, out, buckets=buckets, overwrite=overwrite)
     click.echo(f"wrote {document['accounts']:,} accounts and {document['follows']:,} follows "
                f"in {document['buckets']:,} bucket(s) to {out}", err=True)
+
+
+export.add_command(export_landscape)

@@ -11,6 +11,10 @@
                    (``csv``, ``ndjson``, ...) for programs; ``--out FILE``
 =================  ==========================================================
 
+``--profile-links PLATFORM`` names the platform whose profile pages handles
+link to (the report, the landscape page, the app); ``--platform`` is a
+crawler's platform.
+
 Older names keep working as hidden aliases (:class:`AliasedOption`): ``--limit``
 and ``--map-limit`` for ``--top``/``--map-top``, ``--sample-seed``,
 ``--layout-seed`` and segments' ``--seed`` for ``--random-seed``, rank's
@@ -35,6 +39,7 @@ __all__ = [
     "random_seed_option",
     "tier_option",
     "report_format_options",
+    "profile_links_option",
     "TIER_HELP",
     "OUTPUT_FORMATS",
 ]
@@ -152,6 +157,15 @@ def random_seed_option(what: str, *, aliases=()):
         "--random-seed", "random_seed", cls=AliasedOption, hidden_aliases=aliases, type=int, default=0,
         show_default=True, metavar="INT", help=f"Seed of the random numbers of {what} (same seed, same result).",
     )
+
+
+def profile_links_option(function):
+    """``--profile-links PLATFORM``: link handles to their profile pages on PLATFORM."""
+    return click.option(
+        "--profile-links", "platform", metavar="PLATFORM", default=None,
+        help="Link handles to their profiles on PLATFORM (instagram, tiktok, x, bluesky, threads, "
+             "youtube)  [default: the platform of the loaded downloads, if one]",
+    )(function)
 
 
 def tier_option(function):

@@ -34,8 +34,11 @@ def _wrapped(line: str) -> str:
 
 def summary_lines(table) -> list[str]:
     """Plain-language lines comparing the plan with the naive pick."""
+    from queries.glossary import format_money
+
     a = table.attrs
     unit = "weighted reach" if a["weighted"] else "followers reached"
+    currency = a.get("currency")
 
     def share(value: float) -> str:
         return f"{value / a['audience_weight']:.1%}" if a["audience_weight"] else "-"
@@ -45,9 +48,10 @@ def summary_lines(table) -> list[str]:
         f"{a['candidates']:,} priced candidates ({a['unpriced']:,} without a price); costs: {a['costs_source']}",
         f"plan ({a['method']}; modified greedy, Khuller-Moss-Naor 1999, at least "
         f"{a['guarantee']:.1%} of the optimum): {len(table)} influencers, {a['spent']:,.0f} of "
-        f"{a['budget']:,.0f} spent, {unit}: {a['reach']:,.0f} ({share(a['reach'])})",
+        f"{format_money(a['budget'], currency)} spent, {unit}: {a['reach']:,.0f} ({share(a['reach'])})",
         f"naive pick (top by {a['naive_by']}, same budget): {len(a['naive'])} influencers, "
-        f"{a['naive_spent']:,.0f} spent, {unit}: {a['naive_reach']:,.0f} ({share(a['naive_reach'])})",
+        f"{format_money(a['naive_spent'], currency)} spent, {unit}: {a['naive_reach']:,.0f} "
+        f"({share(a['naive_reach'])})",
     ]
 
 
@@ -58,7 +62,8 @@ def summary_lines(table) -> list[str]:
 @click.argument("brand")
 @click.option("--budget", type=float, required=True, help="Money to spend, in the unit of the costs.")
 @click.option("--costs", "costs_path", metavar="FILE",
-              help="TOML with [cost] (tier = price) and [account_cost] (handle = price)  "
+              help="TOML with [cost] (tier = price), [account_cost] (handle = price) and "
+                   "currency = \"EUR\"  "
                    "[default: graphkit's placeholder costs]")
 @tier_option
 @click.option("--niche", metavar="TERMS",

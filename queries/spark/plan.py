@@ -97,5 +97,6 @@ def plan(
         np.ones(len(member_codes), dtype=np.float64), budget, total_weight=float(aud.n_observed),
         scores=scores, scores_label=scores_label, weighted=False,
         attrs={"brand": aud.brand, "audience_observed": aud.n_observed, "audience_followers": aud.n_followers,
-               "candidates": priced, "unpriced": unpriced, "costs_source": costs.source},
+               "candidates": priced, "unpriced": unpriced, "costs_source": costs.source,
+               "currency": costs.currency},
     )

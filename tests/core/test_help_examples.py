@@ -6,7 +6,10 @@ a clone of the repository after ``graphkit demo``: ``graphkit-demo`` (a copy of
 the demo workspace, built once per session), ``graphkit/data/demo`` and
 ``examples/`` (the repository's own files, linked; ``tests/`` too, for the
 helpers an example starts in the background, such as the crawlers' test network
-``python tests/crawl/fakenet.py --port N &``, given a free port). The ``neo4j``
+``python tests/crawl/fakenet.py --port N &``, given a free port). A command
+that serves until stopped (``graphkit serve --port N &``) runs in the
+background the same way: its block goes on once the port answers, and the
+server is stopped when the block ends. The ``neo4j``
 examples need a server: ``tests/neo4j/test_neo4j_examples.py`` runs them against
 the test server; ``--engine spark`` examples start a JVM, so
 ``tests/spark/test_spark_examples.py`` runs them on the Spark tests' session

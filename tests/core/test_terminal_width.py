@@ -25,6 +25,9 @@ TABLE_COMMANDS = [
     ["lookalikes", "acme"],
     ["overlap", "acme", "dev.alpine", "nora.hike"],
     ["segments", "acme"],
+    ["landscape", "acme"],
+    ["landscape", "acme", "--show", "nodes", "--niche", "hiking,camping"],
+    ["landscape", "acme", "--show", "links"],
     ["plan", "acme", "--budget", "20000"],
     ["plan", "acme", "--budget", "5000", "--niche", "hiking"],
 ]

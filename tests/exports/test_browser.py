@@ -143,23 +143,31 @@ def test_map_renders_hovers_searches_and_stays_offline(browser, tmp_path):
     assert browser.requests() == [page.as_uri()]
 
 
-def test_report_renders_offline(browser, tmp_path):
+def test_report_renders_offline(chromium, tmp_path):
     from queries.report import report
 
     g, table, edges = neighbourhood_graph(n=300, seed=3)
     page = tmp_path / "report.html"
     page.write_text(report(g, "seed", budget=20_000, map_limit=300), encoding="utf-8")
-    browser.open(page.as_uri())
-    status = page_status(browser)
-    assert status["ready"] is True and status["errors"] == []
-    assert status["nodesDrawn"] > 100
-    headings = browser.evaluate("Array.from(document.querySelectorAll('h2')).map(h => h.textContent)")
-    assert headings[0] == "What the audience follows, by tier"
-    assert "Neighbourhood map" in headings and any(h.startswith("Plan for a budget") for h in headings)
-    assert browser.evaluate("document.querySelectorAll('svg.gk-chart rect').length") == 7
-    shot = browser.full_screenshot(tmp_path / "report.png")
-    assert png_size(shot)[1] > 900  # the whole page, not one screen
-    keep(shot)
-    assert browser.console_errors() == []
-    assert browser.dialogs() == []
-    assert browser.requests() == [page.as_uri()]
+    with Browser(chromium, tmp_path / "profile", size=(1400, 900)) as browser:
+        browser.open(page.as_uri())
+        status = page_status(browser)
+        assert status["ready"] is True and status["errors"] == [] and status["webgl"] is True
+        assert status["nodes"] > 100 and status["clusterLabels"]  # the landscape, not the hairball
+        headings = browser.evaluate("Array.from(document.querySelectorAll('h2')).map(h => h.textContent)")
+        assert headings[0] == "What the audience follows, by tier"
+        assert "Where the audience lives: the influencer landscape" in headings
+        assert any(h.startswith("Plan for a budget") for h in headings)
+        assert browser.evaluate("document.querySelectorAll('svg.gk-chart rect').length") == 7
+        # plan and naive pick stacked: no table is clipped at 1,400 px
+        right = browser.evaluate("Math.max(...Array.from(document.querySelectorAll('table.gk-table'))"
+                                 ".map(t => t.getBoundingClientRect().right))")
+        assert right <= 1400
+        assert browser.evaluate("Array.from(document.querySelectorAll('.gk-scroll'))"
+                                ".every(d => d.scrollWidth <= d.clientWidth)")
+        shot = browser.full_screenshot(tmp_path / "report.png")
+        assert png_size(shot)[1] > 900  # the whole page, not one screen
+        keep(shot)
+        assert browser.console_errors() == []
+        assert browser.dialogs() == []
+        assert [r for r in browser.requests() if not r.startswith("blob:")] == [page.as_uri()]

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from graphkit.graph import FollowGraph
+from queries.rank import rank
 from queries.report import render_report, report_data, tier_mix
 
 XSS = "<script>alert(1)</script>"
@@ -62,6 +63,7 @@ def test_report_numbers_come_from_the_queries(graph):
     pd.testing.assert_frame_equal(data.advocates, advocates(graph, "brand", top=5))
     page = render_report(data)
     assert "<b>6</b><span>followers in the graph</span>" in page
+    assert "Cautious lift" in page and "lift_lower" not in page.split('id="gk-land-data"')[0]
     assert "<b>5</b><span>observed (83.3%)</span>" in page
     for account in data.affinity["account"]:
         assert f"<td class=\"\">{account}</td>" in page
@@ -70,15 +72,16 @@ def test_report_numbers_come_from_the_queries(graph):
     assert plan is not None and "Plan for a budget of 700" in page
     assert plan.attrs["spent"] <= 700
     assert f"<b>{plan.attrs['reach']:,.0f}</b>" in page
-    hood = data.neighbourhood
-    assert hood.seed == "brand" and "brand" in set(hood.nodes["account"])
+    land = data.landscape  # the influencer landscape replaced the neighbourhood hairball
+    assert land.nodes["account"].tolist() == rank(graph, "brand")["account"].tolist()
+    assert 'id="gk-land-data"' in page and "Where the audience lives" in page
 
 
 def test_report_page_is_safe_and_offline(graph):
     page = render_report(report_data(graph, "brand", map_limit=50))
     assert XSS not in page and "\\u003cscript\\u003ealert(1)" in page
     assert "default-src 'none'" in page
-    assert re.findall(r"<script[^>]*>", page) == ['<script type="application/json" id="gk-data">', "<script>"]
+    assert re.findall(r"<script[^>]*>", page) == ['<script type="application/json" id="gk-land-data">', "<script>"]
     assert re.findall(r"https?://(?!www\.w3\.org/2000/svg)", page) == []
     assert "<svg" in page and "<rect" in page  # the tier chart is inline
 
