@@ -2,7 +2,7 @@
 
 ``python benchmarks/cold_duckdb.py WORKSPACE BRAND [TOP]`` reads the same Parquet
 files as graphkit (``accounts.parquet``, ``follows.parquet`` of the workspace's
-current generation), ranks the accounts BRAND's observed followers follow with
+base; the benchmark workspace is compacted), ranks the accounts BRAND's observed followers follow with
 the same baseline and Wilson lower bound as graphkit's default, and prints the
 top rows as CSV.
 """
@@ -22,7 +22,10 @@ def main() -> None:
 
     workspace, brand = Path(sys.argv[1]), sys.argv[2].strip().lstrip("@").lower()
     top = int(sys.argv[3]) if len(sys.argv) > 3 else 20
-    folder = workspace / json.loads((workspace / "manifest.json").read_text())["data"]
+    manifest = json.loads((workspace / "manifest.json").read_text())
+    if manifest.get("segments"):  # the rules to combine base and segments are not SQL here
+        sys.exit(f"{workspace} has segments: run `graphkit -w {workspace} compact` first")
+    folder = workspace / (manifest.get("base") or {}).get("name", manifest.get("data", ""))
     con = duckdb.connect()
     con.execute(f"""
         CREATE VIEW follows AS SELECT follower, followee FROM read_parquet('{folder / "follows.parquet"}');

@@ -16,22 +16,29 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from benchmarks.generate import DATA_DIR, SIZES, ensure_dataset
+from benchmarks.processes import (
+    GIB,
+    ROOT,
+    fmt_mib,
+    fmt_ms,
+    graphkit_cmd,
+    machine,
+    replace_block,
+    run_cold,
+    spawn,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 RAW = ROOT / "docs" / "benchmarks.json"
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
-GIB = 1 << 30
 #: L must fit in half of this (24 GiB with 2x headroom).
 MEMORY_BUDGET = 24 * GIB
 HEAVY_MODULES = ("pandas", "numpy", "scipy", "networkx", "neo4j", "pyarrow")
@@ -50,22 +57,6 @@ TARGETS = {
 
 
 # -- processes ------------------------------------------------------------------------------------
-def _spawn(argv: list[str], env: dict | None = None) -> tuple[float, int, str, int]:
-    """Run ``argv``; return (wall seconds, peak RSS bytes, stdout, exit status)."""
-    with tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=err, env=env)
-        out = proc.stdout.read()  # type: ignore[union-attr]
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            err.seek(0)
-            tail = err.read().decode(errors="replace")[-3000:]
-            raise RuntimeError(f"{' '.join(argv[:6])} failed ({proc.returncode}):\n{tail}")
-    return wall, usage.ru_maxrss * 1024, out.decode(), proc.returncode
-
-
 def run_task(task: str, dataset: Path, workspace: Path, scratch: Path, *, account: str = "brand_10k",
              repeat: int = 5, processes: int = 1, options: dict | None = None) -> dict:
     """Run a task in ``processes`` fresh workers; merge their times, keep the largest peak."""
@@ -73,7 +64,7 @@ def run_task(task: str, dataset: Path, workspace: Path, scratch: Path, *, accoun
            "repeat": repeat, "scratch": str(scratch), "options": options or {}}
     merged: dict = {"times": [], "peaks": []}
     for _ in range(processes):
-        _, peak, out, _ = _spawn([sys.executable, "-m", "benchmarks.worker", json.dumps(job)])
+        _, peak, out, _ = spawn([sys.executable, "-m", "benchmarks.worker", json.dumps(job)])
         line = [x for x in out.splitlines() if x.startswith("RESULT ")][-1]
         result = json.loads(line[len("RESULT "):])
         merged["times"].extend(result.pop("times"))
@@ -82,21 +73,6 @@ def run_task(task: str, dataset: Path, workspace: Path, scratch: Path, *, accoun
     merged["peak_rss"] = max(merged.pop("peaks"))
     merged["median"] = statistics.median(merged["times"]) if merged["times"] else None
     return merged
-
-
-def run_cold(argv: list[str], repeat: int, env: dict | None = None) -> dict:
-    """Time a whole command, cold process each time (one untimed run first fills the page cache)."""
-    _spawn(argv, env)
-    times, peaks, out = [], [], ""
-    for _ in range(repeat):
-        wall, peak, out, _ = _spawn(argv, env)
-        times.append(wall)
-        peaks.append(peak)
-    return {"times": times, "median": statistics.median(times), "peak_rss": max(peaks), "output": out}
-
-
-def _graphkit_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "graphkit.cli.main", *args]
 
 
 # -- setup ---------------------------------------------------------------------------------------
@@ -108,34 +84,9 @@ def ensure_workspace(size: str, dataset: Path) -> Path:
         return workspace
     shutil.rmtree(workspace, ignore_errors=True)
     for kind, name in (("edges", "follows.csv"), ("profiles", "profiles.csv")):
-        _spawn(_graphkit_cmd("-w", str(workspace), "load", kind, str(dataset / name)))
+        spawn(graphkit_cmd("-w", str(workspace), "load", kind, str(dataset / name)))
     marker.write_text("ok\n")
     return workspace
-
-
-def machine() -> dict:
-    """CPU, cores, memory, Python and library versions, load average now."""
-    import importlib.metadata as md
-
-    cpu = "unknown"
-    with open("/proc/cpuinfo") as handle:
-        for line in handle:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    with open("/proc/meminfo") as handle:
-        total = int(handle.readline().split()[1]) * 1024
-    versions = {}
-    for package in ("graphkit", "numpy", "scipy", "pandas", "pyarrow", "duckdb", "igraph", "networkx", "click"):
-        try:
-            versions[package] = md.version(package)
-        except md.PackageNotFoundError:
-            versions[package] = None
-    return {
-        "cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(total / GIB, 1),
-        "python": platform.python_version(), "platform": platform.platform(),
-        "versions": versions, "load_average": [round(x, 2) for x in os.getloadavg()],
-    }
 
 
 # -- measurements of one size ---------------------------------------------------------------------
@@ -192,7 +143,7 @@ def measure_size(size: str, repeat: int, engines: set[str], log) -> dict:
 
     for account in ("brand_10k", "brand_100k"):
         record("cold-affinity", "graphkit", run_cold(
-            _graphkit_cmd("-w", str(workspace), "affinity", account, "--top", "20", "--format", "csv"),
+            graphkit_cmd("-w", str(workspace), "affinity", account, "--top", "20", "--format", "csv"),
             repeat), account)
         if want("duckdb"):
             record("cold-affinity", "duckdb", run_cold(
@@ -206,7 +157,7 @@ def measure_size(size: str, repeat: int, engines: set[str], log) -> dict:
 
 def measure_help(repeat: int, log) -> list[dict]:
     rows = []
-    for engine, argv in (("graphkit", _graphkit_cmd("--help")),
+    for engine, argv in (("graphkit", graphkit_cmd("--help")),
                          ("click", [sys.executable, "-c", "import click"])):
         result = run_cold(argv, repeat)
         result.pop("output")
@@ -218,7 +169,7 @@ def measure_help(repeat: int, log) -> list[dict]:
         "CliRunner().invoke(cli, ['--help'])\n"
         f"print(','.join(m for m in {HEAVY_MODULES!r} if m in sys.modules))"
     )
-    _, _, out, _ = _spawn([sys.executable, "-c", probe])
+    _, _, out, _ = spawn([sys.executable, "-c", probe])
     rows[0]["heavy_modules"] = [m for m in out.strip().split(",") if m]
     return rows
 
@@ -278,16 +229,6 @@ def _compare_cold(rows: list[dict]) -> None:
 
 
 # -- report ------------------------------------------------------------------------------------
-def _ms(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    return f"{seconds:.2f} s" if seconds >= 1 else f"{seconds * 1000:.1f} ms"
-
-
-def _mib(value: float | None) -> str:
-    return "–" if value is None else (f"{value / GIB:.2f} GiB" if value >= GIB else f"{value / 2**20:.0f} MiB")
-
-
 def _find(rows, operation, engine, account=None):
     for row in rows:
         if row["operation"] == operation and row["engine"] == engine and row.get("account") == account:
@@ -315,10 +256,10 @@ def verdicts(results: dict) -> list[dict]:
         if operation == "load":
             memory_ok = mine["peak_rss"] <= ref["peak_rss"]
             met = met and memory_ok
-            note = f"peak {_mib(mine['peak_rss'])} vs {_mib(ref['peak_rss'])}"
+            note = f"peak {fmt_mib(mine['peak_rss'])} vs {fmt_mib(ref['peak_rss'])}"
         if "agrees" in ref:
             note = (note + "; " if note else "") + ("same answer" if ref["agrees"] else f"answers differ ({ref.get('agreement', '')})")
-        out.append({"row": label, "size": main, "graphkit": _ms(mine["median"]), "reference": _ms(ref["median"]),
+        out.append({"row": label, "size": main, "graphkit": fmt_ms(mine["median"]), "reference": fmt_ms(ref["median"]),
                     "ratio": f"{ratio:.2f}×", "target": text, "met": met, "note": note})
 
     ratio_line("`load edges` CSV → workspace", "load")
@@ -343,8 +284,8 @@ def verdicts(results: dict) -> list[dict]:
     if len(helps) == 2:
         ratio = helps[0]["median"] / helps[1]["median"]
         heavy = [m for m in helps[0].get("heavy_modules", []) if m in ("pandas", "scipy", "networkx", "neo4j")]
-        out.append({"row": "`graphkit --help`", "size": "-", "graphkit": _ms(helps[0]["median"]),
-                    "reference": _ms(helps[1]["median"]), "ratio": f"{ratio:.2f}×", "target": TARGETS["help"][2],
+        out.append({"row": "`graphkit --help`", "size": "-", "graphkit": fmt_ms(helps[0]["median"]),
+                    "reference": fmt_ms(helps[1]["median"]), "ratio": f"{ratio:.2f}×", "target": TARGETS["help"][2],
                     "met": ratio <= 2 and not heavy,
                     "note": "imports: " + (", ".join(helps[0].get("heavy_modules", [])) or "none of " + "/".join(HEAVY_MODULES))})
     if "L" in sizes:
@@ -353,10 +294,10 @@ def verdicts(results: dict) -> list[dict]:
                  for op in ("load", "affinity", "lookalikes", "pagerank")}
         worst = max(v for v in peaks.values() if v is not None)
         out.append({"row": f"L = {sizes['L']['meta']['follows']:,} follows", "size": "L",
-                    "graphkit": f"peak {_mib(worst)}", "reference": "budget 12 GiB (24 GiB / 2)", "ratio": "",
+                    "graphkit": f"peak {fmt_mib(worst)}", "reference": "budget 12 GiB (24 GiB / 2)", "ratio": "",
                     "target": "loads and answers affinity, lookalikes, PageRank within 24 GiB with ≥ 2× headroom",
                     "met": worst * 2 <= MEMORY_BUDGET and all(v is not None for v in peaks.values()),
-                    "note": ", ".join(f"{op} {_mib(v)}" for op, v in peaks.items())})
+                    "note": ", ".join(f"{op} {fmt_mib(v)}" for op, v in peaks.items())})
     return out
 
 
@@ -398,7 +339,7 @@ def render(results: dict) -> str:
                 value = f"{row['bytes_per_follow']:.1f} B/follow"
                 ratio = "" if row["engine"] == "graphkit" else f"{mine['bytes_per_follow'] / row['bytes_per_follow']:.2f}×"
             else:
-                value = _ms(row["median"])
+                value = fmt_ms(row["median"])
                 ratio = "" if row["engine"] == "graphkit" or not mine else f"{mine['median'] / row['median']:.2f}×"
             if "agrees" in row:
                 answer = "same" if row["agrees"] else f"differs {row.get('agreement', '')}".strip()
@@ -407,26 +348,20 @@ def render(results: dict) -> str:
             else:
                 answer = ""
             lines.append(f"| {row['operation']} | {row.get('account') or ''} | {row['engine']} | {value} | "
-                         f"{len(row['times']) or 1} | {_mib(row['peak_rss'])} | {ratio} | {answer} |")
+                         f"{len(row['times']) or 1} | {fmt_mib(row['peak_rss'])} | {ratio} | {answer} |")
     helps = results.get("help", [])
     if helps:
         lines += ["", "### Start-up", "", "| command | median | peak memory |", "|---|---|---|"]
         for row in helps:
             label = "`graphkit --help`" if row["engine"] == "graphkit" else '`python -c "import click"`'
-            lines.append(f"| {label} | {_ms(row['median'])} | {_mib(row['peak_rss'])} |")
+            lines.append(f"| {label} | {fmt_ms(row['median'])} | {fmt_mib(row['peak_rss'])} |")
     return "\n".join(lines)
 
 
 def write_report(results: dict) -> None:
     RAW.parent.mkdir(exist_ok=True)
     RAW.write_text(json.dumps(results, indent=1, default=str) + "\n")
-    body = render(results)
-    text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
-    if BEGIN not in text:
-        text += f"\n{BEGIN}\n{END}\n"
-    head, rest = text.split(BEGIN, 1)
-    tail = rest.split(END, 1)[1] if END in rest else ""
-    DOC.write_text(f"{head}{BEGIN}\n{body}\n{END}{tail}")
+    replace_block(DOC, BEGIN, END, render(results))
 
 
 def main(argv: list[str] | None = None) -> None:

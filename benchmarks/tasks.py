@@ -65,10 +65,13 @@ def _timed(function: Callable[[], object], repeat: int, warmup: bool = True) -> 
 
 
 def _data_folder(workspace: str) -> Path:
-    import json
+    """The folder of the workspace's base (the benchmark workspace is compacted: no segments)."""
+    from graphkit.workspace import open_workspace
 
-    manifest = json.loads((Path(workspace) / "manifest.json").read_text())
-    return Path(workspace) / manifest["data"]
+    files = open_workspace(workspace).data_files()
+    if files["segments"]:
+        raise RuntimeError(f"{workspace} has segments: run `graphkit -w {workspace} compact` first")
+    return Path(files["base"]["accounts"]).parent
 
 
 # -- load: CSV -> a graph with integer ids ------------------------------------------------------

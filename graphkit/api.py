@@ -122,9 +122,11 @@ def info(workspace: Workspace, tier_scheme: TierScheme | None = None) -> dict:
         "with_profile": int(graph.attribute("followers_count").notna().sum()),
         "tiers": {name: int(n) for name, n in tier_counts.items()},
         "sources": [
-            {"path": s["path"], "format": s.get("format"), "kind": (s.get("fingerprint") or {}).get("kind"),
-             "owner": (s.get("fingerprint") or {}).get("owner"), "loaded_at": s.get("loaded_at")}
-            for s in workspace.manifest.get("sources", [])
+            {"path": path, "format": fmt, "kind": kind, "owner": owner, "loaded_at": loaded_at}
+            for path, fmt, kind, owner, loaded_at in workspace.sources()[
+                ["path", "format", "kind", "owner", "loaded_at"]].astype(object).where(
+                lambda frame: frame.notna(), None).itertuples(index=False, name=None)
         ],
-        "updated": workspace.manifest.get("updated"),
+        "segments": len(workspace.data_files()["segments"]),
+        "updated": workspace.updated,
     }

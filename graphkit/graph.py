@@ -29,7 +29,7 @@ Examples
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -65,17 +65,21 @@ def csr_from_edges(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarray
     return indptr, indices
 
 
-def unique_ints(values: np.ndarray) -> np.ndarray:
+def unique_ints(values: np.ndarray, *, in_place: bool = False) -> np.ndarray:
     """Sorted distinct values of an integer array, like ``np.unique(values)``.
 
     numpy 2.4's ``np.unique`` hashes by default, which is 20 to 100 times slower
-    than sorting on follow codes and account ids; this sorts a copy and keeps
+    than sorting on follow codes and account ids; this sorts a copy (or, with
+    ``in_place``, ``values`` itself, saving a copy of a large array) and keeps
     the first of each run.
 
     >>> unique_ints(np.array([3, 1, 3, 2])).tolist()
     [1, 2, 3]
     """
-    values = np.sort(np.asarray(values).ravel())
+    if in_place:
+        values.sort()
+    else:
+        values = np.sort(np.asarray(values).ravel())
     if len(values) == 0:
         return values
     keep = np.empty(len(values), dtype=bool)
@@ -148,6 +152,10 @@ class FollowGraph:
         no duplicates, no self-follows.
     in_indptr, in_indices : ndarray, optional
         CSR of the reverse direction, if already known (else built lazily).
+    reverse : callable, optional
+        Called (once, on first use) for ``(in_indptr, in_indices)`` instead of
+        transposing the out direction: a workspace merges its stored reverse
+        CSR with recent changes this way.
     """
 
     def __init__(
@@ -157,6 +165,8 @@ class FollowGraph:
         out_indices: np.ndarray,
         in_indptr: np.ndarray | None = None,
         in_indices: np.ndarray | None = None,
+        *,
+        reverse: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None,
     ) -> None:
         accounts = accounts.reset_index(drop=True)
         if "observed" not in accounts.columns:
@@ -168,6 +178,7 @@ class FollowGraph:
         self.out_indices = out_indices
         self._in_indptr = in_indptr
         self._in_indices = in_indices
+        self._reverse = reverse
         self._index: pd.Index | None = None
 
     # -- construction -------------------------------------------------------------
@@ -325,9 +336,13 @@ class FollowGraph:
 
     def _ensure_in(self) -> None:
         if self._in_indptr is None:
-            self._in_indptr, self._in_indices = _transpose(
-                self.out_indptr, self.out_indices, self.n_accounts
-            )
+            if self._reverse is not None:
+                self._in_indptr, self._in_indices = self._reverse()
+                self._reverse = None
+            else:
+                self._in_indptr, self._in_indices = _transpose(
+                    self.out_indptr, self.out_indices, self.n_accounts
+                )
 
     def following(self, account_id: int) -> np.ndarray:
         """Ids that ``account_id`` follows (sorted)."""

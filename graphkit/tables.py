@@ -108,6 +108,8 @@ class LoadReport:
     follows_added: int = 0
     duplicates: int = 0
     self_follows: int = 0
+    #: follows a whole list ended (it no longer holds them; see ``complete_following``)
+    follows_ended: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     skipped_reason: str | None = None
     #: sentences a loader adds after the load (see ``SourceTables.summarize``)
@@ -121,6 +123,8 @@ class LoadReport:
             f"{self.accounts_added:,} accounts added, {self.follows_added:,} follows added, "
             f"{self.duplicates:,} duplicates, {self.self_follows:,} self-follows dropped"
         )
+        if self.follows_ended:
+            text += f", {self.follows_ended:,} follows ended"
         if self.rejected:
             text += f", {len(self.rejected):,} bad rows skipped"
         for note in self.notes:
@@ -136,6 +140,7 @@ class LoadReport:
             "follows_added": self.follows_added,
             "duplicates": self.duplicates,
             "self_follows": self.self_follows,
+            "follows_ended": self.follows_ended,
             "rejected": [str(r) for r in self.rejected],
             "skipped_reason": self.skipped_reason,
             "notes": list(self.notes),

@@ -247,6 +247,9 @@ def _download_tables(
         path=path, format=fmt, follows=follows,
         accounts=pd.DataFrame({"key": pd.array([owner], dtype="string")}),
         observed={owner} if lists["following"] else set(), rows_read=rows, extra_tables=extra,
+        # a download holds the owner's whole lists: a newer one ends the follows they lack
+        complete_following={owner: None} if lists["following"] else {},
+        complete_followers={owner: None} if lists["followers"] else {},
         fingerprint={"sha256": digest, "kind": ctx.kind, "owner": owner, "format": fmt, "options": {}},
     )
 

@@ -10,7 +10,11 @@ refused with the columns found and the options that choose them:
 ``--columns FOLLOWER,FOLLOWEE[,WEIGHT]``, ``--no-header``, ``--min-weight W``
 (see :mod:`loaders.edge_layout`).
 
-Every follower of an edge list is *observed*: the list is taken as complete.
+Every follower of an edge list is *observed*: the list is taken as complete
+for the audience counts. It is not a *full-list* load, though: loading another
+edge list never ends follows the first one held (an edge file is often a
+sample or one of several parts; ``load following`` and platform downloads are
+the loads that end follows).
 
 Large files are streamed with pyarrow in blocks; if anything in a file is off
 (a bad row, an empty name, bad UTF-8), the file is read again line by line so

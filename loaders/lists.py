@@ -4,6 +4,11 @@
 ``load following FILE --of alice``: ``alice`` follows every account in FILE, and
 ``alice`` becomes *observed* (her following list is known).
 
+A list file is taken as the owner's whole list (``complete_followers`` /
+``complete_following``): loading a newer version of it ends the follows it no
+longer holds. The parts of a list split over several files (``followers_1.json``,
+``followers_2.json``) belong in one ``load`` command.
+
 A plain list has one account per line (``@name``, a name, or a profile URL);
 blank lines and ``#`` comments are skipped. A CSV/TSV list has a header; the
 account column is found by name (``username``, ``handle``, ``user``,
@@ -62,12 +67,15 @@ def list_source(
         raise InputError(f"a {ctx.kind} list needs its owner: pass --of ACCOUNT", path=path)
     listed = pd.array(list(keys), dtype="string")
     owner = pd.array([ctx.owner] * len(listed), dtype="string")
+    # the file is the owner's whole list: a later load of the list ends the follows it lacks
     if ctx.kind == "followers":
         follows = pd.DataFrame({"follower": listed, "followee": owner})
         observed: set[str] = set()
+        complete = {"complete_followers": {ctx.owner: None}}
     elif ctx.kind == "following":
         follows = pd.DataFrame({"follower": owner, "followee": listed})
         observed = {ctx.owner}
+        complete = {"complete_following": {ctx.owner: None}}
     else:  # pragma: no cover - registry guarantees the kind
         raise InputError(f"a list cannot be loaded as {ctx.kind}", path=path)
     if accounts is None:
@@ -77,7 +85,7 @@ def list_source(
         accounts = pd.concat([owner_row, accounts], ignore_index=True)
     return SourceTables(
         path=path, format=fmt, follows=[follows], accounts=accounts, observed=observed,
-        rows_read=rows_read, rejected=list(rejected or []),
+        rows_read=rows_read, rejected=list(rejected or []), **complete,
     )
 
 

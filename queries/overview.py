@@ -177,22 +177,22 @@ def brand_search(index: pd.DataFrame | FollowGraph, text: str = "", *, limit: in
     return index.iloc[rows].reset_index(drop=True)
 
 
-def workspace_sources(manifest: dict) -> pd.DataFrame:
+def workspace_sources(workspace) -> pd.DataFrame:
     """The sources a workspace was loaded from: ``kind, owner, path, format, loaded_at``, oldest first.
 
-    >>> workspace_sources({"sources": [{"path": "a.txt", "format": "handle-list",
-    ...     "fingerprint": {"kind": "followers", "owner": "acme"}, "loaded_at": "2026-01-01"}]}).values.tolist()
-    [['followers', 'acme', 'a.txt', 'handle-list', '2026-01-01']]
+    >>> import tempfile
+    >>> from graphkit.tables import SourceTables
+    >>> from graphkit.workspace import Workspace
+    >>> ws = Workspace(tempfile.mkdtemp() + "/ws")
+    >>> _ = ws.commit([SourceTables.from_pairs("a.csv", [("a", "b")])])
+    >>> workspace_sources(ws)[["kind", "path", "format"]].values.tolist()
+    [[None, 'a.csv', 'pairs']]
     """
-    rows = []
-    for source in manifest.get("sources", []):
-        fingerprint = source.get("fingerprint") or {}
-        rows.append({
-            "kind": fingerprint.get("kind"), "owner": fingerprint.get("owner"),
-            "path": source.get("path"), "format": source.get("format"),
-            "loaded_at": source.get("loaded_at"),
-        })
-    return pd.DataFrame(rows, columns=["kind", "owner", "path", "format", "loaded_at"])
+    columns = ["kind", "owner", "path", "format", "loaded_at"]
+    sources = workspace.sources()
+    if sources.empty:
+        return pd.DataFrame(columns=columns)
+    return sources[columns].astype(object).where(sources[columns].notna(), None).reset_index(drop=True)
 
 
 def crawl_progress(workspace) -> list[dict]:
@@ -206,11 +206,14 @@ def crawl_progress(workspace) -> list[dict]:
     accounts, accounts, follows) and ``text``, one line for people.
 
     >>> class Ws:
-    ...     manifest = {"meta": {"crawl:bluesky": {"jobs": {"audience acme.bsky.social": {
+    ...     def meta_names(self, prefix):
+    ...         return ["crawl:bluesky"]
+    ...     def meta(self, name):
+    ...         return {"jobs": {"audience acme.bsky.social": {
     ...         "command": "audience", "stage": "following", "started": "2026-01-01T10:00:00Z",
     ...         "updated": "2026-01-01T10:05:00Z", "finished": None,
     ...         "progress": {"requests_done": 120, "requests_planned": 300, "lists_done": 40,
-    ...                      "lists_planned": 100, "retries": 2, "rate_limit_waits": 1, "skipped": 3}}}}}}
+    ...                      "lists_planned": 100, "retries": 2, "rate_limit_waits": 1, "skipped": 3}}}}
     >>> [(c["platform"], c["job"], c["text"]) for c in crawl_progress(Ws())]
     [('bluesky', 'audience acme.bsky.social', 'lists 40 of 100 (40%), requests 120 of 300, 2 retries, 1 rate-limit wait, 3 skipped')]
     """

@@ -24,13 +24,13 @@ Examples
 'https://www.tiktok.com/@a%20b%2F..%2Fc'
 >>> profile_url("ann", None) is None, profile_url("ann", "myspace") is None
 (True, True)
->>> workspace_platform({"sources": [{"format": "instagram-json"}, {"format": "edge-csv"}]})
+>>> workspace_platform(["instagram-json", "edge-csv"])
 'instagram'
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
 import pandas as pd
@@ -89,11 +89,17 @@ def profile_urls(keys: Sequence[str], platforms: Sequence[object] | None, defaul
     return out
 
 
-def workspace_platform(manifest: dict) -> str | None:
-    """The one platform of a workspace's platform-specific sources, ``None`` if none or several."""
+def workspace_platform(formats: Iterable[object]) -> str | None:
+    """The one platform of a workspace's platform-specific sources, ``None`` if none or several.
+
+    ``formats``: the format of every source loaded (``Workspace.sources()["format"]``).
+
+    >>> workspace_platform(["instagram-json", "x-archive"]) is None
+    True
+    """
     found = set()
-    for source in manifest.get("sources", []):
-        name = str(source.get("format") or "").split("-", 1)[0].lower()
+    for source_format in formats:
+        name = str(source_format or "").split("-", 1)[0].lower()
         if name in PLATFORMS:
             found.add(name)
     return found.pop() if len(found) == 1 else None

@@ -8,8 +8,9 @@ A console block is a fenced ``console`` block: lines starting with ``$ `` are
 commands, the lines after each one are its output (stdout and stderr as a
 terminal shows them). Every command of the README runs, top to bottom, in one
 shell session, as a reader following the README would run them: one temporary
-folder laid out like a clone of the repository (``graphkit/data/demo`` and
-``examples/`` linked from this checkout; nothing else is copied), the
+folder laid out like a clone of the repository (``graphkit/`` with its demo data,
+``examples/`` and ``tests/`` linked from this checkout, so that ``python -c 'import
+graphkit'`` run there imports the package, as in a clone; nothing is copied), the
 environment fixed so the output is the same on every machine::
 
     COLUMNS=80  TERM=dumb  NO_COLOR=1  LANG=C.UTF-8  TZ=UTC
@@ -96,8 +97,9 @@ NEO4J_ENV = ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE")
 SPARK_ENV = ("JAVA_HOME",)
 #: What ``requires=`` may name.
 SERVICES = ("neo4j", "spark")
-#: What the session folder links from the checkout (inputs, and test helpers such as the fake network).
-LINKED = ("graphkit/data/demo", "examples", "tests")
+#: What the session folder links from the checkout: the package (its demo data; `python -c` in a
+#: clone imports it from there), inputs, and test helpers such as the fake network.
+LINKED = ("graphkit", "examples", "tests")
 #: Seconds a single command may take before the run stops.
 COMMAND_TIMEOUT = 300
 

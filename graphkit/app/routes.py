@@ -43,7 +43,6 @@ from graphkit.app.state import WarmWorkspace
 from graphkit.errors import GraphkitError, QueryError
 from queries.glossary import describe, format_money, format_value
 from queries.landscape_page import landscape_payload, summary
-from queries.profile_links import workspace_platform
 from queries.rank import COMPONENT_COLUMNS
 from queries.writers import to_csv
 from queries.xlsx import xlsx_bytes
@@ -189,7 +188,7 @@ def build_routes(warm: WarmWorkspace, config: views.AppConfig) -> list[Route]:
         snap = warm.snapshot()
         q = landscape_query(request.query_params)
         land = views.landscape_result(snap, config, q)
-        payload = landscape_payload(land, platform=config.platform or workspace_platform(snap.manifest))
+        payload = landscape_payload(land, platform=config.platform or snap.platform)
         return {"payload": payload, "summary": summary(land), "clusters": views.table_json(land.clusters),
                 "modularity": land.attrs["modularity"]}
 

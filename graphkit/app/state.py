@@ -2,8 +2,8 @@
 
 Every request asks :meth:`WarmWorkspace.snapshot` for the current
 :class:`Snapshot`: the workspace, its graph and the results computed on it.
-A ``stat`` of ``manifest.json`` per request tells whether a load or a crawl
-committed a new generation; if so the workspace is reopened and the new
+One small read per request (:meth:`Workspace.changed`) tells whether a load
+or a crawl committed a new generation; if so the workspace is reopened and the new
 snapshot starts with empty caches, while requests already running finish on
 the snapshot they hold (the old generation's files stay readable to them).
 
@@ -39,9 +39,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
 
-from graphkit.errors import WorkspaceError
 from graphkit.graph import FollowGraph
-from graphkit.workspace import MANIFEST, Workspace, open_workspace
+from graphkit.workspace import Workspace, open_workspace
+from queries.profile_links import workspace_platform
 
 __all__ = ["Snapshot", "WarmWorkspace"]
 
@@ -52,18 +52,18 @@ CACHE_SIZE = 16
 class Snapshot:
     """One generation of the workspace and the results computed on it."""
 
-    def __init__(self, workspace: Workspace, stamp: tuple | None) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
-        self.stamp = stamp
         self.graph: FollowGraph = workspace.graph
-        self.manifest: dict = workspace.manifest
+        #: the one platform of the workspace's sources (profile links), ``None`` if none or several
+        self.platform: str | None = workspace_platform(workspace.sources()["format"])
         self._results: dict[str, OrderedDict] = {}
         self._lock = threading.Lock()
         self._pending: dict[tuple, threading.Lock] = {}
 
     @property
     def generation(self) -> int:
-        return int(self.manifest.get("generation", 0))
+        return self.workspace.generation
 
     def cached(self, kind: str, key: Hashable, compute: Callable[[], object]) -> object:
         """The result of ``compute()`` for ``(kind, key)``, computed once per snapshot."""
@@ -87,31 +87,21 @@ class Snapshot:
 
 
 class WarmWorkspace:
-    """A workspace path, opened once and reopened whenever its manifest changes."""
+    """A workspace path, opened once and reopened whenever a commit changes it."""
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
 
-    def _stamp(self) -> tuple | None:
-        try:
-            info = (self.path / MANIFEST).stat()
-        except FileNotFoundError:
-            return None
-        except OSError as err:
-            raise WorkspaceError(f"cannot read {self.path / MANIFEST}: {err.strerror}") from err
-        return (info.st_mtime_ns, info.st_size, info.st_ino)
-
     def snapshot(self) -> Snapshot:
-        """The current snapshot (reopened first if the manifest changed since the last one)."""
-        stamp = self._stamp()
+        """The current snapshot (reopened first if a commit replaced the generation it reads)."""
         current = self._snapshot
-        if current is not None and current.stamp == stamp:
+        if current is not None and not current.workspace.changed():
             return current
         with self._lock:
             current = self._snapshot
-            if current is None or current.stamp != stamp:
-                current = Snapshot(open_workspace(self.path), stamp)
+            if current is None or current.workspace.changed():
+                current = Snapshot(open_workspace(self.path))
                 self._snapshot = current
             return current

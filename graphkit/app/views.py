@@ -40,7 +40,6 @@ from queries.overview import (
     workspace_sources,
 )
 from queries.plan import Costs, plan, ranking_scores
-from queries.profile_links import workspace_platform
 from queries.reach import reach_curve, selection_reach
 from queries.shortlist import COLUMNS as SHORTLIST_COLUMNS
 from queries.shortlist import candidates, shortlist
@@ -181,7 +180,7 @@ def account_result(snap: Snapshot, config: AppConfig, brand: str, account: str, 
     """The account card (:func:`queries.account_card.account_card`) with the brand's ranking."""
     ranked = ranking(snap, config, brand, niche)
     return account_card(snap.graph, brand, account, ranked=ranked.table, plan_accounts=plan_accounts,
-                        niche=niche, platform=config.platform or workspace_platform(snap.manifest),
+                        niche=niche, platform=config.platform or snap.platform,
                         tier_scheme=config.tier_scheme)
 
 
@@ -206,11 +205,11 @@ def brands_result(snap: Snapshot, text: str, limit: int = 20) -> pd.DataFrame:
 
 def status_result(snap: Snapshot) -> dict:
     """The workspace's generation, counts, sources and crawl progress."""
-    sources = workspace_sources(snap.manifest)
+    sources = workspace_sources(snap.workspace)
     return {
         "workspace": str(snap.workspace.path),
         "generation": snap.generation,
-        "updated": snap.manifest.get("updated"),
+        "updated": snap.workspace.updated,
         "accounts": snap.graph.n_accounts,
         "follows": snap.graph.n_follows,
         "observed": int(snap.graph.observed.sum()),

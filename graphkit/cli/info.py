@@ -58,8 +58,7 @@ def _print_stats(workspace, fmt: str) -> None:
     from queries.stats import STAT_LABELS, format_stat, graph_stats
 
     dropped = sum(
-        int((source.get("report") or {}).get("self_follows") or 0)
-        for source in workspace.manifest.get("sources", [])
+        int(json.loads(report or "{}").get("self_follows") or 0) for report in workspace.sources()["report"]
     )
     facts = graph_stats(workspace.graph, self_follows_dropped=dropped)
     if fmt == "json":

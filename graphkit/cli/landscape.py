@@ -122,7 +122,7 @@ def export_landscape(obj, brand, out, platform, **options) -> None:
     from queries.profile_links import check_platform, workspace_platform
 
     land = _landscape(obj, brand, options)
-    platform = check_platform(platform) or workspace_platform(obj.workspace.manifest)
+    platform = check_platform(platform) or workspace_platform(obj.workspace.sources()["format"])
     for path in write_landscape(land, out, platform=platform):
         click.echo(f"wrote {path}", err=True)
     click.echo(summary(land), err=True)

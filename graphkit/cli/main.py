@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "crawl": "graphkit.cli.crawl:crawl",
     "load": "graphkit.cli.load:load",
     "info": "graphkit.cli.info:info",
+    "compact": "graphkit.cli.compact:compact",
     "affinity": "graphkit.cli.affinity:affinity",
     "advocates": "graphkit.cli.advocates:advocates",
     "talkers": "graphkit.cli.talkers:talkers",

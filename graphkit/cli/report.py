@@ -57,7 +57,7 @@ def report(obj, brand, out, budget, costs_path, tiers, niche, top, map_top, rand
         raise click.BadParameter(f"the report is HTML: name it FILE.html, not {out!r}", param_hint="--out")
     scheme = obj.tier_scheme
     costs = load_costs(costs_path, tier_scheme=scheme) if budget is not None else None
-    platform = check_platform(platform) or workspace_platform(obj.workspace.manifest)
+    platform = check_platform(platform) or workspace_platform(obj.workspace.sources()["format"])
     data = report_data(obj.workspace.graph, brand, budget=budget, costs=costs, tiers=tiers, niche=niche,
                        top=top, map_limit=map_top, platform=platform, random_seed=random_seed,
                        tier_scheme=scheme)

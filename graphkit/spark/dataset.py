@@ -97,8 +97,7 @@ def export_spark(workspace: Workspace, out: str | os.PathLike, *, buckets: int |
     """
     if workspace.is_empty:
         raise QueryError("the workspace is empty: load some lists first (graphkit load --help)")
-    manifest = workspace.manifest
-    counts = manifest["counts"]
+    counts = workspace.counts
     buckets = default_buckets(counts["follows"]) if buckets is None else int(buckets)
     if not 1 <= buckets <= MAX_BUCKETS:
         raise QueryError(f"--buckets must be between 1 and {MAX_BUCKETS:,}, not {buckets}")
@@ -114,9 +113,7 @@ def _export(workspace: Workspace, out: str | os.PathLike, buckets: int, overwrit
     import pyarrow.fs as pafs
     import pyarrow.parquet as pq
 
-    manifest = workspace.manifest
-    counts = manifest["counts"]
-    folder = workspace.path / manifest["data"]
+    counts = workspace.counts
     text = str(out)
     local = "://" not in text
     if local:
@@ -136,27 +133,26 @@ def _export(workspace: Workspace, out: str | os.PathLike, buckets: int, overwrit
         staging = final = None
     try:
         fs.create_dir(f"{root}/accounts", recursive=True)
-        accounts_file = pq.ParquetFile(folder / "accounts.parquet")
+        schema, account_batches, follow_batches = _graph_batches(workspace)
         offset = 0
-        with pq.ParquetWriter(f"{root}/accounts/part-00000.parquet", _with_id(accounts_file.schema_arrow),
-                              filesystem=fs) as writer:
-            for batch in accounts_file.iter_batches(batch_size=_BATCH):
+        with pq.ParquetWriter(f"{root}/accounts/part-00000.parquet", _with_id(schema), filesystem=fs) as writer:
+            for batch in account_batches:
                 ids = pa.array(np.arange(offset, offset + batch.num_rows, dtype=np.int64))
                 writer.write_batch(pa.RecordBatch.from_arrays([ids, *batch.columns],
                                                               schema=_with_id(batch.schema)))
                 offset += batch.num_rows
         if offset != counts["accounts"]:
-            raise WorkspaceError(f"{folder / 'accounts.parquet'} has {offset:,} rows, the manifest says "
+            raise WorkspaceError(f"{workspace.path}: {offset:,} accounts read, the manifest says "
                                  f"{counts['accounts']:,}")
-        written = _write_follows(folder / "follows.parquet", fs, root, buckets)
+        written = _write_follows(follow_batches, fs, root, buckets)
         if written != counts["follows"]:
-            raise WorkspaceError(f"{folder / 'follows.parquet'} has {written:,} follows, the manifest says "
+            raise WorkspaceError(f"{workspace.path}: {written:,} follows read, the manifest says "
                                  f"{counts['follows']:,}")
         document = {
             "format": FORMAT, "version": 1, "accounts": int(counts["accounts"]),
             "follows": int(counts["follows"]), "buckets": buckets,
             "bucket_hash": "(follower * 0x9E3779B1 mod 2^32) mod buckets",
-            "generation": manifest.get("generation"), "source": str(workspace.path),
+            "generation": workspace.generation, "source": str(workspace.path),
         }
         with fs.open_output_stream(f"{root}/{DATASET_FILE}") as handle:
             handle.write(json.dumps(document, indent=2).encode("utf-8"))
@@ -177,8 +173,41 @@ def _with_id(schema):
     return pa.schema([pa.field("id", pa.int64(), nullable=False), *schema])
 
 
-def _write_follows(file: Path, fs, root: str, buckets: int) -> int:
-    """Stream ``follows.parquet`` into one file per bucket; return the follows written."""
+def _graph_batches(workspace: Workspace):
+    """``(accounts schema, account batches, (follower, followee) array pairs)`` of the current graph.
+
+    A compacted workspace streams its base files; one with segments reads the
+    graph graphkit builds from base and segments (the CSR, by follower chunks).
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    files = workspace.data_files()
+    if not files["segments"]:
+        accounts = pq.ParquetFile(files["base"]["accounts"])
+        follows = pq.ParquetFile(files["base"]["follows"])
+        pairs = ((b.column(0).to_numpy(), b.column(1).to_numpy())
+                 for b in follows.iter_batches(batch_size=_BATCH, columns=["follower", "followee"]))
+        return accounts.schema_arrow, accounts.iter_batches(batch_size=_BATCH), pairs
+    graph = workspace.graph
+    table = pa.Table.from_pandas(graph.accounts, preserve_index=False)
+
+    def csr_pairs():
+        indptr, indices = np.asarray(graph.out_indptr), graph.out_indices
+        start = 0
+        while start < graph.n_accounts:
+            stop = int(np.searchsorted(indptr, indptr[start] + _BATCH, side="right")) - 1
+            stop = min(max(stop, start + 1), graph.n_accounts)
+            counts = np.diff(indptr[start:stop + 1])
+            yield (np.repeat(np.arange(start, stop, dtype=np.int64), counts),
+                   np.asarray(indices[indptr[start]:indptr[stop]]))
+            start = stop
+
+    return table.schema, table.to_batches(max_chunksize=_BATCH), csr_pairs()
+
+
+def _write_follows(pairs, fs, root: str, buckets: int) -> int:
+    """Write ``(follower, followee)`` array pairs into one file per bucket; return the follows written."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -186,9 +215,7 @@ def _write_follows(file: Path, fs, root: str, buckets: int) -> int:
     writers: dict[int, pq.ParquetWriter] = {}
     total = 0
     try:
-        for batch in pq.ParquetFile(file).iter_batches(batch_size=_BATCH, columns=["follower", "followee"]):
-            follower = batch.column(0).to_numpy()
-            followee = batch.column(1).to_numpy()
+        for follower, followee in pairs:
             bucket = bucket_of(follower, buckets)
             order = np.argsort(bucket, kind="stable")
             bounds = np.searchsorted(bucket[order], np.arange(buckets + 1))
@@ -200,7 +227,7 @@ def _write_follows(file: Path, fs, root: str, buckets: int) -> int:
                                                   filesystem=fs)
                 writers[b].write_table(pa.table({"follower": follower[rows].astype(np.int32),
                                                  "followee": followee[rows].astype(np.int32)}, schema=schema))
-            total += batch.num_rows
+            total += len(follower)
     finally:
         for writer in writers.values():
             writer.close()

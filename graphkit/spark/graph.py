@@ -3,9 +3,11 @@
 :func:`spark_inputs` is the one place that knows where the files are. It reads
 
 * a **workspace** folder (``manifest.json``; local, or on any file system Spark
-  reaches such as ``s3a://`` or ``hdfs://``): the generation the manifest
-  names, ``accounts.parquet`` (row i is account id i, so the id is Parquet's
-  row index) and ``follows.parquet`` (``follower, followee`` int32 ids);
+  reaches such as ``s3a://`` or ``hdfs://``): the base and segments of the
+  generation the manifest names (:meth:`Workspace.data_files`), combined by
+  :data:`graphkit.workspace.datafiles.RULES` — the base's ``accounts.parquet``
+  (row i is account id i, so the id is Parquet's row index) and
+  ``follows.parquet``, then each segment's account and follow events in order;
 * a dataset written by ``graphkit export spark`` (``_graphkit.json``, see
   :mod:`graphkit.spark.dataset`): ``accounts/`` with an ``id`` column and
   ``follows/`` partitioned by a hash of the follower.
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING
 from graphkit.errors import AccountNotFound, QueryError, WorkspaceError
 from graphkit.handles import normalize_handle
 from graphkit.spark.dataset import DATASET_FILE
+from graphkit.workspace.datafiles import describe_manifest
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
@@ -96,25 +99,76 @@ def spark_inputs(source: Workspace | str | os.PathLike, spark: SparkSession) -> 
                 f"{where}: neither a workspace (manifest.json) nor a graphkit export spark "
                 "dataset (_graphkit.json)"
             )
-        if not manifest.get("data"):
+        # an open Workspace pins its generation while Spark reads the files
+        files = source.data_files() if hasattr(source, "data_files") else describe_manifest(where, manifest)
+        if files["base"] is None:
             raise QueryError("the workspace is empty: load some lists first (graphkit load --help)")
-        folder = f"{where}/{manifest['data']}"
-        accounts = spark.read.parquet(f"{folder}/accounts.parquet")
-        # one file: the row index is the account id
-        accounts = accounts.withColumn("id", F.col("_metadata.row_index"))
-        follows = spark.read.parquet(f"{folder}/follows.parquet")
-        n_accounts, n_follows = int(manifest["counts"]["accounts"]), int(manifest["counts"]["follows"])
+        accounts, follows = _combined(spark, files)
+        counts = source.counts if hasattr(source, "counts") else manifest["counts"]
+        n_accounts, n_follows = int(counts["accounts"]), int(counts["follows"])
+    accounts = _account_columns(accounts)
+    follows = follows.select(F.col("follower").cast("long"), F.col("followee").cast("long"))
+    return SparkGraph(spark, accounts, follows, where, n_accounts, n_follows)
+
+
+def _account_columns(accounts: DataFrame) -> DataFrame:
+    """``id`` and :data:`ACCOUNT_COLUMNS` with the engine's types (absent ones null)."""
+    from pyspark.sql import functions as F
+
     present = set(accounts.columns)
     columns = [F.col("id").cast("long").alias("id")]
     for name in ACCOUNT_COLUMNS:
-        if name in present:
-            kind = {"key": "string", "observed": "boolean"}.get(name, "double")
-            columns.append(F.col(name).cast(kind).alias(name))
-        else:
-            columns.append(F.lit(None).cast("double").alias(name))
-    accounts = accounts.select(*columns)
-    follows = follows.select(F.col("follower").cast("long"), F.col("followee").cast("long"))
-    return SparkGraph(spark, accounts, follows, where, n_accounts, n_follows)
+        kind = {"key": "string", "observed": "boolean"}.get(name, "double")
+        value = F.col(name) if name in present else F.lit(None)
+        columns.append(value.cast(kind).alias(name))
+    return accounts.select(*columns)
+
+
+def _combined(spark: SparkSession, files: dict) -> tuple[DataFrame, DataFrame]:
+    """The current accounts and follows of a workspace's base and segments, by
+    :data:`graphkit.workspace.datafiles.RULES` (the same as the in-memory graph)."""
+    from pyspark.sql import functions as F
+
+    base = files["base"]
+    # one file: the row index is the account id
+    accounts = _account_columns(spark.read.parquet(base["accounts"]).withColumn("id", F.col("_metadata.row_index")))
+    follows = spark.read.parquet(base["follows"]).select(
+        F.col("follower").cast("long"), F.col("followee").cast("long"))
+    # events in order: segments as listed, rows in file order
+    account_events, follow_events = None, None
+    for index, segment in enumerate(files["segments"]):
+        if segment["accounts"]:
+            events = spark.read.parquet(segment["accounts"])
+            events = _account_columns(events).withColumn(
+                "order", F.lit(index).cast("long") * (1 << 40) + F.col("_metadata.row_index"))
+            account_events = events if account_events is None else account_events.unionByName(events)
+        if segment["follows"]:
+            events = spark.read.parquet(segment["follows"]).select(
+                F.col("follower").cast("long"), F.col("followee").cast("long"),
+                F.col("ended").isNotNull().alias("is_end"),
+                (F.lit(index).cast("long") * (1 << 40) + F.col("_metadata.row_index")).alias("order"))
+            follow_events = events if follow_events is None else follow_events.unionByName(events)
+    if account_events is not None:
+        latest = [F.max_by(F.col(name), F.when(F.col(name).isNotNull(), F.col("order"))).alias(name)
+                  for name in ACCOUNT_COLUMNS if name != "observed"]
+        latest.append(F.max(F.col("observed").cast("int")).alias("observed"))
+        changes = account_events.groupBy("id").agg(*latest)
+        joined = accounts.alias("b").join(changes.alias("e"), "id", "full_outer")
+        values = [F.col("id")]
+        for name in ACCOUNT_COLUMNS:
+            if name == "observed":
+                values.append((F.coalesce(F.col("b.observed"), F.lit(False))
+                               | F.coalesce(F.col("e.observed") == 1, F.lit(False))).alias("observed"))
+            else:
+                values.append(F.coalesce(F.col(f"e.{name}"), F.col(f"b.{name}")).alias(name))
+        accounts = joined.select(*values)
+    if follow_events is not None:
+        last = follow_events.groupBy("follower", "followee").agg(F.max_by("is_end", "order").alias("is_end"))
+        ended = last.where(F.col("is_end")).select("follower", "followee")
+        seen = last.where(~F.col("is_end")).select("follower", "followee")
+        kept = follows.join(ended, ["follower", "followee"], "left_anti")
+        follows = kept.unionByName(seen.join(kept, ["follower", "followee"], "left_anti"))
+    return accounts, follows
 
 
 @dataclass

@@ -71,9 +71,8 @@ def crawl_documents(workspace) -> dict[str, dict]:
     lists done/planned, retries, waits, skipped, and the job its started/updated
     times.
     """
-    documents = workspace.manifest.get("meta", {})
-    return {name.split(":", 1)[1]: dict(doc) for name, doc in documents.items()
-            if name.startswith("crawl:") and isinstance(doc, dict)}
+    documents = {name: workspace.meta(name) for name in workspace.meta_names("crawl:")}
+    return {name.split(":", 1)[1]: doc for name, doc in documents.items() if isinstance(doc, dict)}
 
 
 def list_key(direction: Direction, account_id: str) -> str:

@@ -83,8 +83,7 @@ def test_crawl_progress_and_sources_come_from_the_workspace(tmp_path):
     assert found[0]["progress"] == progress and found[0]["finished"] is None and found[0]["stage"] == "lists"
     assert found[0]["text"] == "lists 3 of 4 (75%), requests 7 of 9, 1 retry, 2 skipped"
     assert found[1]["finished"] and found[1]["text"] == "no progress recorded yet"
-    manifest = workspace.manifest
-    sources = workspace_sources(manifest)
+    sources = workspace_sources(workspace)
     assert sources["path"].tolist() == ["x.csv"] and sources["loaded_at"].notna().all()
 
 
@@ -114,8 +113,9 @@ def test_account_card_explains_the_rank(demo_graph):
 def test_profile_links():
     assert profile_url("trail.journal", "tiktok") == "https://www.tiktok.com/@trail.journal"
     assert profile_url("<script>", "instagram") == "https://www.instagram.com/%3Cscript%3E/"
-    assert workspace_platform({"sources": [{"format": "instagram-json"}, {"format": "x-archive"}]}) is None
-    assert workspace_platform({"sources": [{"format": "edge-csv"}]}) is None
+    assert workspace_platform(["instagram-json", "x-archive"]) is None
+    assert workspace_platform(["edge-csv"]) is None
+    assert workspace_platform(["instagram-json", "edge-csv", "instagram-json"]) == "instagram"
 
 
 def test_every_column_people_see_has_a_heading_and_an_explanation(demo_graph):

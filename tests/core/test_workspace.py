@@ -61,28 +61,43 @@ def test_a_bad_file_among_good_ones_writes_nothing(tmp_path):
     assert snapshot(tmp_path / "ws") == before
 
 
-def test_os_error_during_write_leaves_old_state(tmp_path, monkeypatch):
-    import graphkit.workspace as module
+def data_folders(path: Path) -> list[str]:
+    """The data folders of a workspace (not the lock and pin files)."""
+    return sorted(p.name for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def live_folders(ws: Workspace) -> list[str]:
+    manifest = ws.manifest
+    return sorted([manifest["base"]["name"]] + [s["name"] for s in manifest["segments"]])
+
+
+@pytest.mark.parametrize("write", ["segment", "base"])
+def test_os_error_during_write_leaves_old_state(tmp_path, monkeypatch, write):
+    import pyarrow.parquet as pq
 
     ws = Workspace(tmp_path / "ws")
     ws.commit([SourceTables.from_pairs("a", [("a", "b")])])
+    ws.commit([SourceTables.from_pairs("b", [("b", "c")])])
     before = snapshot(tmp_path / "ws")
 
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(module.np, "save", full_disk)
+    monkeypatch.setattr(pq, "write_table", full_disk)
     with pytest.raises(WorkspaceError, match="no space left"):
-        Workspace(tmp_path / "ws").commit([SourceTables.from_pairs("b", [("c", "d")])])
+        if write == "segment":
+            Workspace(tmp_path / "ws").commit([SourceTables.from_pairs("c", [("c", "d")])])
+        else:
+            Workspace(tmp_path / "ws").compact()
     monkeypatch.undo()
     assert snapshot(tmp_path / "ws") == before
-    assert sorted(p.name for p in (tmp_path / "ws").iterdir() if p.is_dir()) == [before["manifest"]["data"]]
+    assert data_folders(tmp_path / "ws") == live_folders(Workspace(tmp_path / "ws"))
 
 
 def test_damaged_workspace_is_reported_not_rebuilt(tmp_path):
     ws = Workspace(tmp_path / "ws")
     ws.commit([SourceTables.from_pairs("a.csv", [("a", "b")])])
-    data = tmp_path / "ws" / ws.manifest["data"] / "accounts.parquet"
+    data = tmp_path / "ws" / ws.manifest["base"]["name"] / "accounts.parquet"
     data.write_bytes(data.read_bytes()[:20])
     with pytest.raises(WorkspaceError, match=r"damaged: .*accounts\.parquet has 20 bytes.*load the sources again \(a\.csv\)"):
         _ = Workspace(tmp_path / "ws").graph
@@ -118,6 +133,7 @@ def _big_edge_file(path: Path, n: int = 300_000) -> Path:
 
 @pytest.mark.parametrize("stage", ["early", "staging", "staged", "swapped"])
 def test_load_killed_mid_write_leaves_previous_state(tmp_path, stage):
+    """A big load onto a small workspace rewrites the base; killed anywhere, nothing is lost."""
     ws_path = tmp_path / "ws"
     (tmp_path / "first.txt").write_text("ann\nbob\n")
     load_files(Workspace(ws_path), "followers", [tmp_path / "first.txt"], of="acme")
@@ -131,7 +147,7 @@ def test_load_killed_mid_write_leaves_previous_state(tmp_path, stage):
         wait_for(lambda: any(p.name.startswith(".tmp-") for p in ws_path.iterdir()) and
                   any((p / "accounts.parquet").exists() for p in ws_path.glob(".tmp-*")))
     elif stage == "staged":
-        wait_for(lambda: (ws_path / "data-000002").exists())
+        wait_for(lambda: (ws_path / "base-000002").exists())
     elif stage == "swapped":
         wait_for(lambda: json.loads((ws_path / "manifest.json").read_text())["generation"] == 2)
     process.send_signal(signal.SIGKILL)
@@ -148,7 +164,7 @@ def test_load_killed_mid_write_leaves_previous_state(tmp_path, stage):
     assert rerun.returncode == 0, err.decode()
     final = Workspace(ws_path)
     assert final.graph.n_follows > before["manifest"]["counts"]["follows"]
-    assert [p.name for p in ws_path.iterdir() if p.is_dir()] == [final.manifest["data"]]
+    assert data_folders(ws_path) == live_folders(final)
 
 
 def test_meta_documents_are_committed_with_the_data_and_can_be_removed(tmp_path):
@@ -172,4 +188,4 @@ def test_the_clock_can_be_fixed_for_reproducible_loads(tmp_path, monkeypatch):
     monkeypatch.setenv("GRAPHKIT_NOW", "2026-02-03T04:05:06Z")
     ws = Workspace(tmp_path / "ws")
     ws.commit([SourceTables.from_pairs("x.csv", [("a", "b")])])
-    assert Workspace(ws.path).manifest["sources"][0]["loaded_at"] == "2026-02-03T04:05:06+00:00"
+    assert Workspace(ws.path).sources()["loaded_at"].tolist() == ["2026-02-03T04:05:06+00:00"]

@@ -74,11 +74,11 @@ def test_same_seed_again_is_a_no_op(serve, tmp_path):
     crawl_audience(ws, "bluesky", BRAND["bluesky"], sample=SAMPLE, random_seed=SEED, service=server.url,
                    options=fast_options())
     before = server.requests
-    generation = Workspace(tmp_path / "ws").manifest["generation"]
+    generation = Workspace(tmp_path / "ws").generation
     again = crawl_audience(Workspace(tmp_path / "ws"), "bluesky", BRAND["bluesky"], sample=SAMPLE,
                            random_seed=SEED, service=server.url, options=fast_options())
     assert server.requests == before and again.requests == 0 and again.complete
-    assert Workspace(tmp_path / "ws").manifest["generation"] == generation
+    assert Workspace(tmp_path / "ws").generation == generation
 
 
 def test_sample_without_seed_is_kept_with_the_job(network, serve, tmp_path):

@@ -59,8 +59,9 @@ def test_a_renamed_handle_keeps_its_account_and_follows(network, serve, tmp_path
     assert aliases[network.accounts[renamed].did] == new and aliases[old] == new
     assert counts_by_key(ws)[later.accounts[crossing].handle("bluesky")] >= 10_000  # nano -> micro
     # every checkpoint's data carries the time it was seen
-    loaded = [s for s in ws.manifest["sources"] if s["format"] == "crawl"]
-    assert loaded and all(s["loaded_at"].startswith(("2026-01-01", "2026-02-01")) for s in loaded)
+    loaded = ws.sources()
+    loaded = loaded[loaded["format"] == "crawl"]["loaded_at"].astype(str).tolist()
+    assert loaded and all(when.startswith(("2026-01-01", "2026-02-01")) for when in loaded)
 
 
 def test_x_archive_ids_and_crawled_usernames_are_one_account(network, serve, tmp_path):

@@ -6,12 +6,14 @@ import json
 import shutil
 import stat
 import zipfile
+from pathlib import Path
 
 import pytest
 from loader_helpers import EXPORTS, lists_of, load, manifest_files
 
 from graphkit.errors import InputError
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 #: where each platform puts its lists inside the download
 INNER = {"instagram": "connections/followers_and_following", "x-archive": "data", "tiktok": "TikTok"}
 
@@ -152,3 +154,30 @@ def test_instagram_owner_from_personal_information(shared_data, tmp_path):
     workspace, _ = load(tmp_path / "ws", "export", [_zip(root, tmp_path / "d.zip")])
     fans, follows = lists_of(workspace.graph, "kaan.k")
     assert (len(fans), len(follows)) == (269, 365)
+
+
+def test_a_newer_download_ends_the_follows_it_no_longer_holds(tmp_path):
+    """A download holds the owner's whole lists: loading a newer one ends what it lacks."""
+    from graphkit.workspace.history import follow_spells
+
+    newer = tmp_path / "instagram-acme"
+    shutil.copytree(EXAMPLES / "downloads" / "instagram-acme", newer)
+    lists = newer / "connections" / "followers_and_following"
+    fans = json.loads((lists / "followers_1.json").read_text())
+    following = json.loads((lists / "following.json").read_text())
+    (lists / "followers_1.json").write_text(json.dumps(fans[1:]))  # one follower left
+    following["relationships_following"] = following["relationships_following"][1:]  # one unfollowed
+    (lists / "following.json").write_text(json.dumps(following))
+    lost_fan = fans[0]["string_list_data"][0]["value"]
+    dropped = json.loads((EXAMPLES / "downloads" / "instagram-acme" / INNER["instagram"] / "following.json")
+                         .read_text())["relationships_following"][0]["title"]
+
+    workspace, _ = load(tmp_path / "ws", "download", [EXAMPLES / "downloads" / "instagram-acme"])
+    before_fans, before_follows = lists_of(workspace.graph, "acme")
+    workspace, reports = load(tmp_path / "ws", "download", [newer])
+    assert reports[0].follows_ended == 2
+    fans_now, follows_now = lists_of(workspace.graph, "acme")
+    assert fans_now == before_fans - {lost_fan} and follows_now == before_follows - {dropped}
+    spells = follow_spells(workspace)
+    ended = spells[spells["ended"].notna()]
+    assert sorted(zip(ended["follower"], ended["followee"])) == sorted([(lost_fan, "acme"), ("acme", dropped)])

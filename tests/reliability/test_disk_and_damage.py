@@ -32,6 +32,23 @@ def _edge_file(path: Path, n: int = 120_000) -> Path:
     return path
 
 
+def data_folders(ws: Path) -> list[str]:
+    return sorted(p.name for p in ws.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def live_folders(ws: Path) -> list[str]:
+    manifest = Workspace(ws).manifest
+    return sorted([manifest["base"]["name"]] + [s["name"] for s in manifest["segments"]])
+
+
+def _extra_table_file(ws: Path, name: str) -> Path:
+    """The Parquet file holding (part of) an extra table, in the base or a segment."""
+    for folder in live_folders(ws):
+        if (ws / folder / "tables" / f"{name}.parquet").exists():
+            return ws / folder / "tables" / f"{name}.parquet"
+    raise AssertionError(f"no file of table {name}")
+
+
 def _mount(*args: str) -> bool:
     return subprocess.run(["mount", *args], capture_output=True).returncode == 0
 
@@ -113,16 +130,14 @@ def _raiser(code: int):
     ("replace", errno.ENOSPC, "no space left"),
     ("fsync", errno.EIO, "Input/output error"),   # flushing a data file
     ("mkdir", errno.ENOSPC, "no space left"),     # the staging folder
-    ("rename", errno.EACCES, "permission denied"),  # staging -> data-NNNNNN
+    ("rename", errno.EACCES, "permission denied"),  # staging -> seg-NNNNNN
 ])
 def test_an_os_error_at_any_write_step_is_one_line_and_changes_nothing(loaded, tmp_path, monkeypatch, target, code, words):
-    import graphkit.workspace as module
-
     before = snapshot(loaded)
     if target == "replace":
-        monkeypatch.setattr(module.os, "replace", _raiser(code))
+        monkeypatch.setattr(os, "replace", _raiser(code))
     elif target == "fsync":
-        monkeypatch.setattr(module.os, "fsync", _raiser(code))
+        monkeypatch.setattr(os, "fsync", _raiser(code))
     elif target == "mkdir":
         real = Path.mkdir
 
@@ -139,7 +154,7 @@ def test_an_os_error_at_any_write_step_is_one_line_and_changes_nothing(loaded, t
     assert_one_line_error(result.stderr)
     assert words in result.stderr and "unchanged" in result.stderr
     assert snapshot(loaded) == before
-    assert sorted(p.name for p in loaded.iterdir() if p.is_dir()) == [before["manifest"]["data"]]
+    assert data_folders(loaded) == live_folders(loaded)
     assert not list(loaded.glob("manifest.json.*"))
 
 
@@ -179,6 +194,11 @@ def _edit_manifest(ws: Path, change) -> None:
     (ws / "manifest.json").write_text(json.dumps(manifest))
 
 
+def _segment_files(ws: Path) -> list[str]:
+    manifest = json.loads((ws / "manifest.json").read_text())
+    return [f"{s['name']}/{name}" for s in manifest["segments"] for name in s["files"] if name.endswith(".parquet")]
+
+
 DAMAGE = {
     "truncated accounts.parquet": (lambda ws, d: _truncate(d / "accounts.parquet"), "accounts.parquet"),
     "scrambled accounts.parquet": (lambda ws, d: _scramble(d / "accounts.parquet"),
@@ -192,8 +212,10 @@ DAMAGE = {
     "manifest not JSON": (lambda ws, d: (ws / "manifest.json").write_text('{"schema_version": 1, "data": '), "manifest.json"),
     "manifest a list": (lambda ws, d: (ws / "manifest.json").write_text("[]"), "manifest.json"),
     "manifest without counts": (lambda ws, d: _edit_manifest(ws, lambda m: m.pop("counts")), "manifest.json"),
-    "manifest files not a table": (lambda ws, d: _edit_manifest(ws, lambda m: m.update(files=[1, 2])), "manifest.json"),
-    "manifest pointing outside": (lambda ws, d: _edit_manifest(ws, lambda m: m.update(data="../elsewhere")), "manifest.json"),
+    "manifest files not a table": (lambda ws, d: _edit_manifest(ws, lambda m: m["base"].update(files=[1, 2])), "manifest.json"),
+    "manifest pointing outside": (lambda ws, d: _edit_manifest(ws, lambda m: m["base"].update(name="../elsewhere")), "manifest.json"),
+    "segment file missing": (lambda ws, d: next((ws / s).unlink() for s in _segment_files(ws)), "is missing"),
+    "scrambled segment file": (lambda ws, d: _scramble(ws / _segment_files(ws)[0]), "does not match the checksum"),
     "manifest deleted": (lambda ws, d: (ws / "manifest.json").unlink(), "manifest.json is missing"),
     "newer schema": (lambda ws, d: _edit_manifest(ws, lambda m: m.update(schema_version=99)), "upgrade graphkit"),
 }
@@ -202,10 +224,14 @@ DAMAGE = {
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
 def test_damaged_workspace_info_says_what_and_how_and_load_refuses(damage, demo_copy, tmp_path):
     ws = demo_copy
-    folder = ws / Workspace(ws).manifest["data"]
+    (tmp_path / "extra.txt").write_text("acme\nnew_account\n")  # a small load: a segment beside the base
+    assert _cli("load", "following", str(tmp_path / "extra.txt"), "--of", "someone", workspace=ws).exit_code == 0
+    folder = ws / Workspace(ws).manifest["base"]["name"]
+    assert _segment_files(ws), "the workspace should hold a segment too"
     harm, words = DAMAGE[damage]
     harm(ws, folder)
-    files_before = {p: p.read_bytes() for p in ws.rglob("*") if p.is_file() and p.name != ".lock"}
+    files_before = {p: p.read_bytes() for p in ws.rglob("*") if p.is_file() and p.name not in (".lock",)
+                    and ".readers" not in p.parts}
 
     result = _cli("info", workspace=ws)
     assert result.exit_code == 1, result.stdout
@@ -213,16 +239,22 @@ def test_damaged_workspace_info_says_what_and_how_and_load_refuses(damage, demo_
     assert words in result.stderr
     assert "backup" in result.stderr or "upgrade graphkit" in result.stderr  # the way out
 
-    (tmp_path / "more.txt").write_text("dan\n")
-    result = _cli("load", "followers", str(tmp_path / "more.txt"), "--of", "acme", workspace=ws)
+    # a compaction rebuilds the base from every file: it checks their checksums first and refuses
+    result = _cli("compact", workspace=ws)
     assert result.exit_code == 1
     assert_one_line_error(result.stderr)
-    files_after = {p: p.read_bytes() for p in ws.rglob("*") if p.is_file() and p.name != ".lock"}
+    if "checksum" not in words:  # damage a size check sees: small loads refuse too
+        (tmp_path / "more.txt").write_text("dan\n")
+        result = _cli("load", "followers", str(tmp_path / "more.txt"), "--of", "acme", workspace=ws)
+        assert result.exit_code == 1
+        assert_one_line_error(result.stderr)
+    files_after = {p: p.read_bytes() for p in ws.rglob("*") if p.is_file() and p.name not in (".lock",)
+                   and ".readers" not in p.parts}
     assert files_after == files_before, "a damaged workspace was written to"
 
 
 def test_a_damaged_extra_table_is_reported_not_a_traceback(demo_copy):
-    table = demo_copy / Workspace(demo_copy).manifest["data"] / "tables" / "posts.parquet"
+    table = _extra_table_file(demo_copy, "posts")
     _scramble(table)
     with pytest.raises(WorkspaceError, match="damaged"):
         Workspace(demo_copy).table("posts")
@@ -235,7 +267,7 @@ def test_damaged_array_contents_are_detected(demo_copy):
     """Damage that keeps a file's size and header: `graphkit info` finds it by checksum."""
     from graphkit.api import info
 
-    file = demo_copy / Workspace(demo_copy).manifest["data"] / "out_indices.npy"
+    file = demo_copy / Workspace(demo_copy).manifest["base"]["name"] / "out_indices.npy"
     data = bytearray(file.read_bytes())
     data[-400:] = b"\xff\xff\xff\x7f" * 100  # account ids far beyond the graph
     file.write_bytes(bytes(data))

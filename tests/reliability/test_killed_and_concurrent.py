@@ -67,9 +67,26 @@ def _content(ws: Path) -> dict:
     """What a reader sees, without the clocks and folder names a rerun changes."""
     snap = snapshot(ws)
     manifest = snap["manifest"]
-    sources = [{k: v for k, v in s.items() if k != "loaded_at"} for s in manifest["sources"]]
+    with Workspace(ws) as reader:
+        log = reader.sources().drop(columns=["loaded_at", "gen"])
+        sources = [{k: v for k, v in row.items() if k != "report" or "loaded_at" not in str(v)}
+                   for row in log.astype(object).where(log.notna(), None).to_dict("records")]
     return {"accounts": snap["accounts"], "follows": snap["follows"], "counts": manifest["counts"],
             "sources": sources, "tables": snap["tables"]}
+
+
+def _staged(ws: Path, generation: int) -> bool:
+    """Whether a writer has staged generation ``generation`` (a new base or a segment)."""
+    return (ws / f"base-{generation:06d}").exists() or (ws / f"seg-{generation:06d}").exists()
+
+
+def _data_folders(ws: Path) -> list[str]:
+    return sorted(p.name for p in ws.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _live_folders(ws: Path) -> list[str]:
+    manifest = Workspace(ws).manifest
+    return sorted([manifest["base"]["name"]] + [s["name"] for s in manifest["segments"]])
 
 
 @pytest.mark.slow
@@ -92,7 +109,7 @@ def test_kill_at_arbitrary_moments_leaves_before_or_after_never_a_mix(base_ws, b
     result = run_graphkit("-w", str(base_ws), "load", "edges", str(big))
     assert result.returncode == 0, result.stderr
     assert _content(base_ws) == after
-    assert [p.name for p in base_ws.iterdir() if p.is_dir()] == [Workspace(base_ws).manifest["data"]]
+    assert _data_folders(base_ws) == _live_folders(base_ws)
 
 
 def test_a_killed_writer_does_not_leave_the_workspace_locked(base_ws, tmp_path):
@@ -143,7 +160,7 @@ def test_readers_see_only_complete_states_while_loads_are_killed_and_rerun(base_
     assert reader.stdout.readline() == "reading\n"  # blocks until the reader has read once
     killed = graphkit_process("-w", str(base_ws), "load", "edges", str(big),
                               env={"GRAPHKIT_FAULT_PAUSE": "staged", "GRAPHKIT_FAULT_SECONDS": "60"})
-    wait_for(lambda: (base_ws / "data-000002").exists(), what="staged")
+    wait_for(lambda: (base_ws / "base-000002").exists(), what="staged")
     killed.send_signal(signal.SIGKILL)
     killed.wait()
     result = run_graphkit("-w", str(base_ws), "load", "edges", str(big))
@@ -162,7 +179,7 @@ def test_second_writer_with_a_short_timeout_fails_with_one_clear_line(base_ws, t
     (tmp_path / "b.txt").write_text("eve\n")
     first = graphkit_process("-w", str(base_ws), "load", "followers", str(tmp_path / "a.txt"), "--of", "acme",
                              env={"GRAPHKIT_FAULT_PAUSE": "staged", "GRAPHKIT_FAULT_SECONDS": "60"})
-    wait_for(lambda: manifest_generation(base_ws) == 1 and (base_ws / "data-000002").exists(), what="staged")
+    wait_for(lambda: manifest_generation(base_ws) == 1 and _staged(base_ws, 2), what="staged")
     second = run_graphkit("-w", str(base_ws), "load", "followers", str(tmp_path / "b.txt"), "--of", "acme",
                           env={"GRAPHKIT_LOCK_TIMEOUT": "0.5"})
     assert second.returncode == 1
@@ -182,7 +199,7 @@ def test_writers_at_once_wait_for_each_other_and_all_land(base_ws, tmp_path):
     # the first writer holds the lock for a while, the others queue up behind it
     env_first = {"GRAPHKIT_FAULT_PAUSE": "staged", "GRAPHKIT_FAULT_SECONDS": "1.5"}
     processes = [graphkit_process("-w", str(base_ws), *loads[0], env=env_first)]
-    wait_for(lambda: (base_ws / "data-000002").exists(), what="the first writer staged")
+    wait_for(lambda: _staged(base_ws, 2), what="the first writer staged")
     processes += [graphkit_process("-w", str(base_ws), *args, env={"GRAPHKIT_LOCK_TIMEOUT": "60"}) for args in loads[1:]]
     for process in processes:
         _, err = process.communicate(timeout=120)
@@ -194,4 +211,4 @@ def test_writers_at_once_wait_for_each_other_and_all_land(base_ws, tmp_path):
     assert {("ann", "acme"), ("bob", "acme"), ("cat", "acme")} <= follows
     assert graph.n_follows == 3 + 4 * 200
     assert Workspace(base_ws).manifest["generation"] == 5
-    assert [p.name for p in base_ws.iterdir() if p.is_dir()] == ["data-000005"]
+    assert _data_folders(base_ws) == _live_folders(base_ws)

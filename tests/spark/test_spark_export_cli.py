@@ -21,8 +21,9 @@ from queries.affinity import affinity
 pytestmark = pytest.mark.spark
 
 
-def test_export_layout_and_answers(spark, spark_workspace, tmp_path):
-    workspace = spark_workspace("demo")
+@pytest.mark.parametrize("name", ["demo", "demo-grown"])  # a base only; a base and segments
+def test_export_layout_and_answers(spark, spark_workspace, tmp_path, name):
+    workspace = spark_workspace(name)
     out = tmp_path / "dataset"
     document = export_spark(workspace, out, buckets=3)
     graph = workspace.graph
@@ -36,6 +37,10 @@ def test_export_layout_and_answers(spark, spark_workspace, tmp_path):
     accounts = pd.read_parquet(out / "accounts")
     assert accounts["id"].tolist() == list(range(graph.n_accounts))
     assert accounts["key"].tolist() == graph.keys.tolist()
+    pd.testing.assert_series_equal(accounts["followers_count"].astype("Float64"),
+                                   graph.accounts["followers_count"].astype("Float64").reset_index(drop=True))
+    assert sorted(zip(follows["follower"], follows["followee"])) == sorted(
+        (u, int(v)) for u in range(graph.n_accounts) for v in graph.following(u))
     on_dataset = spark_inputs(out, spark)
     memory = affinity(graph, "acme", top=15)
     pd.testing.assert_frame_equal(on_spark.affinity(on_dataset, "acme", top=15), memory, check_exact=True)

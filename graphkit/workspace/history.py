@@ -1,0 +1,168 @@
+"""Follows and attributes at a date: what "audience over time" and ``--as-of`` read.
+
+Every follow has **spells**: from the first load that saw it (``first_seen``)
+through the last (``last_seen``) to the full-list load that no longer
+contained it (``ended``; empty while it lasts). A follow that comes back
+starts a new spell. A follow is *current at* a date ``d`` when one of its
+spells has ``first_seen <= d`` and no ``ended`` or ``ended > d``. Attributes
+keep every value loaded with its load time; *as last loaded by* ``d`` is the
+latest value a source loaded at or before ``d`` gave.
+
+Examples
+--------
+>>> import tempfile
+>>> from graphkit.tables import SourceTables
+>>> from graphkit.workspace import Workspace
+>>> ws = Workspace(tempfile.mkdtemp() + "/ws")
+>>> first = SourceTables.from_pairs("ann.txt", [("ann", "bob"), ("ann", "cat")])
+>>> first.seen_at, first.complete_following = "2026-01-01", {"ann": None}
+>>> second = SourceTables.from_pairs("ann.txt", [("ann", "bob")])
+>>> second.seen_at, second.complete_following = "2026-02-01", {"ann": None}
+>>> _ = ws.commit([first]); _ = ws.commit([second])
+>>> sorted(follows_at(ws, "2026-01-15").itertuples(index=False, name=None))
+[('ann', 'bob'), ('ann', 'cat')]
+>>> sorted(follows_at(ws, "2026-02-15").itertuples(index=False, name=None))
+[('ann', 'bob')]
+>>> spells = follow_spells(ws)
+>>> spells["followee"].tolist(), [str(t.date()) if pd.notna(t) else None for t in spells["ended"]]
+(['bob', 'cat'], [None, '2026-02-01'])
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from graphkit.clock import parse_instant
+from graphkit.graph import FollowGraph
+from graphkit.workspace.accounts import events_frame
+from graphkit.workspace.follows import NO_TIME, Spells, decode, encode, replay
+from graphkit.workspace.segments import concat_tables
+from graphkit.workspace.snapshot import HISTORY_COLUMNS, Snapshot
+from graphkit.workspace.storage import seconds_of
+
+__all__ = ["follow_spells", "follows_at", "accounts_at", "graph_at", "base_spells", "all_spells", "account_history"]
+
+
+# -- one snapshot's history (the workspace's own files) ------------------------------------------
+def base_spells(snapshot: Snapshot) -> tuple[Spells, Spells]:
+    """The base's open spells (every follow it holds, sorted) and its closed ones."""
+    if snapshot.is_empty:
+        return Spells.empty(), Spells.empty()
+    indptr, indices = snapshot.base_csr("out")
+    codes = encode(np.repeat(np.arange(snapshot.n_base, dtype=np.int64), np.diff(np.asarray(indptr))),
+                   np.asarray(indices))
+    if snapshot.legacy:
+        current = snapshot.base_spells_of(codes)
+    else:
+        table = snapshot.read_base("follows.parquet", list(HISTORY_COLUMNS))
+        current = Spells(codes, seconds_of(table.column("first_seen")), seconds_of(table.column("last_seen")),
+                         np.full(len(codes), NO_TIME, np.int64), _bits(table.column("listed")))
+    closed = Spells.empty()
+    if "spells.parquet" in (snapshot.base.get("files") or {}):
+        table = snapshot.read_base("spells.parquet")
+        closed = Spells(encode(table.column("follower").to_numpy(), table.column("followee").to_numpy()),
+                        *(seconds_of(table.column(c)) for c in ("first_seen", "last_seen", "ended")),
+                        _bits(table.column("listed")))
+    return current, closed
+
+
+def _bits(column) -> np.ndarray:
+    return np.asarray(column.cast("int8").fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int8)
+
+
+def all_spells(snapshot: Snapshot) -> tuple[Spells, Spells]:
+    """``(current, closed)`` spells of every follow (reads every history file: not for hot paths)."""
+    current, closed = base_spells(snapshot)
+    current, more = replay(current, snapshot.follow_events())
+    return current, Spells.concat([closed, more])
+
+
+def account_history(snapshot: Snapshot) -> pd.DataFrame:
+    """Every attribute event (``id``, ``loaded_at``, attributes), oldest first."""
+    parts = []
+    if "account_updates.parquet" in ((snapshot.base or {}).get("files") or {}):
+        parts.append(snapshot.read_base("account_updates.parquet"))
+    for segment in snapshot.segments:
+        if "accounts.parquet" in segment["files"]:
+            events = snapshot.read_segment_file(segment, "accounts.parquet")
+            parts.append(events.drop_columns([c for c in ("key", "gen") if c in events.column_names]))
+    table = concat_tables(parts)
+    return pd.DataFrame({"id": [], "loaded_at": []}) if table is None else events_frame(table)
+
+
+def _seconds(when: str | datetime) -> int:
+    if isinstance(when, str):
+        when = parse_instant(when)
+    return int(pd.Timestamp(when).timestamp())
+
+
+def _times(seconds: np.ndarray) -> pd.Series:
+    """Seconds as UTC timestamps (``NaT`` for "no time")."""
+    seconds = np.asarray(seconds, dtype=np.int64)
+    given = seconds != NO_TIME
+    values = pd.Series(pd.to_datetime(np.where(given, seconds, 0), unit="s", utc=True))
+    values[~given] = pd.NaT
+    return values
+
+
+def follow_spells(workspace, *, ids: bool = False) -> pd.DataFrame:
+    """Every spell of every follow: ``follower``, ``followee``, ``first_seen``, ``last_seen``,
+    ``ended`` (``NaT`` while current), sorted by follower, followee, first_seen.
+
+    Accounts are keys, or ids of :attr:`Workspace.graph` with ``ids=True``.
+    """
+    current, closed = all_spells(workspace.snapshot)
+    codes = np.concatenate([current.codes, closed.codes])
+    src, dst = decode(codes)
+    frame = pd.DataFrame({
+        "follower": src, "followee": dst,
+        "first_seen": _times(np.concatenate([current.first_seen, closed.first_seen])),
+        "last_seen": _times(np.concatenate([current.last_seen, closed.last_seen])),
+        "ended": _times(np.concatenate([current.ended, closed.ended])),
+    })
+    frame = frame.sort_values(["follower", "followee", "first_seen"], kind="stable").reset_index(drop=True)
+    if not ids:
+        keys = workspace.graph.accounts["key"].astype("string").array
+        frame["follower"] = keys.take(frame["follower"].to_numpy())
+        frame["followee"] = keys.take(frame["followee"].to_numpy())
+    return frame
+
+
+def follows_at(workspace, when: str | datetime, *, ids: bool = False) -> pd.DataFrame:
+    """The follows current at ``when``: ``follower``, ``followee`` (keys, or ids with ``ids=True``)."""
+    at = pd.Timestamp(_seconds(when), unit="s", tz="UTC")
+    spells = follow_spells(workspace, ids=ids)
+    current = (spells["first_seen"] <= at) & (spells["ended"].isna() | (spells["ended"] > at))
+    return spells.loc[current, ["follower", "followee"]].drop_duplicates().reset_index(drop=True)
+
+
+def accounts_at(workspace, when: str | datetime) -> pd.DataFrame:
+    """The accounts (row = id, as in :attr:`Workspace.graph`) with every attribute as last
+    loaded at or before ``when`` (empty where nothing was loaded by then)."""
+    at = pd.Timestamp(_seconds(when), unit="s", tz="UTC")
+    accounts = workspace.graph.accounts
+    out = pd.DataFrame({"key": accounts["key"], "observed": np.zeros(len(accounts), dtype=bool)})
+    history = account_history(workspace.snapshot)
+    if not len(history):
+        return out
+    history = history[pd.to_datetime(history["loaded_at"], utc=True) <= at]
+    for column in history.columns:
+        if column in ("id", "loaded_at"):
+            continue
+        given = history[history[column].notna()]
+        latest = given.drop_duplicates("id", keep="last")
+        values = pd.Series(pd.NA, index=out.index, dtype=accounts[column].dtype if column in accounts else latest[column].dtype)
+        values.iloc[latest["id"].to_numpy(dtype=np.int64)] = latest[column].to_numpy()
+        out[column] = values
+    out["observed"] = out["observed"].fillna(False).astype(bool)
+    return out
+
+
+def graph_at(workspace, when: str | datetime) -> FollowGraph:
+    """The graph as it was at ``when``: :func:`accounts_at` and :func:`follows_at` (same ids)."""
+    follows = follows_at(workspace, when, ids=True)
+    return FollowGraph.from_arrays(accounts_at(workspace, when), follows["follower"].to_numpy(),
+                                   follows["followee"].to_numpy())
