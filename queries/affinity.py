@@ -95,7 +95,7 @@ from graphkit.tiers import TierScheme, resolve_tiers
 from queries.audience import Audience, audience, audience_counts, observed_in_degree
 from queries.baselines import (
     REST,
-    SHARE_FALLBACK_NOTE,
+    applied_sort,
     baseline_kind,
     check_reference,
     empty_reference_note,
@@ -528,10 +528,7 @@ def affinity_table(
                                        int(graph.numeric("followers_count")[first]))
         if missing:
             notes.append(missing_counts_note(missing, len(candidates)))
-    applied = sort
-    if scores.lift is None and sort in ("lift", "lift-lower"):
-        applied = "share"
-        notes.append(SHARE_FALLBACK_NOTE)
+    applied = applied_sort(sort, scores.lift is not None, notes)
     # rank in numpy and build rows only for the winners (a row for every candidate costs ten
     # times the counting)
     kept = candidates
