@@ -126,8 +126,11 @@ def candidate_pool(
     return pool
 
 
-def workspace_pool(workspace, brand: str, source: str | Sequence[str]) -> tuple[FollowGraph, np.ndarray]:
+def workspace_pool(workspace, brand: str, source: str | Sequence[str], *,
+                   graph: FollowGraph | None = None) -> tuple[FollowGraph, np.ndarray]:
     """The graph (with post attributes when posts are loaded) and the pool, for CLI commands.
+
+    ``graph`` replaces the workspace's graph (e.g. :meth:`Workspace.graph_as_of` a date).
 
     With posts in the workspace, the graph is
     :func:`queries.talkers.with_post_attributes` of the workspace graph, so the
@@ -135,7 +138,7 @@ def workspace_pool(workspace, brand: str, source: str | Sequence[str]) -> tuple[
     """
     from queries.talkers import with_post_attributes
 
-    graph = workspace.graph
+    graph = workspace.graph if graph is None else graph
     posts = workspace.table("posts")
     if not posts.empty:
         graph = with_post_attributes(graph, posts)

@@ -6,6 +6,7 @@ import click
 
 from graphkit.cli.help import examples
 from graphkit.cli.options import (
+    as_of_option,
     emit,
     output_options,
     positive_int,
@@ -39,6 +40,7 @@ MEASURES = ("pagerank", "ppr", "in-degree", "out-degree", "hits", "betweenness")
               help="betweenness without --seed: source accounts sampled.")
 @random_seed_option("the betweenness sample", aliases=["--sample-seed"])
 @output_options
+@as_of_option
 @click.pass_obj
 def centrality(obj, measure, seeds, audience_of, exclude_seeds, top, tiers, alpha, samples,
                random_seed, fmt, out) -> None:
@@ -57,7 +59,7 @@ def centrality(obj, measure, seeds, audience_of, exclude_seeds, top, tiers, alph
     from queries.centrality import centrality as run
 
     table = run(
-        obj.workspace.graph, measure, seeds=seeds, audience_of=audience_of,
+        obj.graph, measure, seeds=seeds, audience_of=audience_of,
         exclude_seeds=exclude_seeds, top=top, tiers=tiers, tier_scheme=obj.tier_scheme,
         alpha=alpha, samples=samples, sample_seed=random_seed,
     )

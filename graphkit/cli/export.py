@@ -6,7 +6,14 @@ import click
 
 from graphkit.cli.help import SummaryGroup, examples
 from graphkit.cli.landscape import export_landscape
-from graphkit.cli.options import emit, output_options, positive_int, random_seed_option, top_option
+from graphkit.cli.options import (
+    as_of_option,
+    emit,
+    output_options,
+    positive_int,
+    random_seed_option,
+    top_option,
+)
 
 __all__ = ["export"]
 
@@ -25,10 +32,11 @@ def export() -> None:
     'graphkit -w graphkit-demo export edges --out follows.parquet',
 ))
 @output_options
+@as_of_option
 @click.pass_obj
 def export_edges(obj, fmt, out) -> None:
     """Every follow as a follower,followee table of account keys."""
-    emit(obj.workspace.graph.edges_frame(), out, fmt or ("csv" if out in (None, "-") else None))
+    emit(obj.graph.edges_frame(), out, fmt or ("csv" if out in (None, "-") else None))
 
 
 @export.command("accounts", epilog=examples(
@@ -36,10 +44,11 @@ def export_edges(obj, fmt, out) -> None:
     'graphkit -w graphkit-demo export accounts --format json --out accounts.json',
 ))
 @output_options
+@as_of_option
 @click.pass_obj
 def export_accounts(obj, fmt, out) -> None:
     """Every account with its attributes and tier."""
-    graph = obj.workspace.graph
+    graph = obj.graph
     accounts = graph.accounts.copy()
     accounts.insert(1, "tier", obj.tier_scheme.assign(graph.attribute("followers_count").to_numpy()))
     emit(accounts, out, fmt or ("csv" if out in (None, "-") else None))
@@ -63,6 +72,7 @@ def export_accounts(obj, fmt, out) -> None:
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "csv", "parquet", "html"]),
               default=None, help="Format  [default: from --out's extension]")
 @random_seed_option("the force-directed layout (.gexf positions, .html map)", aliases=["--layout-seed"])
+@as_of_option
 @click.pass_obj
 def export_neighbourhood(obj, seed, hops, direction, top, out, fmt, random_seed) -> None:
     """Write SEED's ranked neighbourhood (graphkit expand) as a graph file or a map.
@@ -74,7 +84,7 @@ def export_neighbourhood(obj, seed, hops, direction, top, out, fmt, random_seed)
     from queries.expand import expand
     from queries.exporters import write_neighbourhood
 
-    graph = obj.workspace.graph
+    graph = obj.graph
     table = expand(graph, seed, hops=hops, direction=direction, limit=top, tier_scheme=obj.tier_scheme)
     written = write_neighbourhood(graph, table, out, fmt, tier_scheme=obj.tier_scheme,
                                   layout_seed=random_seed)

@@ -9,6 +9,7 @@ import click
 
 from graphkit.cli.help import examples
 from graphkit.cli.options import (
+    as_of_option,
     csv_list,
     emit,
     output_options,
@@ -55,7 +56,7 @@ def landscape_options(function):
 def _landscape(obj, brand, options: dict):
     from queries.landscape import landscape as run
 
-    return run(obj.workspace.graph, brand, top=options["top"], niche=options["niche"],
+    return run(obj.graph, brand, top=options["top"], niche=options["niche"],
                tiers=options["preferred"], keep_tiers=options["tiers"], metric=options["metric"],
                neighbours=options["neighbours"], min_similarity=options["min_similarity"],
                resolution=options["resolution"], random_seed=options["random_seed"],
@@ -73,6 +74,7 @@ def _landscape(obj, brand, options: dict):
 @click.option("--show", type=click.Choice(["communities", "nodes", "links"]), default="communities",
               show_default=True, help="Which table to print.")
 @output_options
+@as_of_option
 @click.pass_obj
 def landscape(obj, brand, show, fmt, out, **options) -> None:
     """The communities BRAND's audience lives in, and who leads each.
@@ -109,6 +111,7 @@ def landscape(obj, brand, show, fmt, out, **options) -> None:
               help="File to write; the extension picks the format: .html (the picture, offline) .gexf "
                    ".graphml .json (node-link) .csv/.parquet (nodes, plus FILE-edges beside).")
 @profile_links_option
+@as_of_option
 @click.pass_obj
 def export_landscape(obj, brand, out, platform, **options) -> None:
     """Write BRAND's influencer landscape as a picture (.html) or a graph file.

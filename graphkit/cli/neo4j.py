@@ -67,12 +67,16 @@ def backend_option(function):
 def query_backend(obj, backend: str, name: str):
     """``(function, graph)`` that run query ``name`` on the chosen backend.
 
-    For ``memory`` the graph is the workspace's :class:`FollowGraph`; for
-    ``neo4j`` it is an open store, closed when the command ends.
+    For ``memory`` the graph is the workspace's :class:`FollowGraph` (as of
+    ``--as-of`` when given); for ``neo4j`` it is an open store, closed when the
+    command ends, and ``--as-of`` is refused.
     """
     import importlib
 
     memory, remote = BACKEND_QUERIES[name]
+    if backend != "memory" and getattr(obj, "as_of", None) is not None:
+        raise click.UsageError(f"--as-of reads the workspace's follow history, which the {backend} backend "
+                               "does not hold: use --backend memory (the default)")
     if backend == "neo4j":
         from queries import neo4j_backend
 
@@ -80,7 +84,7 @@ def query_backend(obj, backend: str, name: str):
         click.get_current_context().call_on_close(store.close)
         return getattr(neo4j_backend, remote), store
     module, attribute = memory.split(":")
-    return getattr(importlib.import_module(module), attribute), obj.workspace.graph
+    return getattr(importlib.import_module(module), attribute), obj.graph
 
 
 @click.group(cls=SummaryGroup, epilog=examples(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.help import examples
-from graphkit.cli.options import emit, output_options
+from graphkit.cli.options import as_of_option, emit, output_options
 
 __all__ = ["overlap"]
 
@@ -20,6 +20,7 @@ __all__ = ["overlap"]
 @click.option("--observed-only", is_flag=True,
               help="Count only observed followers (those whose following list is loaded).")
 @output_options
+@as_of_option
 @click.pass_obj
 def overlap(obj, accounts, show, observed_only, fmt, out) -> None:
     """Compare the audiences of two or more ACCOUNTS, to deduplicate a shortlist.
@@ -33,7 +34,7 @@ def overlap(obj, accounts, show, observed_only, fmt, out) -> None:
     from queries.overlap import overlap as pairs_of
     from queries.overlap import unique_reach
 
-    graph = obj.workspace.graph
+    graph = obj.graph
     terminal = fmt in (None, "table") and out in (None, "-")
     if show is None:
         show = "both" if terminal else "pairs"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.help import examples
-from graphkit.cli.options import csv_list, emit, output_options, tier_option
+from graphkit.cli.options import as_of_option, csv_list, emit, output_options, tier_option
 
 __all__ = ["plan"]
 
@@ -73,6 +73,7 @@ def summary_lines(table) -> list[str]:
               help="Candidates only from: talkers (posts about BRAND), customers, followers, or "
                    "all (the three); combine with commas. Default: every account.")
 @output_options
+@as_of_option
 @click.pass_obj
 def plan(obj, brand, budget, costs_path, tiers, niche, exclude, sources, fmt, out) -> None:
     """Pick influencers whose combined reach into BRAND's audience is largest within --budget.
@@ -89,11 +90,11 @@ def plan(obj, brand, budget, costs_path, tiers, niche, exclude, sources, fmt, ou
     from queries.plan import load_costs, ranking_scores
     from queries.plan import plan as run
 
-    graph, pool = obj.workspace.graph, None
+    graph, pool = obj.graph, None
     if sources:
         from queries.pools import workspace_pool
 
-        graph, pool = workspace_pool(obj.workspace, brand, sources)
+        graph, pool = workspace_pool(obj.workspace, brand, sources, graph=obj.graph)
     scheme = obj.tier_scheme
     costs = load_costs(costs_path, tier_scheme=scheme)
     scores, label = ranking_scores(graph, brand, niche=niche, tiers=tiers, tier_scheme=scheme)

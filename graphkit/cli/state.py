@@ -27,6 +27,8 @@ class State:
     def __init__(self, workspace: str | None, tiers: str | None) -> None:
         self.workspace_path = workspace
         self.tiers_path = tiers
+        #: ``--as-of``: the instant (aware UTC datetime) the command answers at; ``None``: now.
+        self.as_of = None
         self._workspace = None
         self._scheme = None
 
@@ -65,6 +67,23 @@ class State:
                 f"(`graphkit load --help`){demo_hint(workspace.path)}"
             )
         return workspace
+
+    @property
+    def graph(self):
+        """The graph a query command reads: the workspace's, or as of ``--as-of``.
+
+        A date before the workspace's first load is refused (nothing was known then).
+        """
+        workspace = self.workspace
+        if self.as_of is None:
+            return workspace.graph
+        graph = workspace.graph_as_of(self.as_of)
+        if graph.n_accounts == 0:
+            loaded = workspace.sources()["loaded_at"]
+            first = f" (its first load was at {min(loaded)})" if len(loaded) else ""
+            raise _workspace_error(f"--as-of {self.as_of.isoformat()}: workspace {workspace.path} holds nothing "
+                                   f"that old{first}")
+        return graph
 
     @property
     def tier_scheme(self):
