@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.help import SummaryGroup, examples
-from graphkit.cli.landscape import export_landscape
+from graphkit.cli.landscape import dynamic_option, export_landscape, follow_spells_for
 from graphkit.cli.options import (
     as_of_option,
     emit,
@@ -58,6 +58,7 @@ def export_accounts(obj, fmt, out) -> None:
     'graphkit -w graphkit-demo export neighbourhood acme --hops 1 --out acme.gexf',
     'graphkit -w graphkit-demo export neighbourhood hike_theo --hops 2 --top 300 --out hike_theo.html',
     'graphkit -w graphkit-demo export neighbourhood acme --direction followers --out acme.graphml',
+    'graphkit -w graphkit-demo export neighbourhood acme --out acme-timeline.gexf --dynamic',
 ))
 @click.argument("seed")
 @click.option("--hops", type=int, default=1, show_default=True, callback=positive_int,
@@ -72,22 +73,26 @@ def export_accounts(obj, fmt, out) -> None:
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "csv", "parquet", "html"]),
               default=None, help="Format  [default: from --out's extension]")
 @random_seed_option("the force-directed layout (.gexf positions, .html map)", aliases=["--layout-seed"])
+@dynamic_option
 @as_of_option
 @click.pass_obj
-def export_neighbourhood(obj, seed, hops, direction, top, out, fmt, random_seed) -> None:
+def export_neighbourhood(obj, seed, hops, direction, top, out, fmt, random_seed, dynamic) -> None:
     """Write SEED's ranked neighbourhood (graphkit expand) as a graph file or a map.
 
     Every column of the ranked table (rank, hops, links, degrees, tier, ...) and
     every profile attribute becomes a node attribute with its type declared;
-    the follows among the accounts become the edges.
+    the follows among the accounts become the edges. With --dynamic (.gexf), every
+    follow among them that ever existed, with its spells (first seen .. ended), and
+    each account's spells, for Gephi's timeline.
     """
     from queries.expand import expand
     from queries.exporters import write_neighbourhood
 
+    spells = follow_spells_for(obj, dynamic)
     graph = obj.graph
     table = expand(graph, seed, hops=hops, direction=direction, limit=top, tier_scheme=obj.tier_scheme)
     written = write_neighbourhood(graph, table, out, fmt, tier_scheme=obj.tier_scheme,
-                                  layout_seed=random_seed)
+                                  layout_seed=random_seed, spells=spells)
     for path in written:
         click.echo(f"wrote {path}", err=True)
     click.echo(f"{table.attrs.get('seed', seed)}: {len(table):,} accounts (seed included) within "
