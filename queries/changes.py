@@ -19,14 +19,18 @@ loaded by ``t``), ``n_t = |O_t|``:
     ``count_since = |{f in O_since : f follows a at since}|``,
     ``share_since = count_since / n_since`` (the same at ``until``), and
     ``change = share_until - share_since``. Two samples of different sizes
-    make small counts noisy, so each change has **Newcombe's hybrid score
-    interval** (Newcombe 1998, method 10, built from the Wilson intervals of
-    both shares at ``z``): ``change_low = change - sqrt((p2 - l2)² + (u1 - p1)²)``
-    and ``change_high = change + sqrt((u2 - p2)² + (p1 - l1)²)``. ``rising``
-    ranks by ``change_low`` (the smallest rise the data supports), ``falling``
-    by ``change_high`` (the smallest fall), so 2 -> 4 followers out of 100 does
-    not top the list. The interval treats the two dates as independent
-    samples; the same followers answering twice makes it conservative.
+    make small counts noisy, so each change carries a significance figure,
+    the **two-proportion z-test** with the pooled share
+    ``p = (count_since + count_until) / (n_since + n_until)``:
+    ``z_score = change / sqrt(p (1 - p) (1/n_since + 1/n_until))``, and the
+    range the change plausibly lies in, **Newcombe's hybrid score interval**
+    (Newcombe 1998, method 10, from the Wilson intervals of both shares at
+    ``z``): ``change_low = change - sqrt((p2 - l2)² + (u1 - p1)²)``,
+    ``change_high = change + sqrt((u2 - p2)² + (p1 - l1)²)``. ``rising``
+    ranks by ``z_score`` (highest first), ``falling`` by ``z_score`` (lowest
+    first): 2 -> 4 followers out of 100 (z 0.8) ranks below 20 -> 30 (z 1.6),
+    though its share doubled. Both treat the two dates as independent
+    samples; the same followers answering twice makes them conservative.
 ``tier_moves``
     accounts whose declared follower count at ``since`` and at ``until`` falls in
     different tiers of the tier scheme (``up`` or ``down``), biggest moves first.
@@ -86,7 +90,7 @@ from graphkit.workspace.history import (
 from queries.affinity import DEFAULT_Z, wilson_bounds
 from queries.ranking import order_rows
 
-__all__ = ["Changes", "changes", "SECTIONS", "newcombe_bounds"]
+__all__ = ["Changes", "changes", "SECTIONS", "newcombe_bounds", "two_proportion_z"]
 
 #: The sections, in the order they are printed.
 SECTIONS = ("summary", "new_followers", "lost_followers", "rising", "falling", "tier_moves", "renames")
@@ -136,6 +140,20 @@ def newcombe_bounds(count_1, n_1, count_2, n_2, z: float = DEFAULT_Z) -> tuple[n
     l2, u2 = wilson_bounds(p2, np.full(p2.shape, float(n_2)), z)
     change = p2 - p1
     return change - np.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2), change + np.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
+
+
+def two_proportion_z(count_1, n_1, count_2, n_2) -> np.ndarray:
+    """The two-proportion z statistic of ``count_2/n_2 - count_1/n_1`` (pooled share).
+
+    >>> two_proportion_z(np.array([2, 20]), 100, np.array([4, 30]), 100).round(2).tolist()
+    [0.83, 1.63]
+    """
+    c1, c2 = np.asarray(count_1, float), np.asarray(count_2, float)
+    pooled = (c1 + c2) / (n_1 + n_2)
+    error = np.sqrt(pooled * (1.0 - pooled) * (1.0 / n_1 + 1.0 / n_2))
+    change = c2 / n_2 - c1 / n_1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(error > 0, change / np.where(error > 0, error, 1.0), 0.0)
 
 
 def _instant(value, what: str) -> pd.Timestamp:
@@ -200,7 +218,8 @@ def changes(workspace, brand: str, *, since: str | datetime, until: str | dateti
         "renames": len(renamed), "tier_moves": len(moves),
     }])
     attrs = {"brand": str(keys.iloc[brand_id]), "since": start.isoformat(), "until": end.isoformat(),
-             "z": z, "method": "Newcombe hybrid score interval of the share change", "top": top}
+             "z": z, "method": "two-proportion z-test (pooled); Newcombe hybrid score interval of the change",
+             "top": top}
     if not len(obs_before) or not len(obs_after):
         attrs["note"] = (f"{attrs['brand']} has no observed followers at "
                          f"{'--since' if not len(obs_before) else '--until'}: audience shares cannot be compared "
@@ -234,7 +253,7 @@ def _shifts(follows_before, follows_after, obs_before, obs_after, brand_id, keys
     n_accounts = len(keys)
     n1, n2 = len(obs_before), len(obs_after)
     columns = ["account", "tier", "count_since", "share_since", "count_until", "share_until",
-               "change", "change_low", "change_high"]
+               "change", "z_score", "change_low", "change_high"]
     if not n1 or not n2:
         empty = pd.DataFrame({c: [] for c in columns})
         return empty, empty.copy()
@@ -250,13 +269,11 @@ def _shifts(follows_before, follows_after, obs_before, obs_after, brand_id, keys
         "count_until": c2[ids], "share_until": c2[ids] / n2,
     })
     table["change"] = table["share_until"] - table["share_since"]
+    table["z_score"] = two_proportion_z(c1[ids], n1, c2[ids], n2)
     table["change_low"], table["change_high"] = low, high
-    rising = table[table["change"] > 0].copy()
-    rising = order_rows(rising, ["change_low", "change"])
-    falling = table[table["change"] < 0].copy()
-    falling["_order"] = -falling["change_high"]
-    falling["_size"] = -falling["change"]
-    falling = order_rows(falling, ["_order", "_size"]).drop(columns=["_order", "_size"])
+    rising = order_rows(table[table["change"] > 0], ["z_score", "change"])
+    falling = table[table["change"] < 0].assign(_z=lambda t: -t["z_score"], _size=lambda t: -t["change"])
+    falling = order_rows(falling, ["_z", "_size"]).drop(columns=["_z", "_size"])
     return rising.reset_index(drop=True), falling.reset_index(drop=True)
 
 

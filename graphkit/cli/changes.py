@@ -21,16 +21,16 @@ TITLES = {
 
 #: The columns each section shows in the table format (csv/json show every column).
 TABLE_COLUMNS = {
-    "rising": ["account", "count_since", "count_until", "share_since", "share_until", "change", "change_low"],
-    "falling": ["account", "count_since", "count_until", "share_since", "share_until", "change", "change_high"],
+    "rising": ["account", "count_since", "count_until", "share_since", "share_until", "change", "z_score"],
+    "falling": ["account", "count_since", "count_until", "share_since", "share_until", "change", "z_score"],
 }
 
 
 def changes_text(result, width: int = 80) -> str:
     """The table format: a summary line, then each section under a header line.
 
-    >>> import pandas as pd
     >>> from queries.changes import Changes
+    >>> import pandas as pd
     >>> summary = pd.DataFrame([{"account": "acme", "since": "2026-01-01T00:00:00+00:00",
     ...     "until": "2026-02-01T00:00:00+00:00", "followers_since": 2, "followers_until": 2,
     ...     "new_followers": 1, "lost_followers": 1, "observed_since": 2, "observed_until": 2,
@@ -43,6 +43,8 @@ def changes_text(result, width: int = 80) -> str:
     account  observed  tier     followers_count
     cat      yes       unknown
     """
+    import pandas as pd
+
     from queries.writers import to_table
 
     row = result.sections["summary"].iloc[0]
@@ -58,6 +60,9 @@ def changes_text(result, width: int = 80) -> str:
         if name == "summary":
             continue
         frame = frame.copy()
+        for column in frame.columns:
+            if pd.api.types.is_datetime64_any_dtype(frame[column]):  # a date fits a terminal column
+                frame[column] = frame[column].dt.strftime("%Y-%m-%d %H:%M")
         frame.attrs["table_columns"] = TABLE_COLUMNS.get(name)
         total = totals.get(name)
         count = f"{len(frame):,}" if total is None else f"{len(frame):,} of {int(total):,}"
@@ -75,7 +80,8 @@ def changes_text(result, width: int = 80) -> str:
 @click.option("--until", metavar="DATE", default=None, help="... with the audience at DATE  [default: now]")
 @top_option(20, "rows per section")
 @click.option("--z", type=float, default=1.96, show_default=True,
-              help="z of the Newcombe interval of each share change (1.96 = 95%).")
+              help="z of the Newcombe interval of each share change, change_low..change_high "
+                   "(1.96 = 95%).")
 @output_options
 @click.pass_obj
 def changes(obj, brand, since, until, top, z, fmt, out) -> None:
@@ -89,10 +95,11 @@ def changes(obj, brand, since, until, top, z, fmt, out) -> None:
     lost_followers  the other way round (observed: their following list is loaded)
     rising          accounts whose share of BRAND's observed followers rose:
                     count/share at both dates, change = share_until - share_since,
-                    change_low..change_high = Newcombe's hybrid score interval of the
-                    change (from the Wilson intervals of both shares); ranked by
-                    change_low, so 2 -> 4 followers does not top the list
-    falling         shares that fell, ranked by change_high
+                    z_score = the two-proportion z-test of the change (pooled
+                    share; |z| > 1.96: significant at 95%), change_low..change_high
+                    = Newcombe's hybrid score interval of the change (at --z);
+                    ranked by z_score, so 2 -> 4 followers does not top the list
+    falling         shares that fell, lowest z_score first
     tier_moves      declared follower counts that crossed a tier boundary (--tiers)
     renames         handles that changed (the same account: not lost + new)
 

@@ -146,10 +146,15 @@ def test_changes_equal_the_known_changes(crawled):
     for account, values in expected.items():
         assert got[account][:2] == values[:2]
         assert np.allclose(got[account][2:], values[2:], rtol=0, atol=1e-12), account
-    # ranked by the interval, not by the raw change
+    # the z-test of each change, written out here; ranked by it, not by the raw change
+    for r in shifts.itertuples():
+        a, b = r.count_since, r.count_until
+        pooled = (a + b) / (n1 + n2)
+        z = (b / n2 - a / n1) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+        assert abs(r.z_score - z) < 1e-12, r.account
     rising = sections["rising"]
-    assert rising["change_low"].is_monotonic_decreasing and (rising["change"] > 0).all()
-    assert sections["falling"]["change_high"].is_monotonic_increasing
+    assert rising["z_score"].is_monotonic_decreasing and (rising["change"] > 0).all()
+    assert sections["falling"]["z_score"].is_monotonic_increasing and (sections["falling"]["change"] < 0).all()
 
     # tier moves: the declared count crossing 10,000, and any other count that crossed a bound
     scheme = TierScheme.default()
