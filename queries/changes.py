@@ -90,10 +90,44 @@ from graphkit.workspace.history import (
 from queries.affinity import DEFAULT_Z, wilson_bounds
 from queries.ranking import order_rows
 
-__all__ = ["Changes", "changes", "SECTIONS", "newcombe_bounds", "two_proportion_z"]
+__all__ = ["Changes", "changes", "SECTIONS", "SECTION_TITLES", "newcombe_bounds", "two_proportion_z", "load_dates"]
 
 #: The sections, in the order they are printed.
 SECTIONS = ("summary", "new_followers", "lost_followers", "rising", "falling", "tier_moves", "renames")
+
+#: Each section's title, for people (the CLI's table format, the app).
+SECTION_TITLES = {
+    "new_followers": "new followers",
+    "lost_followers": "lost followers",
+    "rising": "rising in the audience (share of observed followers that follow the account)",
+    "falling": "falling in the audience",
+    "tier_moves": "tier moves (declared follower counts)",
+    "renames": "renamed handles",
+}
+
+
+def load_dates(workspace, *, gap_hours: float = 1.0) -> list[pd.Timestamp]:
+    """The dates worth comparing: the end of each run of loads (a crawl's checkpoints, a batch of
+    files) no more than ``gap_hours`` apart, oldest first (UTC timestamps).
+
+    >>> import os, tempfile
+    >>> from graphkit.tables import SourceTables
+    >>> from graphkit.workspace import Workspace
+    >>> ws = Workspace(tempfile.mkdtemp() + "/ws")
+    >>> for when in ("2026-01-01T00:00:00Z", "2026-01-01T00:05:00Z", "2026-02-01T00:00:00Z"):
+    ...     os.environ["GRAPHKIT_NOW"] = when
+    ...     _ = ws.commit([SourceTables.from_pairs(f"{when}.txt", [("ann", "bob")])])
+    >>> del os.environ["GRAPHKIT_NOW"]
+    >>> [str(d) for d in load_dates(ws)]
+    ['2026-01-01 00:05:00+00:00', '2026-02-01 00:00:00+00:00']
+    """
+    loaded = workspace.sources()["loaded_at"]
+    if not len(loaded):
+        return []
+    times = sorted(set(pd.to_datetime(loaded, utc=True, format="ISO8601")))
+    gap = pd.Timedelta(hours=gap_hours)
+    ends = [t for t, after in zip(times, times[1:]) if after - t > gap] + [times[-1]]
+    return ends
 
 
 @dataclass

@@ -9,16 +9,6 @@ from graphkit.cli.options import emit, output_options, top_option
 
 __all__ = ["changes", "changes_text"]
 
-#: The header of each section in the table format.
-TITLES = {
-    "new_followers": "new followers",
-    "lost_followers": "lost followers",
-    "rising": "rising in the audience (share of observed followers that follow the account)",
-    "falling": "falling in the audience",
-    "tier_moves": "tier moves (declared follower counts)",
-    "renames": "renamed handles",
-}
-
 #: The columns each section shows in the table format (csv/json show every column).
 TABLE_COLUMNS = {
     "rising": ["account", "count_since", "count_until", "share_since", "share_until", "change", "z_score"],
@@ -45,6 +35,7 @@ def changes_text(result, width: int = 80) -> str:
     """
     import pandas as pd
 
+    from queries.changes import SECTION_TITLES
     from queries.writers import to_table
 
     row = result.sections["summary"].iloc[0]
@@ -66,7 +57,7 @@ def changes_text(result, width: int = 80) -> str:
         frame.attrs["table_columns"] = TABLE_COLUMNS.get(name)
         total = totals.get(name)
         count = f"{len(frame):,}" if total is None else f"{len(frame):,} of {int(total):,}"
-        lines += ["", f"{TITLES.get(name, name)}: {count}", to_table(frame, width)]
+        lines += ["", f"{SECTION_TITLES.get(name, name)}: {count}", to_table(frame, width)]
     return "\n".join(lines)
 
 
