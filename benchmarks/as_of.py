@@ -44,7 +44,7 @@ def _relists(follows_csv: Path, folder: Path, count: int, seed: int = 3) -> list
                 lists.setdefault(follower, []).append(followee)
     rng = np.random.default_rng(seed)
     paths = []
-    for i, (owner, accounts) in enumerate(sorted(lists.items())):
+    for owner, accounts in sorted(lists.items()):
         keep = [a for a in accounts if rng.random() >= 0.1] + ["brand_10k"]
         path = folder / f"{owner.lstrip('@').lower()}.txt"
         path.write_text("\n".join(dict.fromkeys(keep)) + "\n", encoding="utf-8")

@@ -127,10 +127,12 @@ def candidate_pool(
 
 
 def workspace_pool(workspace, brand: str, source: str | Sequence[str], *,
-                   graph: FollowGraph | None = None) -> tuple[FollowGraph, np.ndarray]:
+                   graph: FollowGraph | None = None,
+                   posts: pd.DataFrame | None = None) -> tuple[FollowGraph, np.ndarray]:
     """The graph (with post attributes when posts are loaded) and the pool, for CLI commands.
 
-    ``graph`` replaces the workspace's graph (e.g. :meth:`Workspace.graph_as_of` a date).
+    ``graph`` and ``posts`` replace the workspace's graph and posts table (e.g. as of a date:
+    :meth:`Workspace.graph_as_of`).
 
     With posts in the workspace, the graph is
     :func:`queries.talkers.with_post_attributes` of the workspace graph, so the
@@ -139,7 +141,7 @@ def workspace_pool(workspace, brand: str, source: str | Sequence[str], *,
     from queries.talkers import with_post_attributes
 
     graph = workspace.graph if graph is None else graph
-    posts = workspace.table("posts")
+    posts = workspace.table("posts") if posts is None else posts
     if not posts.empty:
         graph = with_post_attributes(graph, posts)
     return graph, candidate_pool(graph, brand, source, posts=posts)

@@ -55,7 +55,7 @@ def advocates(obj, brand, niche, niche_method, tiers, customers, sort, top, back
         from queries.pools import customer_advocates
 
         table = customer_advocates(
-            obj.graph, brand, posts=obj.workspace.table("posts"), niche=niche,
+            obj.graph, brand, posts=obj.posts, niche=niche,
             niche_method=niche_method, tiers=tiers, top=top, sort=sort, tier_scheme=obj.tier_scheme,
         )
     else:

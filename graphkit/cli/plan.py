@@ -94,7 +94,7 @@ def plan(obj, brand, budget, costs_path, tiers, niche, exclude, sources, fmt, ou
     if sources:
         from queries.pools import workspace_pool
 
-        graph, pool = workspace_pool(obj.workspace, brand, sources, graph=obj.graph)
+        graph, pool = workspace_pool(obj.workspace, brand, sources, graph=obj.graph, posts=obj.posts)
     scheme = obj.tier_scheme
     costs = load_costs(costs_path, tier_scheme=scheme)
     scores, label = ranking_scores(graph, brand, niche=niche, tiers=tiers, tier_scheme=scheme)

@@ -83,7 +83,7 @@ def rank(obj, brand, niche, niche_method, preferred, tiers, strict_tier, weights
     if sources:
         from queries.pools import workspace_pool
 
-        graph, pool = workspace_pool(obj.workspace, brand, sources, graph=obj.graph)
+        graph, pool = workspace_pool(obj.workspace, brand, sources, graph=obj.graph, posts=obj.posts)
     table = run(
         graph, brand, pool=pool, niche=niche, niche_method=niche_method, tiers=preferred,
         keep_tiers=tiers, strict_tier=strict_tier, weights=weights, top=top, explain=explain,

@@ -86,6 +86,18 @@ class State:
         return graph
 
     @property
+    def posts(self):
+        """The workspace's posts table; with ``--as-of``, the posts dated by then (posts without
+        a time are kept: nothing says they came later)."""
+        posts = self.workspace.table("posts")
+        if self.as_of is None or posts.empty or "time" not in posts.columns:
+            return posts
+        import pandas as pd
+
+        when = pd.to_datetime(posts["time"].astype("string"), utc=True, errors="coerce", format="ISO8601")
+        return posts[(when.isna() | (when <= pd.Timestamp(self.as_of))).to_numpy()].reset_index(drop=True)
+
+    @property
     def tier_scheme(self):
         if self._scheme is None:
             from graphkit.tiers import load_tier_scheme

@@ -49,9 +49,8 @@ def talkers(obj, brand, hashtags, locations, since, tiers, sort, top, fmt, out) 
     """
     from queries.talkers import talkers as run
 
-    workspace = obj.workspace
     table = run(
-        obj.graph, workspace.table("posts"), brand, hashtags=hashtags, locations=locations,
+        obj.graph, obj.posts, brand, hashtags=hashtags, locations=locations,
         since=since, tiers=tiers, top=top, sort=sort, tier_scheme=obj.tier_scheme,
     )
     attrs = table.attrs
