@@ -346,3 +346,27 @@ def test_dynamic_gexf_of_a_landscape_is_valid_and_timed(crawled, tmp_path):
     refused = CliRunner().invoke(cli, ["-w", str(ws_path), "export", "landscape", _handles(later)[0],
                                        "--out", str(tmp_path / "x.html"), "--dynamic"])
     assert refused.exit_code == 1 and "GEXF only" in refused.output
+
+
+def test_history_survives_a_compaction(crawled, tmp_path):
+    """Renames, spells and attribute history are kept when the segments fold into a new base."""
+    _, later, ws_path, _ = crawled
+    copy = tmp_path / "compacted"
+    shutil.copytree(ws_path, copy)
+    before_changes = changes(Workspace(ws_path), _handles(later)[0], since=FIRST, until=SECOND, top=None)
+    before_graph = Workspace(ws_path).graph_as_of(FIRST)
+    ws = Workspace(copy)
+    report = ws.compact()
+    ws.close()
+    assert report["compacted"] and report["segments"] > 0
+    after = Workspace(copy)
+    assert after.counts and not after.manifest["segments"]
+    after_changes = changes(after, _handles(later)[0], since=FIRST, until=SECOND, top=None)
+    assert len(after_changes.sections["renames"]) == 1
+    for name, frame in before_changes.sections.items():
+        pd.testing.assert_frame_equal(after_changes.sections[name].reset_index(drop=True),
+                                      frame.reset_index(drop=True), check_dtype=False, obj=name)
+    graph = after.graph_as_of(FIRST)
+    assert graph.accounts["key"].tolist() == before_graph.accounts["key"].tolist()
+    assert sorted(map(tuple, graph.edges_frame().values.tolist())) == sorted(
+        map(tuple, before_graph.edges_frame().values.tolist()))
