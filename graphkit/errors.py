@@ -28,6 +28,7 @@ __all__ = [
     "Neo4jStoreError",
     "InstallError",
     "CrawlError",
+    "memory_only",
 ]
 
 
@@ -95,6 +96,15 @@ class AccountNotFound(GraphkitError):
 
 class QueryError(GraphkitError):
     """A query cannot be answered on this graph (e.g. no observed followers)."""
+
+
+def memory_only(option: str, engine: str, why: str) -> QueryError:
+    """The refusal of an option that ``engine`` does not compute (every engine words it so).
+
+    >>> str(memory_only("--niche", "spark", "profile text is scored in memory only"))
+    '--niche is not available with --engine spark (profile text is scored in memory only): use --engine memory'
+    """
+    return QueryError(f"{option} is not available with --engine {engine} ({why}): use --engine memory")
 
 
 class ConfigError(GraphkitError):

@@ -94,7 +94,7 @@ from graphkit.tiers import TierScheme, resolve_tiers
 from queries.audience import Audience, audience, audience_counts, observed_in_degree
 from queries.baselines import (
     REST,
-    SHARE_FALLBACK_NOTE,
+    applied_sort,
     baseline_kind,
     check_reference,
     empty_reference_note,
@@ -498,10 +498,7 @@ def affinity(
             raise population_too_small(population, row["account"], int(row["followers_count"]))
         if missing:
             notes.append(missing_counts_note(missing, len(candidates)))
-    applied = sort
-    if scores.lift is None and sort in ("lift", "lift-lower"):
-        applied = "share"
-        notes.append(SHARE_FALLBACK_NOTE)
+    applied = applied_sort(sort, scores.lift is not None, notes)
     if top is None or len(candidates) == 0:
         table = affinity_frame(graph, scores, candidates, scheme)
         if tiers:

@@ -32,6 +32,7 @@ __all__ = [
     "REST",
     "SHARE_FALLBACK_NOTE",
     "baseline_kind",
+    "applied_sort",
     "population_label",
     "check_reference",
     "no_declared_counts_note",
@@ -55,6 +56,21 @@ def baseline_kind(baseline: str | None, population: int | None) -> str:
     if baseline is None or baseline.strip().lower() == REST:
         return "rest"
     return "account"
+
+
+def applied_sort(sort: str, has_baseline: bool, notes: list[str]) -> str:
+    """The ``--sort`` actually applied: without a baseline the lift sorts use the share (noted).
+
+    >>> notes = []
+    >>> applied_sort("lift-lower", False, notes), notes
+    ('share', ['ranked by audience_share instead of the lift'])
+    >>> applied_sort("lift", True, notes)
+    'lift'
+    """
+    if not has_baseline and sort in ("lift", "lift-lower"):
+        notes.append(SHARE_FALLBACK_NOTE)
+        return "share"
+    return sort
 
 
 def population_label(population: int) -> str:

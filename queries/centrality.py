@@ -43,7 +43,8 @@ from graphkit.graph import FollowGraph, gather_rows
 from graphkit.tiers import TierScheme, resolve_tiers
 from queries.audience import audience
 
-__all__ = ["centrality", "MEASURES"]
+__all__ = ["centrality", "MEASURES", "NO_TELEPORT", "check_centrality_options", "pagerank_note",
+           "ppr_note", "ranked_table"]
 
 MEASURES = ("pagerank", "ppr", "in-degree", "out-degree", "hits", "betweenness")
 
@@ -61,6 +62,7 @@ def centrality(
     alpha: float = 0.85,
     samples: int = 100,
     sample_seed: int = 0,
+    tol: float = 1e-10,
 ) -> pd.DataFrame:
     """Rank accounts by a centrality measure.
 
@@ -85,6 +87,9 @@ def centrality(
         ``betweenness`` without seeds: source accounts drawn (all when ``>= n``).
     sample_seed : int
         Seed of that draw (same seed, same estimate).
+    tol : float
+        ``pagerank``/``ppr``: iterate until the L1 change is below ``tol``
+        (every score is then within ``5.7 * tol`` of the exact value).
 
     Returns
     -------
@@ -101,18 +106,11 @@ def centrality(
         Unknown measure, an empty graph, ``ppr`` without seeds, seeds given to a
         measure that does not use them, a brand with no observed followers.
     """
-    if measure not in MEASURES:
-        raise QueryError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
-    if top is not None and top < 1:
-        raise QueryError(f"--top must be at least 1, not {top}")
-    if graph.n_accounts == 0:
-        raise QueryError("the workspace is empty: load some lists first (graphkit load --help)")
     seeds = list(seeds or [])
-    if seeds and measure not in ("ppr", "betweenness"):
-        raise QueryError(f"--seed applies to ppr and betweenness, not {measure}")
-    if audience_of is not None and measure != "ppr":
-        raise QueryError(f"--audience-of applies to ppr, not {measure}")
-    scheme = resolve_tiers(tier_scheme, tiers)
+    scheme = check_centrality_options(
+        n_accounts=graph.n_accounts, measure=measure, top=top, seeds=seeds, audience_of=audience_of,
+        tiers=tiers, tier_scheme=tier_scheme,
+    )
     seed_ids = np.unique(graph.ids_of(seeds)) if seeds else np.zeros(0, dtype=np.int64)
     note = ""
     extra: dict[str, np.ndarray] = {}
@@ -120,22 +118,19 @@ def centrality(
     excluded = seed_ids
 
     if measure == "pagerank":
-        score = algo.pagerank(graph, alpha=alpha)
-        note = f"PageRank (alpha={alpha}) over {graph.n_accounts:,} accounts"
+        score = algo.pagerank(graph, alpha=alpha, tol=tol)
+        note = pagerank_note(alpha, graph.n_accounts)
     elif measure == "ppr":
         teleport = seed_ids
-        what = f"{len(seed_ids):,} seed account(s)"
+        aud = None
         if audience_of is not None:
             aud = audience(graph, audience_of, require_observed=True)
             teleport = np.union1d(teleport, aud.observed)
             excluded = np.union1d(excluded, np.append(aud.observed, aud.brand_id))
-            what = f"{aud.n_observed:,} observed followers of {aud.brand}" + (
-                f" and {len(seed_ids):,} seed account(s)" if len(seed_ids) else ""
-            )
         if len(teleport) == 0:
-            raise QueryError("ppr needs seeds: --seed ACCOUNT (repeatable) or --audience-of BRAND")
-        score = algo.pagerank(graph, alpha=alpha, personalization={int(i): 1.0 for i in teleport})
-        note = f"personalized PageRank (alpha={alpha}) teleporting to {what}"
+            raise QueryError(NO_TELEPORT)
+        score = algo.pagerank(graph, alpha=alpha, personalization={int(i): 1.0 for i in teleport}, tol=tol)
+        note = ppr_note(alpha, len(seed_ids), aud.brand if aud else None, aud.n_observed if aud else 0)
     elif measure == "in-degree":
         score = graph.in_degree()
         note = "followers inside the graph"
@@ -173,12 +168,72 @@ def centrality(
     if exclude_seeds and len(excluded):
         candidates = np.setdiff1d(candidates, excluded, assume_unique=True)
     followers_count = graph.attribute("followers_count").iloc[candidates]
+    return ranked_table(
+        graph.keys_of(candidates), score[candidates], followers_count.to_numpy(), scheme,
+        extra={name: values[candidates] for name, values in extra.items()}, tiers=tiers, top=top,
+        exclude_seeds=exclude_seeds, measure=measure, note=note,
+    )
+
+
+#: ppr without a seed or an audience
+NO_TELEPORT = "ppr needs seeds: --seed ACCOUNT (repeatable) or --audience-of BRAND"
+
+
+def check_centrality_options(
+    *, n_accounts: int, measure: str, top: int | None, seeds: Sequence[str], audience_of: str | None,
+    tiers: Sequence[str] | None, tier_scheme: TierScheme | None,
+) -> TierScheme:
+    """Refuse bad :func:`centrality` options (every engine calls this); return the tier scheme.
+
+    >>> check_centrality_options(n_accounts=3, measure="hits", top=None, seeds=["a"], audience_of=None,
+    ...                          tiers=None, tier_scheme=None)
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.QueryError: --seed applies to ppr and betweenness, not hits
+    """
+    if measure not in MEASURES:
+        raise QueryError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
+    if top is not None and top < 1:
+        raise QueryError(f"--top must be at least 1, not {top}")
+    if n_accounts == 0:
+        raise QueryError("the workspace is empty: load some lists first (graphkit load --help)")
+    if seeds and measure not in ("ppr", "betweenness"):
+        raise QueryError(f"--seed applies to ppr and betweenness, not {measure}")
+    if audience_of is not None and measure != "ppr":
+        raise QueryError(f"--audience-of applies to ppr, not {measure}")
+    return resolve_tiers(tier_scheme, tiers)
+
+
+def pagerank_note(alpha: float, n_accounts: int) -> str:
+    """``attrs["note"]`` of ``pagerank``."""
+    return f"PageRank (alpha={alpha}) over {n_accounts:,} accounts"
+
+
+def ppr_note(alpha: float, n_seeds: int, brand: str | None, n_observed: int) -> str:
+    """``attrs["note"]`` of ``ppr`` teleporting to ``n_seeds`` seeds and ``brand``'s observed followers."""
+    what = f"{n_seeds:,} seed account(s)"
+    if brand is not None:
+        what = f"{n_observed:,} observed followers of {brand}" + (
+            f" and {n_seeds:,} seed account(s)" if n_seeds else ""
+        )
+    return f"personalized PageRank (alpha={alpha}) teleporting to {what}"
+
+
+def ranked_table(
+    keys: np.ndarray, score: np.ndarray, followers_count, scheme: TierScheme, *, extra: dict | None = None,
+    tiers: Sequence[str] | None, top: int | None, exclude_seeds: bool, measure: str, note: str,
+) -> pd.DataFrame:
+    """The centrality table of the candidate accounts (tier filter, order, ``top``, ``attrs``).
+
+    ``keys``, ``score``, ``followers_count`` (and each array of ``extra``) are
+    aligned; rows are ordered by ``score`` descending, then ``account``.
+    """
     table = pd.DataFrame({
-        "account": graph.keys_of(candidates),
-        "score": score[candidates],
-        **{name: values[candidates] for name, values in extra.items()},
-        "tier": scheme.assign(followers_count.to_numpy()),
-        "followers_count": pd.array(followers_count.to_numpy(), dtype="Int64"),
+        "account": keys,
+        "score": score,
+        **(extra or {}),
+        "tier": scheme.assign(followers_count),
+        "followers_count": pd.array(followers_count, dtype="Int64"),
     })
     if tiers:
         table = table[table["tier"].isin(list(tiers))]

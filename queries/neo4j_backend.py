@@ -10,8 +10,8 @@ graph must be in graphkit's schema (``graphkit neo4j push``):
 The server does the graph work — matching the audience, counting, filtering,
 ranking and cutting to ``top`` — and returns only the ranked rows with their
 counts. Python then derives the floating-point columns from those counts with
-the in-memory module's own functions (e.g. :func:`queries.affinity.wilson_bounds`)
-and assigns the tier from ``followers_count`` with the same
+the in-memory module's own functions (e.g. :func:`queries.affinity_counts.affinity_table_from_counts`,
+which Spark shares) and assigns the tier from ``followers_count`` with the same
 :class:`~graphkit.tiers.TierScheme`, so every number is bit-identical. The
 query texts are in :mod:`queries.neo4j_cypher`; the option checks, baseline
 choice and every sentence (notes, refusals) are the in-memory queries' public
@@ -34,16 +34,17 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from graphkit.errors import AccountNotFound, QueryError
+from graphkit.errors import AccountNotFound, QueryError, memory_only
 from graphkit.handles import normalize_handle
 from graphkit.neo4j.store import Neo4jStore
 from graphkit.tiers import TierScheme
 from queries import advocates as memory_advocates
 from queries import affinity as memory_affinity
+from queries.affinity_counts import affinity_table_from_counts, check_unweighted
 from queries.audience import require_observed_followers
 from queries.baselines import (
     REST,
-    SHARE_FALLBACK_NOTE,
+    applied_sort,
     baseline_kind,
     check_reference,
     empty_reference_note,
@@ -73,7 +74,6 @@ from queries.neo4j_cypher import (
     tier_ranges,
 )
 from queries.ranking import masked_array, order_rows
-from queries.sample_size import sample_attrs
 
 __all__ = ["affinity", "advocates", "expand", "lookalikes"]
 
@@ -160,11 +160,7 @@ def affinity(
         sort=sort, top=top, min_count=min_count, weight=weight, z=z, baseline=baseline,
         population=population, tiers=tiers, tier_scheme=tier_scheme,
     )
-    if weight != "none":
-        raise QueryError(
-            f"--weight {weight} is not available with --backend neo4j (its weighted sums are "
-            "computed in memory only): use --backend memory"
-        )
+    check_unweighted(weight, "neo4j")
 
     found = _find(store, brand)
     _require_observed(found)
@@ -227,68 +223,17 @@ def affinity(
             raise population_too_small(population, row["account"], int(row["fc"]))
         if stats["missing"]:
             notes.append(missing_counts_note(int(stats["missing"]), int(stats["candidates"])))
-    applied = sort
-    if mode == "none" and sort in ("lift", "lift-lower"):
-        applied = "share"
-        notes.append(SHARE_FALLBACK_NOTE)
+    applied = applied_sort(sort, mode != "none", notes)
     if top is not None:
         params["top"] = int(top)
     rows = store.read(affinity_query(mode, applied, top), params)
-    table = _affinity_frame(rows, mode, n, params, z, scheme)
-    table = order_rows(table, memory.sort_columns(applied))
-    table.insert(0, "rank", np.arange(1, len(table) + 1))
-    table = table.reset_index(drop=True)
-    if table.empty:
-        notes.append(memory.empty_result_note(key, n, min_count, exclude_followed, tiers))
-    table.attrs.update({
-        "table_columns": list(memory.TABLE_COLUMNS),
-        "brand": key,
-        "audience_observed": n,
-        "audience_followers": int(found["followers"]),
-        "baseline": label,
-        "baseline_size": size,
-        "weight": weight,
-        "weight_population": None,  # mass-followers is refused above
-        "z": z,
-        "sort": applied,
-        **sample_attrs(n, int(found["followers"]), found["followers_count"], z),
-        "note": "; ".join(notes) or None,
-    })
-    return table
-
-
-def _affinity_frame(rows, mode: str, n: int, params: dict, z: float, scheme: TierScheme) -> pd.DataFrame:
-    """The result columns from the server's counts, computed as :mod:`queries.affinity` does."""
-    wilson_bounds = memory_affinity.wilson_bounds
-    counts = np.array([r["audience_count"] for r in rows], dtype=np.int64)
-    shares = counts / n
-    share_low, _ = wilson_bounds(shares, float(n), z)
-    followers_count = _int_array([r["followers_count"] for r in rows])
-    missing = np.full(len(rows), np.nan)
-    base_counts = base_shares = lift = lift_lower = missing
-    if mode != "none":
-        size = params["m"]
-        floor = params["floor"]
-        base_counts = _float_array([r["baseline_count"] for r in rows])
-        base_shares = base_counts / int(size)
-        if mode == "population":
-            lift = shares / np.maximum(base_shares, floor)
-            lift_lower = share_low / np.maximum(base_shares, floor)
-        else:
-            _, base_high = wilson_bounds(base_shares, float(size), z)
-            lift = shares / np.maximum(base_shares, floor)
-            lift_lower = share_low / np.maximum(base_high, floor)
-    return pd.DataFrame({
-        "account": _keys(r["account"] for r in rows),
-        "audience_count": counts,
-        "audience_share": shares,
-        "baseline_count": masked_array(base_counts, "Int64"),
-        "baseline_share": masked_array(base_shares, "Float64"),
-        "affinity": masked_array(lift, "Float64"),
-        "lift_lower": masked_array(lift_lower, "Float64"),
-        "tier": scheme.assign(followers_count),
-        "followers_count": followers_count,
-    })
+    return affinity_table_from_counts(
+        [r["account"] for r in rows], np.array([r["audience_count"] for r in rows], dtype=np.int64),
+        _float_array([r.get("baseline_count") for r in rows]), _float_array([r["followers_count"] for r in rows]),
+        mode=mode, n=n, size=size, z=z, scheme=scheme, brand=key, n_followers=int(found["followers"]),
+        declared_followers=found["followers_count"], baseline=label, sort=applied, notes=notes,
+        min_count=min_count, exclude_followed=exclude_followed, tiers=tiers,
+    )
 
 
 # -- advocates -------------------------------------------------------------------------------
@@ -310,10 +255,7 @@ def advocates(
     memory = memory_advocates
     scheme = memory.check_advocates_options(sort=sort, niche=niche, top=top, tiers=tiers, tier_scheme=tier_scheme)
     if niche:
-        raise QueryError(
-            "--niche is not available with --backend neo4j (niche overlap is computed in "
-            "memory only): use --backend memory"
-        )
+        raise memory_only("--niche", "neo4j", "niche overlap is computed in memory only")
     found = _find(store, brand)
     key = found["key"]
     n_followers = int(found["followers"])

@@ -41,7 +41,8 @@ import pandas as pd
 from graphkit.errors import QueryError
 from graphkit.graph import FollowGraph
 
-__all__ = ["overlap", "unique_reach", "audience_incidence"]
+__all__ = ["overlap", "unique_reach", "audience_incidence", "check_overlap_accounts", "check_audience_sizes",
+           "pairs_table", "reach_table"]
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,7 @@ def audience_incidence(graph: FollowGraph, accounts: Sequence[str], *, observed_
     if graph.n_accounts == 0:
         raise QueryError("the workspace is empty: load some lists first (graphkit load --help)")
     ids = graph.ids_of(accounts)
-    _, first = np.unique(ids, return_index=True)
-    if len(first) != len(ids):
-        repeated = [str(a) for i, a in enumerate(accounts) if i not in set(first.tolist())]
-        raise QueryError(f"{repeated[0]!r} is named twice: list each account once")
-    if len(ids) < 2:
-        raise QueryError("overlap needs at least two accounts")
+    check_overlap_accounts(accounts, ids)
     indptr = graph.in_indptr
     sizes = (indptr[ids + 1] - indptr[ids]).astype(np.int64)
     followers = graph.gather_followers(ids).astype(np.int64)
@@ -80,7 +76,29 @@ def audience_incidence(graph: FollowGraph, accounts: Sequence[str], *, observed_
         followers, columns = followers[keep], columns[keep]
         sizes = np.bincount(columns, minlength=len(ids))
     keys = graph.keys_of(ids).tolist()
-    empty = [k for k, s in zip(keys, sizes) if s == 0]
+    check_audience_sizes(keys, sizes, observed_only=observed_only)
+    return _Incidence(keys, sizes, followers, columns)
+
+
+def check_overlap_accounts(accounts: Sequence[str], ids: Sequence[int]) -> None:
+    """Refuse an account named twice and fewer than two accounts (``ids`` resolved from ``accounts``).
+
+    >>> check_overlap_accounts(["a", "A"], [3, 3])
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.QueryError: 'A' is named twice: list each account once
+    """
+    _, first = np.unique(np.asarray(ids, dtype=np.int64), return_index=True)
+    if len(first) != len(ids):
+        repeated = [str(a) for i, a in enumerate(accounts) if i not in set(first.tolist())]
+        raise QueryError(f"{repeated[0]!r} is named twice: list each account once")
+    if len(ids) < 2:
+        raise QueryError("overlap needs at least two accounts")
+
+
+def check_audience_sizes(keys: Sequence[str], sizes: Sequence[int], *, observed_only: bool) -> None:
+    """Refuse an account whose audience is empty."""
+    empty = [k for k, size in zip(keys, sizes) if size == 0]
     if empty:
         what = "observed followers" if observed_only else "followers in the graph"
         raise QueryError(
@@ -88,7 +106,6 @@ def audience_incidence(graph: FollowGraph, accounts: Sequence[str], *, observed_
             f"`graphkit load followers FILE --of {empty[0]}`"
             + (" (or drop --observed-only)" if observed_only else "")
         )
-    return _Incidence(keys, sizes, followers, columns)
 
 
 def overlap(graph: FollowGraph, accounts: Sequence[str], *, observed_only: bool = False) -> pd.DataFrame:
@@ -121,11 +138,15 @@ def overlap(graph: FollowGraph, accounts: Sequence[str], *, observed_only: bool 
     matrix = sp.csr_matrix(
         (np.ones(len(codes), dtype=np.int64), (codes.ravel(), inc.columns)), shape=(len(rows), k)
     )
-    shared = (matrix.T @ matrix).toarray()
-    i, j = np.triu_indices(k, 1)
+    return pairs_table(inc.keys, inc.sizes, (matrix.T @ matrix).toarray())
+
+
+def pairs_table(keys: Sequence[str], sizes: np.ndarray, shared: np.ndarray) -> pd.DataFrame:
+    """The :func:`overlap` table from audience sizes and the ``k x k`` matrix of shared followers."""
+    i, j = np.triu_indices(len(keys), 1)
     both = shared[i, j]
-    size_i, size_j = inc.sizes[i], inc.sizes[j]
-    keys = np.array(inc.keys, dtype=object)
+    size_i, size_j = sizes[i], sizes[j]
+    keys = np.array(keys, dtype=object)
     return pd.DataFrame({
         "account": keys[i],
         "other": keys[j],
@@ -150,11 +171,16 @@ def unique_reach(graph: FollowGraph, accounts: Sequence[str], *, observed_only: 
     rows, codes, counts = np.unique(inc.followers, return_inverse=True, return_counts=True)
     alone = counts[codes.ravel()] == 1
     unique = np.bincount(inc.columns[alone], minlength=len(inc.keys))
+    return reach_table(inc.keys, inc.sizes, unique, len(rows))
+
+
+def reach_table(keys: Sequence[str], sizes: np.ndarray, unique: np.ndarray, combined: int) -> pd.DataFrame:
+    """The :func:`unique_reach` table from audience sizes, unique reaches and the union's size."""
     table = pd.DataFrame({
-        "account": inc.keys,
-        "audience": inc.sizes,
-        "unique_reach": unique.astype(np.int64),
-        "unique_share": unique / inc.sizes,
+        "account": list(keys),
+        "audience": np.asarray(sizes),
+        "unique_reach": np.asarray(unique).astype(np.int64),
+        "unique_share": unique / np.asarray(sizes),
     })
-    table.attrs["combined_reach"] = len(rows)
+    table.attrs["combined_reach"] = int(combined)
     return table

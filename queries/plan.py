@@ -89,6 +89,8 @@ __all__ = [
     "ranking_scores",
     "plan_frame",
     "plan",
+    "check_priced",
+    "plan_from_coverage",
     "GUARANTEE",
 ]
 
@@ -365,12 +367,12 @@ def ranking_scores(
 # -- the query ----------------------------------------------------------------------------------
 
 
-def plan_frame(graph, candidates, tiers, prices, own_reach, rows, gains, total_weight, integral) -> pd.DataFrame:
+def plan_frame(keys, tiers, prices, own_reach, rows, gains, total_weight, integral) -> pd.DataFrame:
     """The plan table of ``rows`` (picked in that order) with their ``gains``.
 
-    ``candidates`` (ids), ``tiers``, ``prices`` and ``own_reach`` are aligned
-    with the rows of the coverage matrix; ``integral`` rounds reach to whole
-    followers (unweighted reach is a head count).
+    ``keys`` (the candidates' account keys), ``tiers``, ``prices`` and
+    ``own_reach`` are aligned with the rows of the coverage matrix; ``integral``
+    rounds reach to whole followers (unweighted reach is a head count).
     """
     rows = np.asarray(rows, dtype=np.int64)
     cost = prices[rows]
@@ -380,7 +382,7 @@ def plan_frame(graph, candidates, tiers, prices, own_reach, rows, gains, total_w
         own, gains, cumulative = (np.rint(a).astype(np.int64) for a in (own, gains, cumulative))
     return pd.DataFrame({
         "step": np.arange(1, len(rows) + 1),
-        "account": pd.array(graph.keys_of(candidates[rows]), dtype="string"),
+        "account": pd.array(np.asarray(keys, dtype=object)[rows], dtype="string"),
         "tier": pd.array(np.asarray(tiers, dtype=object)[rows], dtype="string"),
         "cost": cost,
         "reach": own,
@@ -473,20 +475,48 @@ def plan(
     priced = ~np.isnan(prices)
     unpriced = int((~priced).sum())
     candidates, keys, cand_tiers, prices = candidates[priced], keys[priced], cand_tiers[priced], prices[priced]
-    if len(candidates) == 0:
-        scope = f" in tiers {', '.join(tiers)}" if tiers else ""
-        raise QueryError(
-            f"no account{scope} followed by {aud.brand}'s audience has a price "
-            f"({unpriced:,} unpriced): add their tiers to [cost] or the accounts to [account_cost]"
-        )
-    if (prices > budget).all():
-        raise QueryError(
-            f"the budget {budget:,.0f} is below the cheapest candidate ({prices.min():,.0f}): nothing can be planned"
-        )
+    check_priced(aud.brand, len(candidates), unpriced, float(prices.min()) if len(prices) else math.nan,
+                 budget, tiers=tiers)
     weights = audience_weights(graph, aud.observed, niche)
     matrix = coverage_matrix(graph, aud.observed, candidates)
+    return plan_from_coverage(
+        matrix, keys, cand_tiers, prices, weights, budget, total_weight=float(weights.sum()),
+        scores=scores, scores_label=scores_label, weighted=bool(niche),
+        attrs={"brand": aud.brand, "audience_observed": aud.n_observed,
+               "audience_followers": aud.n_followers, "candidates": len(candidates),
+               "unpriced": unpriced, "costs_source": costs.source, "currency": costs.currency},
+    )
+
+
+def check_priced(brand: str, priced: int, unpriced: int, cheapest: float, budget: float, *,
+                 tiers: Sequence[str] | None = None) -> None:
+    """Refuse a plan without a priced candidate, or with none within the budget."""
+    if priced == 0:
+        scope = f" in tiers {', '.join(tiers)}" if tiers else ""
+        raise QueryError(
+            f"no account{scope} followed by {brand}'s audience has a price "
+            f"({unpriced:,} unpriced): add their tiers to [cost] or the accounts to [account_cost]"
+        )
+    if cheapest > budget:
+        raise QueryError(
+            f"the budget {budget:,.0f} is below the cheapest candidate ({cheapest:,.0f}): nothing can be planned"
+        )
+
+
+def plan_from_coverage(
+    matrix: sp.csr_matrix, keys: np.ndarray, tiers: np.ndarray, prices: np.ndarray, weights: np.ndarray,
+    budget: float, *, total_weight: float, scores: pd.Series | None, scores_label: str | None,
+    weighted: bool, attrs: dict,
+) -> pd.DataFrame:
+    """The plan table from the coverage matrix of the candidates (every engine ends here).
+
+    ``matrix`` rows are the candidates in key order (``keys``, their ``tiers``
+    and ``prices``), its columns audience members weighing ``weights``;
+    ``total_weight`` is the whole audience's weight (members who follow no
+    candidate included). ``attrs`` adds ``brand, audience_observed,
+    audience_followers, candidates, unpriced, costs_source, currency``.
+    """
     own_reach = matrix @ weights
-    total = float(weights.sum())
     chosen = modified_greedy(matrix, prices, weights, budget)
     if scores is None:
         score = own_reach
@@ -498,24 +528,24 @@ def plan(
     naive_gains = marginal_gains(matrix, weights, naive_rows)
     if naive_gains.sum() > chosen.reach + 1e-9:
         chosen = Selection(naive_rows, naive_gains, "naive (better here)")
-    integral = not niche
-    table = plan_frame(graph, candidates, cand_tiers, prices, own_reach, chosen.rows, chosen.gains, total, integral)
-    naive = plan_frame(graph, candidates, cand_tiers, prices, own_reach, naive_rows, naive_gains, total, integral)
+    integral = not weighted
+    table = plan_frame(keys, tiers, prices, own_reach, chosen.rows, chosen.gains, total_weight, integral)
+    naive = plan_frame(keys, tiers, prices, own_reach, naive_rows, naive_gains, total_weight, integral)
     table.attrs.update({
-        "brand": aud.brand,
+        "brand": attrs["brand"],
         "budget": float(budget),
         "spent": float(prices[chosen.rows].sum()),
         "reach": chosen.reach,
-        "audience_weight": total,
-        "audience_observed": aud.n_observed,
-        "audience_followers": aud.n_followers,
+        "audience_weight": total_weight,
+        "audience_observed": attrs["audience_observed"],
+        "audience_followers": attrs["audience_followers"],
         "method": chosen.method,
         "guarantee": GUARANTEE,
-        "candidates": len(candidates),
-        "unpriced": unpriced,
-        "weighted": bool(niche),
-        "costs_source": costs.source,
-        "currency": costs.currency,
+        "candidates": attrs["candidates"],
+        "unpriced": attrs["unpriced"],
+        "weighted": weighted,
+        "costs_source": attrs["costs_source"],
+        "currency": attrs["currency"],
         "naive": naive,
         "naive_reach": float(naive_gains.sum()),
         "naive_spent": float(prices[naive_rows].sum()),

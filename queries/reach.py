@@ -97,7 +97,7 @@ def selection_reach(
     tiers = np.asarray(scheme.assign(graph.attribute("followers_count").iloc[ids].to_numpy()), dtype=object)
     prices = costs.prices(keys, tiers) if costs is not None else np.full(len(ids), np.nan)
     total = float(weights.sum())
-    table = plan_frame(graph, ids, tiers, prices, own, rows, gains, total, not niche)
+    table = plan_frame(keys, tiers, prices, own, rows, gains, total, not niche)
     table["cumulative_cost"] = np.nancumsum(prices) if len(prices) else np.empty(0)
     table.attrs.update({
         "brand": aud.brand,

@@ -33,8 +33,10 @@ A block may be preceded by a directive, an HTML comment naming what it needs::
     ``NAME=VALUE`` pairs (space-separated) for this block's commands only.
 ``requires``
     ``neo4j``: the block runs only when ``NEO4J_URI`` is set (the Neo4j test
-    suite checks these blocks against its server); otherwise it is left as it
-    is and reported as skipped.
+    suite checks these blocks against its server); ``spark``: the block starts
+    Spark (a JVM), so it runs only with ``--only-requires spark`` (the Spark
+    test suite checks it; ``--write --only-requires spark`` rewrites it).
+    Otherwise the block is left as it is and reported as skipped.
 ``mask``
     a regular expression for the parts of the output that differ from run to
     run (a server address, a duration); they are compared as ``…``.
@@ -91,6 +93,10 @@ BASE_ENV = {
 }
 #: Passed through from the caller to ``requires="neo4j"`` blocks.
 NEO4J_ENV = ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE")
+#: Passed through from the caller to ``requires="spark"`` blocks (which Java runs Spark).
+SPARK_ENV = ("JAVA_HOME",)
+#: What ``requires=`` may name.
+SERVICES = ("neo4j", "spark")
 #: What the session folder links from the checkout: the package (its demo data; `python -c` in a
 #: clone imports it from there), inputs, and test helpers such as the fake network.
 LINKED = ("graphkit", "examples", "tests")
@@ -163,8 +169,8 @@ def _directive(lines: list[str], fence: int) -> dict[str, str]:
         raise ReadmeError(f"README.md:{j + 1}: readme directive with unknown or no attribute: {lines[j]}")
     if not found.get("port", "1").isdigit():
         raise ReadmeError(f"README.md:{j + 1}: port= wants a port number")
-    if found.get("requires", "neo4j") != "neo4j":
-        raise ReadmeError(f"README.md:{j + 1}: requires= knows only neo4j")
+    if found.get("requires", SERVICES[0]) not in SERVICES:
+        raise ReadmeError(f"README.md:{j + 1}: requires= knows only {', '.join(SERVICES)}")
     return found
 
 
@@ -385,8 +391,8 @@ def _env_of(block: Block) -> dict[str, str]:
         if not sep or not re.fullmatch(r"[A-Z_][A-Z0-9_]*", name):
             raise ReadmeError(f"README.md:{block.start}: env= wants NAME=VALUE pairs, not {pair!r}")
         env[name] = value
-    if block.directive.get("requires") == "neo4j":
-        env.update({name: os.environ[name] for name in NEO4J_ENV if name in os.environ})
+    passed = {"neo4j": NEO4J_ENV, "spark": SPARK_ENV}.get(block.directive.get("requires", ""), ())
+    env.update({name: os.environ[name] for name in passed if name in os.environ})
     return env
 
 
@@ -424,9 +430,18 @@ def _masked(lines: list[str], mask: str | None) -> list[str]:
     return [re.sub(mask, "…", line) if mask else line for line in lines]
 
 
-def runnable(block: Block) -> bool:
-    """Whether this run can run the block (``requires="neo4j"`` needs ``NEO4J_URI``)."""
-    return block.directive.get("requires") != "neo4j" or bool(os.environ.get("NEO4J_URI"))
+def runnable(block: Block, only_requires: str | None = None) -> bool:
+    """Whether this run can run the block.
+
+    ``requires="neo4j"`` needs ``NEO4J_URI``; ``requires="spark"`` runs only
+    when asked for (``only_requires="spark"``).
+    """
+    requires = block.directive.get("requires")
+    if requires == "neo4j":
+        return bool(os.environ.get("NEO4J_URI"))
+    if requires == "spark":
+        return only_requires == "spark"
+    return True
 
 
 def process(text: str, *, use_server: bool = True, only_requires: str | None = None,
@@ -440,7 +455,7 @@ def process(text: str, *, use_server: bool = True, only_requires: str | None = N
     with Session(use_server=use_server) as session:
         for block in blocks:
             wanted = only_requires is None or block.directive.get("requires") == only_requires
-            if not runnable(block) or not wanted:
+            if not runnable(block, only_requires) or not wanted:
                 skipped += 1
                 continue
             fresh = regenerate(block, session)
@@ -467,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readme", type=Path, default=README, help="the file (default: README.md)")
     parser.add_argument("--subprocess", action="store_true",
                         help="run the installed console script for every command (slower)")
-    parser.add_argument("--only-requires", choices=["neo4j"], default=None,
+    parser.add_argument("--only-requires", choices=list(SERVICES), default=None,
                         help="only the blocks that need this service")
     args = parser.parse_args(argv)
     if args.serve:

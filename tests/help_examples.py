@@ -207,4 +207,9 @@ def run_block(lines: list[str]) -> list[tuple[str, object]]:
 
 def needs_neo4j(line: str) -> bool:
     """Whether an example talks to a Neo4j server."""
-    return command_of(line)[:1] == ("neo4j",) or "--backend neo4j" in line
+    return command_of(line)[:1] == ("neo4j",) or bool(re.search(r"--(engine|backend) neo4j\b", line))
+
+
+def needs_spark(line: str) -> bool:
+    """Whether an example runs a query on Apache Spark (starts a JVM: the spark tests run it)."""
+    return bool(re.search(r"--engine spark\b", line))

@@ -48,3 +48,15 @@ def wait_for(condition, timeout: float = 60.0, what: str = "the expected stage")
         if time.monotonic() > deadline:
             raise AssertionError(f"never reached {what}")
         time.sleep(0.02)
+
+
+def most_followed(graph, k: int = 2) -> list[str]:
+    """The ``k`` accounts of ``graph`` with the most observed followers (ties: key ascending)."""
+    import numpy as np
+
+    observed_in = np.bincount(
+        np.asarray(graph.out_indices)[np.repeat(graph.observed, graph.out_degree())],
+        minlength=graph.n_accounts,
+    )
+    order = np.lexsort((graph.keys, -observed_in))
+    return [str(k) for k in graph.keys[order[:k]]]

@@ -35,6 +35,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "pagerank",
+    "check_pagerank_options",
+    "not_converged",
     "personalization_vector",
     "hits",
     "in_degree",
@@ -182,12 +184,7 @@ def pagerank(
     >>> [round(float(x), 4) for x in ppr]
     [0.3304, 0.2809, 0.2387, 0.15]
     """
-    if not 0 <= alpha < 1:
-        raise QueryError(f"alpha must be in [0, 1), not {alpha}")
-    if tol <= 0:
-        raise QueryError(f"tol must be positive, not {tol}")
-    if max_iter < 1:
-        raise QueryError(f"max_iter must be at least 1, not {max_iter}")
+    check_pagerank_options(alpha=alpha, tol=tol, max_iter=max_iter)
     n = graph.n_accounts
     if n == 0:
         return np.zeros(0, dtype=np.float64)
@@ -207,7 +204,28 @@ def pagerank(
         x = x_next
         if err < tol:
             return x
-    raise QueryError(
+    raise not_converged(tol, max_iter, err)
+
+
+def check_pagerank_options(*, alpha: float, tol: float, max_iter: int) -> None:
+    """Refuse bad :func:`pagerank` options (every engine calls this).
+
+    >>> check_pagerank_options(alpha=1.0, tol=1e-10, max_iter=100)
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.QueryError: alpha must be in [0, 1), not 1.0
+    """
+    if not 0 <= alpha < 1:
+        raise QueryError(f"alpha must be in [0, 1), not {alpha}")
+    if tol <= 0:
+        raise QueryError(f"tol must be positive, not {tol}")
+    if max_iter < 1:
+        raise QueryError(f"max_iter must be at least 1, not {max_iter}")
+
+
+def not_converged(tol: float, max_iter: int, err: float) -> QueryError:
+    """The error of a power iteration that did not reach ``tol`` in ``max_iter`` steps."""
+    return QueryError(
         f"PageRank did not converge to tol={tol:g} in {max_iter:,} iterations "
         f"(last L1 change {err:.3g}); raise max_iter or tol"
     )

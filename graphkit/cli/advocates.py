@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.affinity import print_notes
+from graphkit.cli.engines import engine_options
 from graphkit.cli.help import examples
-from graphkit.cli.neo4j import backend_option
 from graphkit.cli.options import as_of_option, output_options, tier_option, top_option
 
 __all__ = ["advocates"]
@@ -32,11 +32,11 @@ __all__ = ["advocates"]
                    "engagement_rate; niche: niche_overlap; value: customer_value (with "
                    "--customers). Ties: the other, then account.")
 @top_option(20)
-@backend_option
+@engine_options("advocates")
 @output_options
 @as_of_option
 @click.pass_obj
-def advocates(obj, brand, niche, niche_method, tiers, customers, sort, top, backend, fmt, out) -> None:
+def advocates(obj, brand, niche, niche_method, tiers, customers, sort, top, engine, fmt, out) -> None:
     """Rank BRAND's own followers as influencers.
 
     \b
@@ -45,13 +45,13 @@ def advocates(obj, brand, niche, niche_method, tiers, customers, sort, top, back
     audience_count  how many of BRAND's other observed followers follow it
     audience_share  audience_count / BRAND's other observed followers
     """
-    from graphkit.cli.neo4j import query_backend
+    from graphkit.cli.engines import query_engine
 
     if sort == "value" and not customers:
         raise click.UsageError("--sort value needs --customers")
     if customers:
-        if backend == "neo4j":
-            raise click.UsageError("--customers runs on the workspace only (--backend memory)")
+        if engine == "neo4j":
+            raise click.UsageError("--customers runs on the workspace only (--engine memory)")
         from queries.pools import customer_advocates
 
         table = customer_advocates(
@@ -59,7 +59,7 @@ def advocates(obj, brand, niche, niche_method, tiers, customers, sort, top, back
             niche_method=niche_method, tiers=tiers, top=top, sort=sort, tier_scheme=obj.tier_scheme,
         )
     else:
-        run, graph = query_backend(obj, backend, "advocates")
+        run, graph = query_engine(obj, engine, "advocates")
         table = run(
             graph, brand, niche=niche, niche_method=niche_method, tiers=tiers,
             top=top, sort=sort, tier_scheme=obj.tier_scheme,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from graphkit.cli.engines import engine_options
 from graphkit.cli.help import examples
-from graphkit.cli.neo4j import backend_option
 from graphkit.cli.options import (
     as_of_option,
     emit,
@@ -69,12 +69,12 @@ def share_margin_text(attrs: dict) -> str:
 @click.option("--min-count", type=int, default=1, show_default=True, callback=positive_int,
               help="Drop accounts followed by fewer of the audience.")
 @click.option("--exclude-followed", is_flag=True, help="Drop accounts the brand already follows.")
-@backend_option
+@engine_options("affinity")
 @output_options
 @as_of_option
 @click.pass_obj
 def affinity(obj, brand, top, sort, baseline, population, weight, z, tiers, min_count,
-             exclude_followed, backend, fmt, out) -> None:
+             exclude_followed, engine, fmt, out) -> None:
     """Rank the accounts BRAND's observed followers follow, against a baseline.
 
     \b
@@ -91,9 +91,9 @@ def affinity(obj, brand, top, sort, baseline, population, weight, z, tiers, min_
     """
     if baseline is not None and population is not None:
         raise click.UsageError("use either --baseline or --population, not both")
-    from graphkit.cli.neo4j import query_backend
+    from graphkit.cli.engines import query_engine
 
-    run, graph = query_backend(obj, backend, "affinity")
+    run, graph = query_engine(obj, engine, "affinity")
     table = run(
         graph, brand, top=top, sort=sort, tiers=tiers, min_count=min_count,
         exclude_followed=exclude_followed, baseline=baseline, population=population,

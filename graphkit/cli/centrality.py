@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from graphkit.cli.engines import engine_options
 from graphkit.cli.help import examples
 from graphkit.cli.options import (
     as_of_option,
@@ -39,11 +40,12 @@ MEASURES = ("pagerank", "ppr", "in-degree", "out-degree", "hits", "betweenness")
 @click.option("--samples", type=int, default=100, show_default=True, callback=positive_int,
               help="betweenness without --seed: source accounts sampled.")
 @random_seed_option("the betweenness sample", aliases=["--sample-seed"])
+@engine_options("centrality")
 @output_options
 @as_of_option
 @click.pass_obj
 def centrality(obj, measure, seeds, audience_of, exclude_seeds, top, tiers, alpha, samples,
-               random_seed, fmt, out) -> None:
+               random_seed, engine, fmt, out) -> None:
     """Rank accounts by a centrality measure.
 
     \b
@@ -54,15 +56,20 @@ def centrality(obj, measure, seeds, audience_of, exclude_seeds, top, tiers, alph
     betweenness  share of shortest follow paths through the account (brokers)
 
     PageRank runs until the L1 change between iterations is below 1e-10, so
-    every score is within 6e-10 of the exact value.
+    every score is within 6e-10 of the exact value (on either engine; --engine
+    spark computes pagerank and ppr).
     """
-    from queries.centrality import centrality as run
+    options = dict(seeds=seeds, audience_of=audience_of, exclude_seeds=exclude_seeds, top=top, tiers=tiers,
+                   tier_scheme=obj.tier_scheme, alpha=alpha)
+    if engine == "spark":
+        from graphkit.cli.engines import query_engine
 
-    table = run(
-        obj.graph, measure, seeds=seeds, audience_of=audience_of,
-        exclude_seeds=exclude_seeds, top=top, tiers=tiers, tier_scheme=obj.tier_scheme,
-        alpha=alpha, samples=samples, sample_seed=random_seed,
-    )
+        run, graph = query_engine(obj, engine, "centrality")
+        table = run(graph, measure, **options)
+    else:
+        from queries.centrality import centrality as run
+
+        table = run(obj.graph, measure, samples=samples, sample_seed=random_seed, **options)
     note = table.attrs.get("note")
     if fmt in (None, "table") and out in (None, "-"):
         click.echo(note, err=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.affinity import print_notes
+from graphkit.cli.engines import engine_options
 from graphkit.cli.help import examples
-from graphkit.cli.neo4j import backend_option
 from graphkit.cli.options import as_of_option, output_options, positive_int, top_option
 
 __all__ = ["expand"]
@@ -24,11 +24,11 @@ __all__ = ["expand"]
               help="following: whom SEED follows, then whom they follow...; followers: who follows "
                    "SEED, ...; both: either way.")
 @top_option(50, "accounts to list besides the seed: the most relevant, from any hop", aliases=["--limit"])
-@backend_option
+@engine_options("expand")
 @output_options
 @as_of_option
 @click.pass_obj
-def expand(obj, seed, hops, direction, top, backend, fmt, out) -> None:
+def expand(obj, seed, hops, direction, top, engine, fmt, out) -> None:
     """List the accounts within --hops follows of SEED, most relevant first.
 
     The seed is the first row (rank 0, hops 0). The others are ordered by
@@ -40,9 +40,9 @@ def expand(obj, seed, hops, direction, top, backend, fmt, out) -> None:
     seed's circle converges on. links is how many accounts of the previous
     hop an account is linked to; via is the best ranked of them.
     """
-    from graphkit.cli.neo4j import query_backend
+    from graphkit.cli.engines import query_engine
 
-    run, graph = query_backend(obj, backend, "expand")
+    run, graph = query_engine(obj, engine, "expand")
     table = run(graph, seed, hops=hops, direction=direction, limit=top,
                 tier_scheme=obj.tier_scheme)
     attrs = table.attrs

@@ -1,4 +1,4 @@
-"""``graphkit export edges|accounts``: the workspace's tables as files."""
+"""``graphkit export edges|accounts|neighbourhood|landscape|spark``: the workspace's tables as files."""
 
 from __future__ import annotations
 
@@ -97,6 +97,33 @@ def export_neighbourhood(obj, seed, hops, direction, top, out, fmt, random_seed,
         click.echo(f"wrote {path}", err=True)
     click.echo(f"{table.attrs.get('seed', seed)}: {len(table):,} accounts (seed included) within "
                f"{hops} hop{'s' if hops != 1 else ''} ({direction}), {table.attrs['order']}", err=True)
+
+
+@export.command("spark", epilog=examples(
+    'graphkit -w graphkit-demo export spark --out acme-spark --buckets 4',
+    "graphkit -w acme-spark affinity acme --top 5 --engine spark --spark-master 'local[2]'",
+))
+@click.option("-o", "--out", metavar="DIR", required=True,
+              help="Folder to create (local), or a URI pyarrow writes (s3://bucket/prefix, hdfs://...).")
+@click.option("--buckets", type=int, default=None, callback=positive_int, metavar="N",
+              help="Follow files, by a hash of the follower  [default: one per 8 M follows]")
+@click.option("--overwrite", is_flag=True, help="Replace an existing dataset folder.")
+@click.pass_obj
+def export_spark_dataset(obj, out, buckets, overwrite) -> None:
+    """Write the workspace as a partitioned Parquet dataset for Spark on shared storage.
+
+    \b
+    DIR/accounts/   id, key, observed and every attribute
+    DIR/follows/    follower, followee ids, bucket=N folders by a hash of the follower
+    DIR/_graphkit.json   counts (written last)
+
+    Query it with any --engine spark command: graphkit -w DIR affinity BRAND --engine spark.
+    """
+    from graphkit.spark.dataset import export_spark
+
+    document = export_spark(obj.stored_workspace, out, buckets=buckets, overwrite=overwrite)
+    click.echo(f"wrote {document['accounts']:,} accounts and {document['follows']:,} follows "
+               f"in {document['buckets']:,} bucket(s) to {out}", err=True)
 
 
 export.add_command(export_landscape)

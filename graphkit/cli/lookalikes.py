@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from graphkit.cli.engines import engine_options
 from graphkit.cli.help import examples
-from graphkit.cli.neo4j import backend_option
 from graphkit.cli.options import (
     as_of_option,
     emit,
@@ -31,11 +31,11 @@ __all__ = ["lookalikes"]
               help="Leave out accounts sharing fewer followers with SEED.")
 @top_option(20)
 @tier_option
-@backend_option
+@engine_options("lookalikes")
 @output_options
 @as_of_option
 @click.pass_obj
-def lookalikes(obj, seed, metric, min_audience, min_shared, top, tiers, backend, fmt, out) -> None:
+def lookalikes(obj, seed, metric, min_audience, min_shared, top, tiers, engine, fmt, out) -> None:
     """Find accounts whose audience looks like SEED's.
 
     Audiences are observed followers (those whose following list is loaded).
@@ -47,9 +47,9 @@ def lookalikes(obj, seed, metric, min_audience, min_shared, top, tiers, backend,
     overlap  shared / smaller audience: one audience inside the other
     cosine   shared / sqrt(product of sizes): between the two
     """
-    from graphkit.cli.neo4j import query_backend
+    from graphkit.cli.engines import query_engine
 
-    run, graph = query_backend(obj, backend, "lookalikes")
+    run, graph = query_engine(obj, engine, "lookalikes")
     table = run(
         graph, seed, metric=metric, min_audience=min_audience,
         min_shared=min_shared, top=top, tiers=tiers, tier_scheme=obj.tier_scheme,

@@ -1,4 +1,4 @@
-"""``graphkit neo4j push|pull|status``, and the ``--backend`` option of the query commands.
+"""``graphkit neo4j push|pull|status``, and the Neo4j queries behind ``--engine neo4j``.
 
 Connection options (``--uri``, ``--user``, ``--password``, ``--database``) fall
 back to ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD`` and
@@ -16,7 +16,7 @@ import click
 from graphkit.cli.help import SummaryGroup, examples
 from graphkit.cli.options import positive_int, report_format_options
 
-__all__ = ["neo4j", "backend_option", "query_backend", "BACKEND_QUERIES"]
+__all__ = ["neo4j", "query_backend", "as_of_refused", "BACKEND_QUERIES"]
 
 #: query name -> (in-memory "module:function", Neo4j function in queries.neo4j_backend)
 BACKEND_QUERIES: dict[str, tuple[str, str]] = {
@@ -55,13 +55,10 @@ def open_store(uri, user, password, database):
     return Neo4jStore(settings).open()
 
 
-def backend_option(function):
-    """``--backend memory|neo4j`` for a query command (Neo4j from ``NEO4J_*``)."""
-    return click.option(
-        "--backend", type=click.Choice(["memory", "neo4j"]), default="memory", show_default=True,
-        help="memory: the workspace. neo4j: run the query as Cypher on the server named by "
-             "NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD/NEO4J_DATABASE (see graphkit neo4j push).",
-    )(function)
+def as_of_refused(engine: str) -> click.UsageError:
+    """The error for ``--as-of`` with an engine that does not hold the workspace's history."""
+    return click.UsageError(f"--as-of reads the workspace's follow history, which --engine {engine} "
+                            "does not hold: use --engine memory (the default)")
 
 
 def query_backend(obj, backend: str, name: str):
@@ -75,8 +72,7 @@ def query_backend(obj, backend: str, name: str):
 
     memory, remote = BACKEND_QUERIES[name]
     if backend != "memory" and getattr(obj, "as_of", None) is not None:
-        raise click.UsageError(f"--as-of reads the workspace's follow history, which the {backend} backend "
-                               "does not hold: use --backend memory (the default)")
+        raise as_of_refused(backend)
     if backend == "neo4j":
         from queries import neo4j_backend
 
@@ -89,7 +85,7 @@ def query_backend(obj, backend: str, name: str):
 
 @click.group(cls=SummaryGroup, epilog=examples(
     'graphkit -w graphkit-demo neo4j push',
-    'graphkit -w graphkit-demo affinity acme --backend neo4j --top 10',
+    'graphkit -w graphkit-demo affinity acme --engine neo4j --top 10',
 ))
 def neo4j() -> None:
     """Keep the graph in Neo4j: push a workspace, pull a graph, check the server.
@@ -98,7 +94,7 @@ def neo4j() -> None:
     Start the bundled server:  scripts/neo4j-server start
     Or point at your own:      export NEO4J_URI=bolt://localhost:7687 NEO4J_PASSWORD=...
     Then:                      graphkit neo4j push
-                               graphkit affinity acme --backend neo4j
+                               graphkit affinity acme --engine neo4j
     """
 
 

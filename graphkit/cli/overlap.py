@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from graphkit.cli.engines import engine_options
 from graphkit.cli.help import examples
 from graphkit.cli.options import as_of_option, emit, output_options
 
@@ -19,10 +20,11 @@ __all__ = ["overlap"]
               help="What to print  [default: both on the terminal, pairs in a file or other format]")
 @click.option("--observed-only", is_flag=True,
               help="Count only observed followers (those whose following list is loaded).")
+@engine_options("overlap")
 @output_options
 @as_of_option
 @click.pass_obj
-def overlap(obj, accounts, show, observed_only, fmt, out) -> None:
+def overlap(obj, accounts, show, observed_only, engine, fmt, out) -> None:
     """Compare the audiences of two or more ACCOUNTS, to deduplicate a shortlist.
 
     \b
@@ -31,10 +33,16 @@ def overlap(obj, accounts, show, observed_only, fmt, out) -> None:
     reach: each account's audience and unique_reach, the followers that
            follow none of the other accounts given
     """
-    from queries.overlap import overlap as pairs_of
-    from queries.overlap import unique_reach
+    if engine == "spark":
+        from graphkit.cli.engines import query_engine
 
-    graph = obj.graph
+        pairs_of, graph = query_engine(obj, engine, "overlap")
+        unique_reach, _ = query_engine(obj, engine, "unique_reach")
+    else:
+        from queries.overlap import overlap as pairs_of
+        from queries.overlap import unique_reach
+
+        graph = obj.graph
     terminal = fmt in (None, "table") and out in (None, "-")
     if show is None:
         show = "both" if terminal else "pairs"

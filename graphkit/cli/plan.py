@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from graphkit.cli.engines import engine_options
 from graphkit.cli.help import examples
 from graphkit.cli.options import as_of_option, csv_list, emit, output_options, tier_option
 
@@ -72,10 +73,11 @@ def summary_lines(table) -> list[str]:
 @click.option("--from", "sources", metavar="POOL", default=None,
               help="Candidates only from: talkers (posts about BRAND), customers, followers, or "
                    "all (the three); combine with commas. Default: every account.")
+@engine_options("plan")
 @output_options
 @as_of_option
 @click.pass_obj
-def plan(obj, brand, budget, costs_path, tiers, niche, exclude, sources, fmt, out) -> None:
+def plan(obj, brand, budget, costs_path, tiers, niche, exclude, sources, engine, fmt, out) -> None:
     """Pick influencers whose combined reach into BRAND's audience is largest within --budget.
 
     Reach is deduplicated: each observed follower of BRAND counts once, however
@@ -88,18 +90,29 @@ def plan(obj, brand, budget, costs_path, tiers, niche, exclude, sources, fmt, ou
     accounts by default).
     """
     from queries.plan import load_costs, ranking_scores
-    from queries.plan import plan as run
 
-    graph, pool = obj.graph, None
-    if sources:
-        from queries.pools import workspace_pool
-
-        graph, pool = workspace_pool(obj.workspace, brand, sources, graph=obj.graph, posts=obj.posts)
     scheme = obj.tier_scheme
     costs = load_costs(costs_path, tier_scheme=scheme)
-    scores, label = ranking_scores(graph, brand, niche=niche, tiers=tiers, tier_scheme=scheme)
-    table = run(graph, brand, budget, costs=costs, tiers=tiers, niche=niche, scores=scores,
-                scores_label=label, tier_scheme=scheme, exclude=exclude or (), pool=pool)
+    if engine == "spark":
+        if sources:
+            raise click.UsageError("--from needs the workspace's posts and customers: use --engine memory")
+        from graphkit.cli.engines import query_engine
+
+        run, graph = query_engine(obj, engine, "plan")
+        # the naive pick walks down the candidates' own reach (rank's score is in-memory only)
+        table = run(graph, brand, budget, costs=costs, tiers=tiers, niche=niche, tier_scheme=scheme,
+                    exclude=exclude or ())
+    else:
+        from queries.plan import plan as run
+
+        graph, pool = obj.graph, None
+        if sources:
+            from queries.pools import workspace_pool
+
+            graph, pool = workspace_pool(obj.workspace, brand, sources, graph=obj.graph, posts=obj.posts)
+        scores, label = ranking_scores(graph, brand, niche=niche, tiers=tiers, tier_scheme=scheme)
+        table = run(graph, brand, budget, costs=costs, tiers=tiers, niche=niche, scores=scores,
+                    scores_label=label, tier_scheme=scheme, exclude=exclude or (), pool=pool)
     lines = summary_lines(table)
     if fmt in (None, "table") and out in (None, "-"):
         click.echo(lines[0], err=True)

@@ -20,7 +20,8 @@ class State:
     ``workspace`` is for commands that read: the folder must exist and hold
     data. ``writable_workspace`` is for commands that load: the folder is
     created by the first load, but a file in its place is refused.
-    ``existing_workspace`` may be empty (``info`` says so). Each refusal is a
+    ``existing_workspace`` may be empty (``info`` says so); ``stored_workspace``
+    holds data but its graph is not read (``export spark`` streams the files). Each refusal is a
     :class:`~graphkit.errors.WorkspaceError` naming the workspace.
     """
 
@@ -59,14 +60,26 @@ class State:
         return workspace
 
     @property
-    def workspace(self):
+    def stored_workspace(self):
+        """An existing workspace holding data, without reading its graph (``workspace`` reads it)."""
         workspace = self.existing_workspace
-        if workspace.is_empty:  # the manifest's counts: the graph is read only by the command
-            raise _workspace_error(
-                f"workspace {workspace.path} is empty: load lists into it first "
-                f"(`graphkit load --help`){demo_hint(workspace.path)}"
-            )
+        if workspace.is_empty:
+            raise self._empty(workspace)
         return workspace
+
+    @property
+    def workspace(self):
+        workspace = self.stored_workspace
+        if workspace.graph.n_accounts == 0:
+            raise self._empty(workspace)
+        return workspace
+
+    @staticmethod
+    def _empty(workspace):
+        return _workspace_error(
+            f"workspace {workspace.path} is empty: load lists into it first "
+            f"(`graphkit load --help`){demo_hint(workspace.path)}"
+        )
 
     @property
     def graph(self):

@@ -40,7 +40,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-__all__ = ["RULES", "describe", "combine"]
+from graphkit.workspace.manifest import upgrade_legacy
+
+__all__ = ["RULES", "describe", "describe_manifest", "combine"]
 
 RULES = """\
 accounts: take the base's accounts.parquet, row i = id i. Then read every segment's
@@ -56,17 +58,36 @@ A follow without events keeps its base state."""
 
 def describe(snapshot) -> dict:
     """The files of one generation (see the module docstring) and :data:`RULES`."""
+    return describe_manifest(str(snapshot.path.resolve()), snapshot.manifest)
+
+
+def describe_manifest(root: str, manifest: dict) -> dict:
+    """:func:`describe` from a manifest's JSON and the workspace's folder or URI.
+
+    For engines that reach the workspace through their own file systems
+    (``s3a://``, ``hdfs://``) and read ``manifest.json`` themselves.
+
+    >>> files = describe_manifest("s3a://bucket/ws", {"generation": 3,
+    ...     "base": {"name": "base-000002", "files": {"accounts.parquet": {}, "follows.parquet": {}}},
+    ...     "segments": [{"name": "seg-000003", "files": {"follows.parquet": {}}}]})
+    >>> files["base"]["follows"], files["segments"][0]["accounts"], files["segments"][0]["follows"]
+    ('s3a://bucket/ws/base-000002/follows.parquet', None, 's3a://bucket/ws/seg-000003/follows.parquet')
+    """
+    if manifest.get("schema_version") == 1:
+        manifest = upgrade_legacy(manifest)
+    root = root.rstrip("/")
+
     def path(folder, files, name):
-        return str((snapshot.path / folder / name).resolve()) if name in files else None
+        return f"{root}/{folder}/{name}" if name in files else None
 
     base = None
-    if snapshot.base is not None:
-        files = snapshot.base["files"]
-        base = {part: path(snapshot.base["name"], files, f"{part}.parquet")
+    if manifest.get("base") is not None:
+        files = manifest["base"]["files"]
+        base = {part: path(manifest["base"]["name"], files, f"{part}.parquet")
                 for part in ("accounts", "follows", "spells", "account_updates", "sources")}
     segments = [{part: path(s["name"], s["files"], f"{part}.parquet") for part in ("accounts", "follows", "sources")}
-                for s in snapshot.segments]
-    return {"generation": snapshot.generation, "base": base, "segments": segments, "rules": RULES}
+                for s in manifest.get("segments", [])]
+    return {"generation": int(manifest.get("generation", 0)), "base": base, "segments": segments, "rules": RULES}
 
 
 def _last_values(events: pa.Table, column: str) -> pa.Table:

@@ -141,6 +141,8 @@ def test_format_always_chooses_an_output_format():
      ["--prefer-tier", "nano", "--strict-tier"], "--strict-tier"),
     (["neo4j", "status", "--uri", "bolt://127.0.0.1:1"], ["--format", "table"], ["--format", "text"], "text"),
     (["info"], ["--format", "json"], ["--format", "json"], "--json"),
+    (["affinity", "acme", "--top", "3"], ["--engine", "memory"], ["--backend", "memory"], "--backend"),
+    (["advocates", "acme", "--top", "3"], ["--engine", "memory"], ["--backend", "memory"], "--backend"),
 ])
 def test_older_names_still_work_hidden(args, new, old, hidden, demo_workspace):
     from click.testing import CliRunner

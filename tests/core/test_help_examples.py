@@ -11,7 +11,9 @@ that serves until stopped (``graphkit serve --port N &``) runs in the
 background the same way: its block goes on once the port answers, and the
 server is stopped when the block ends. The ``neo4j``
 examples need a server: ``tests/neo4j/test_neo4j_examples.py`` runs them against
-the test server. Group listings show whole first sentences, never cut with "...".
+the test server; ``--engine spark`` examples start a JVM, so
+``tests/spark/test_spark_examples.py`` runs them on the Spark tests' session
+(marker ``spark``). Group listings show whole first sentences, never cut with "...".
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from tests.help_examples import (
     help_text,
     make_clone,
     needs_neo4j,
+    needs_spark,
     run_block,
 )
 
@@ -69,7 +72,8 @@ def test_help_never_points_below_and_never_cuts_summaries():
 
 
 #: Every distinct Examples block once (sub-commands may share their group's block).
-BLOCKS = {tuple(lines): path for path, lines in ALL_EXAMPLES.items() if not any(map(needs_neo4j, lines))}
+BLOCKS = {tuple(lines): path for path, lines in ALL_EXAMPLES.items()
+          if not any(needs_neo4j(line) or needs_spark(line) for line in lines)}
 
 
 @pytest.mark.parametrize("lines", list(BLOCKS), ids=lambda lines: " ".join(BLOCKS[lines]) or "graphkit")
@@ -81,7 +85,10 @@ def test_examples_run_on_the_demo_workspace(lines, clone_after_demo):
             assert (clone_after_demo / out.group(1)).stat().st_size > 0, line
 
 
-def test_neo4j_examples_are_run_elsewhere():
-    # the blocks left out above need a Neo4j server: tests/neo4j/test_neo4j_examples.py runs them
+def test_neo4j_and_spark_examples_are_run_elsewhere():
+    # the blocks left out above need a Neo4j server (tests/neo4j/test_neo4j_examples.py runs
+    # them) or start a JVM (tests/spark/test_spark_examples.py): one Spark block, kept small
     left_out = [path for path, lines in ALL_EXAMPLES.items() if any(map(needs_neo4j, lines))]
     assert left_out and all(path[:1] == ("neo4j",) for path in left_out), left_out
+    on_spark = [path for path, lines in ALL_EXAMPLES.items() if any(map(needs_spark, lines))]
+    assert on_spark == [("export", "spark")], on_spark

@@ -265,8 +265,9 @@ def test_info_as_of_and_refusals(crawled):
     assert too_early.exit_code == 1 and "holds nothing that old" in too_early.output
     garbage = runner.invoke(cli, ["-w", str(ws_path), "affinity", "x", "--as-of", "last tuesday"])
     assert garbage.exit_code == 2 and "not an ISO-8601 date" in garbage.output
-    neo = runner.invoke(cli, ["-w", str(ws_path), "affinity", "x", "--backend", "neo4j", "--as-of", FIRST])
-    assert neo.exit_code == 2 and "--as-of" in neo.output and "--backend memory" in neo.output
+    for engine in ("neo4j", "spark"):  # refused before either engine is reached
+        other = runner.invoke(cli, ["-w", str(ws_path), "affinity", "x", "--engine", engine, "--as-of", FIRST])
+        assert other.exit_code == 2 and "--as-of" in other.output and "--engine memory" in other.output
 
 
 # -- the dynamic GEXF ---------------------------------------------------------------------------

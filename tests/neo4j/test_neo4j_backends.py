@@ -1,4 +1,4 @@
-"""``--backend neo4j`` equals the in-memory backend: same rows, numbers, order and notes.
+"""``--engine neo4j`` equals the in-memory engine: same rows, numbers, order and notes.
 
 Each query runs twice on the same real graph — in memory on the
 :class:`FollowGraph`, and as Cypher on a server holding that graph — and the
@@ -7,7 +7,6 @@ two DataFrames must be exactly equal (``check_exact``), ``attrs`` included.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -16,6 +15,7 @@ from queries import neo4j_backend
 from queries.advocates import advocates
 from queries.affinity import affinity
 from queries.expand import expand
+from tests.support import most_followed
 
 pytestmark = pytest.mark.neo4j
 
@@ -23,24 +23,14 @@ pytestmark = pytest.mark.neo4j
 DATASETS = ("ego-twitter-sample", "email-eu-core", "demo")
 
 
-def _most_followed(graph, k: int = 2) -> list[str]:
-    """The ``k`` accounts with the most observed followers (ties: key ascending)."""
-    observed_in = np.bincount(
-        np.asarray(graph.out_indices)[np.repeat(graph.observed, graph.out_degree())],
-        minlength=graph.n_accounts,
-    )
-    order = np.lexsort((graph.keys, -observed_in))
-    return [str(k) for k in graph.keys[order[:k]]]
-
-
 @pytest.fixture(scope="module", params=DATASETS)
 def dataset(request, snap_graph, demo_graph):
     name = request.param
     graph = demo_graph if name == "demo" else snap_graph(name)
     if name == "demo":
-        brand, reference = "acme", [k for k in _most_followed(graph, 2) if k != "acme"][0]
+        brand, reference = "acme", [k for k in most_followed(graph, 2) if k != "acme"][0]
     else:
-        brand, reference = _most_followed(graph)
+        brand, reference = most_followed(graph)
     return name, graph, brand, reference
 
 
@@ -111,9 +101,9 @@ def test_unknown_account_and_refused_options(both):
     with pytest.raises(AccountNotFound) as memory_err:
         affinity(graph, brand + "zz")
     assert str(server_err.value) == str(memory_err.value)
-    with pytest.raises(QueryError, match="not available with --backend neo4j"):
+    with pytest.raises(QueryError, match="not available with --engine neo4j"):
         neo4j_backend.affinity(store, brand, weight="mass-followers")
-    with pytest.raises(QueryError, match="not available with --backend neo4j"):
+    with pytest.raises(QueryError, match="not available with --engine neo4j"):
         neo4j_backend.advocates(store, brand, niche="hiking")
 
 

@@ -1,4 +1,4 @@
-"""The Examples of the ``neo4j`` commands' ``--help`` (and ``--backend neo4j`` ones), run on a server.
+"""The Examples of the ``neo4j`` commands' ``--help`` (and ``--engine neo4j`` ones), run on a server.
 
 The other examples run in ``tests/core/test_help_examples.py``; these need the
 session's Neo4j server, named by ``NEO4J_URI`` as a user would. They run in the

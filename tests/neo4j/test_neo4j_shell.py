@@ -1,4 +1,4 @@
-"""``graphkit neo4j push|pull|status`` and ``--backend neo4j`` through the CLI."""
+"""``graphkit neo4j push|pull|status`` and ``--engine neo4j`` through the CLI."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def test_push_status_pull_and_backend(store, ego_workspace, run_cli, tmp_path, m
     for command in (["affinity", "1260231", "--top", "15"], ["expand", "1260231", "--hops", "2"],
                     ["lookalikes", "1260231", "--min-audience", "2"], ["advocates", "1260231"]):
         memory = run_cli(*command, "--format", "csv")
-        server = run_cli(*command, "--format", "csv", "--backend", "neo4j")
+        server = run_cli(*command, "--format", "csv", "--engine", "neo4j")
         assert memory.exit_code == server.exit_code == 0, server.stderr
         assert server.stdout == memory.stdout and server.stderr == memory.stderr
         assert len(server.stdout.splitlines()) > 2

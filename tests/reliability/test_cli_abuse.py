@@ -75,6 +75,7 @@ def _base_args(path: tuple[str, ...], files: dict[str, Path], out: Path) -> list
         ("plan",): ["acme", "--budget", "5000"],
         ("report",): ["acme", "-o", str(out / "report.html")],
         ("export", "neighbourhood"): ["acme", "-o", str(out / "n.graphml"), "--hops", "1", "--limit", "50"],
+        ("export", "spark"): ["-o", str(out / "dataset"), "--buckets", "2"],
     }
     if path[0] == "load":
         return load_file[path[1]]
@@ -201,7 +202,7 @@ CONTRADICTIONS = [
     ["affinity", "acme", "-o", "x.unknownext"],
     ["affinity", "acme", "-o", "."],
     ["affinity", "acme", "-o", "/no/such/dir/x.csv"],
-    ["affinity", "acme", "--backend", "neo4j"],
+    ["affinity", "acme", "--engine", "neo4j"],
     ["affinity", "nobody-at-all"],
     ["affinity", ""],
     ["rank", "acme", "--strict-tier"],

@@ -2,7 +2,7 @@
 
 tests/neo4j/test_neo4j_settings.py checks ``repr`` and the error of an
 unreachable server; here every ``graphkit neo4j`` command and a query with
-``--backend neo4j`` run with the password given every way a user can (option,
+``--engine neo4j`` run with the password given every way a user can (option,
 environment, ``user:password@`` in the URI) against a closed port, with the
 driver's debug logging on, and nothing they print, log or write holds it.
 """
@@ -45,7 +45,7 @@ def test_no_command_prints_logs_or_writes_the_password(way, demo_copy, tmp_path,
         monkeypatch.setenv(name, value)
     caplog.set_level(logging.DEBUG)
     files_before = {p: p.read_bytes() for p in demo_copy.rglob("*") if p.is_file() and p.name != ".lock"}
-    queries = [["affinity", "acme", "--backend", "neo4j"], ["expand", "acme", "--backend", "neo4j"]]
+    queries = [["affinity", "acme", "--engine", "neo4j"], ["expand", "acme", "--engine", "neo4j"]]
     for args in [*(c + options for c in COMMANDS), *queries]:
         result = CliRunner().invoke(cli, ["-w", str(demo_copy), *args], catch_exceptions=False)
         shown = result.stdout + result.stderr
