@@ -108,6 +108,7 @@ def export_neighbourhood(obj, seed, hops, direction, top, out, fmt, random_seed,
 @click.option("--buckets", type=int, default=None, callback=positive_int, metavar="N",
               help="Follow files, by a hash of the follower  [default: one per 8 M follows]")
 @click.option("--overwrite", is_flag=True, help="Replace an existing dataset folder.")
+@as_of_option
 @click.pass_obj
 def export_spark_dataset(obj, out, buckets, overwrite) -> None:
     """Write the workspace as a partitioned Parquet dataset for Spark on shared storage.
@@ -121,7 +122,8 @@ def export_spark_dataset(obj, out, buckets, overwrite) -> None:
     """
     from graphkit.spark.dataset import export_spark
 
-    document = export_spark(obj.stored_workspace, out, buckets=buckets, overwrite=overwrite)
+    graph = obj.graph if obj.as_of is not None else None  # else the workspace's files, streamed
+    document = export_spark(obj.stored_workspace, out, buckets=buckets, overwrite=overwrite, graph=graph)
     click.echo(f"wrote {document['accounts']:,} accounts and {document['follows']:,} follows "
                f"in {document['buckets']:,} bucket(s) to {out}", err=True)
 

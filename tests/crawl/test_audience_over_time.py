@@ -27,6 +27,7 @@ from loaders.crawl import crawl_audience
 from queries.changes import changes
 from tests.crawl.conftest import BRAND, available, fast_options
 from tests.crawl.fakenet import FakeServer, Network
+from tests.crawl.schemas import validate
 
 FIRST, SECOND = "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z"
 PLATFORM = "bluesky"
@@ -43,7 +44,7 @@ def crawled(tmp_path_factory):
     try:
         for when, net, refresh in ((FIRST, network, False), (SECOND, later, True)):
             os.environ["GRAPHKIT_NOW"] = when
-            with FakeServer(net, page_cap=30) as server:
+            with FakeServer(net, page_cap=30, validate=validate) as server:
                 summary = crawl_audience(Workspace(ws_path), PLATFORM, BRAND[PLATFORM], sample=10_000,
                                          random_seed=7, profiles_top=10_000, service=server.url,
                                          options=fast_options(refresh=refresh))
