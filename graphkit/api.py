@@ -28,6 +28,7 @@ from graphkit.progress import Progress
 from graphkit.tables import LoadReport
 from graphkit.tiers import TierScheme
 from graphkit.workspace import Workspace, open_workspace
+from graphkit.workspace.history import instant as graph_as_of_instant
 
 __all__ = ["open_workspace", "load_files", "read_files", "info", "owner_for"]
 
@@ -103,15 +104,21 @@ def load_files(
     return reports
 
 
-def info(workspace: Workspace, tier_scheme: TierScheme | None = None) -> dict:
+def info(workspace: Workspace, tier_scheme: TierScheme | None = None, *, as_of=None) -> dict:
     """Accounts, follows, observed accounts, sources and tier counts of a workspace.
 
     Every data file is checked against the checksum recorded when it was
-    written, so damage that keeps a file's size is reported here too.
+    written, so damage that keeps a file's size is reported here too. With
+    ``as_of`` (a date), the graph as it stood then (:meth:`Workspace.graph_as_of`)
+    and the sources loaded by then.
     """
     scheme = tier_scheme or TierScheme.default()
     workspace.verify(deep=True)
-    graph = workspace.graph
+    graph = workspace.graph if as_of is None else workspace.graph_as_of(as_of)
+    sources = workspace.sources()
+    if as_of is not None and len(sources):
+        loaded = pd.to_datetime(sources["loaded_at"], utc=True, format="ISO8601")
+        sources = sources[(loaded <= pd.Timestamp(graph_as_of_instant(as_of))).to_numpy()]
     tiers = scheme.assign(graph.attribute("followers_count").to_numpy())
     tier_counts = pd.Series(tiers).value_counts().reindex(scheme.all_names, fill_value=0)
     return {
@@ -123,10 +130,11 @@ def info(workspace: Workspace, tier_scheme: TierScheme | None = None) -> dict:
         "tiers": {name: int(n) for name, n in tier_counts.items()},
         "sources": [
             {"path": path, "format": fmt, "kind": kind, "owner": owner, "loaded_at": loaded_at}
-            for path, fmt, kind, owner, loaded_at in workspace.sources()[
+            for path, fmt, kind, owner, loaded_at in sources[
                 ["path", "format", "kind", "owner", "loaded_at"]].astype(object).where(
                 lambda frame: frame.notna(), None).itertuples(index=False, name=None)
         ],
         "segments": len(workspace.data_files()["segments"]),
         "updated": workspace.updated,
+        **({"as_of": pd.Timestamp(graph_as_of_instant(as_of)).isoformat()} if as_of is not None else {}),
     }

@@ -46,6 +46,7 @@ from queries.neighbourhood import (
     node_attributes,
     to_networkx,
 )
+from queries.timeline import Timeline, timeline
 from queries.writers import atomic_write_bytes, neutralize_cell, write_frame
 
 __all__ = [
@@ -155,8 +156,11 @@ def _xsd_booleans(document: bytes) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def _gexf_bytes(hood: Neighbourhood, layout_seed: int = 0) -> bytes:
-    """GEXF 1.3 (:mod:`queries.gexf`) with the map's layout, node sizes and tier colours."""
+def _gexf_bytes(hood: Neighbourhood, layout_seed: int = 0, line: Timeline | None = None) -> bytes:
+    """GEXF 1.3 (:mod:`queries.gexf`) with the map's layout, node sizes and tier colours;
+    dynamic (the spells of ``line``) when a timeline is given."""
+    if line is not None:
+        hood = line.hood
     keys = hood.nodes["account"].astype(object).tolist()
     positions = layout_positions(hood, seed=layout_seed)
     sizes = node_sizes(hood)
@@ -174,6 +178,8 @@ def _gexf_bytes(hood: Neighbourhood, layout_seed: int = 0) -> bytes:
         list(zip(hood.edges["follower"].astype(object), hood.edges["followee"].astype(object))),
         looks=looks, date=now().date().isoformat(), description=description, directed=hood.directed,
         edge_kinds=column_kinds(extra), edge_values=node_attributes(extra, skip=()) if len(extra.columns) else None,
+        node_spells=line.node_spells if line is not None else None,
+        edge_spells=line.edge_spells if line is not None else None,
     )
 
 
@@ -194,6 +200,7 @@ def write_neighbourhood(
     tier_scheme: TierScheme | None = None,
     layout_seed: int = 0,
     title: str | None = None,
+    spells: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write the neighbourhood of a ranked table to ``out``; returns the files written.
 
@@ -211,6 +218,10 @@ def write_neighbourhood(
         One of ``graphml, gexf, json, csv, parquet, html``.
     layout_seed : int
         Seed of the force-directed layout (GEXF and HTML).
+    spells : DataFrame, optional
+        Follow spells (:func:`graphkit.workspace.history.follow_spells`): write a dynamic
+        GEXF whose timeline plays the follows among the accounts (:mod:`queries.timeline`).
+        GEXF only.
 
     Returns
     -------
@@ -232,21 +243,28 @@ def write_neighbourhood(
     fmt = fmt or graph_format_from_path(str(out))
     if fmt not in set(GRAPH_FORMATS.values()):
         raise GraphkitError(f"unknown export format {fmt!r}")
+    if spells is not None and fmt != "gexf":
+        raise GraphkitError(f"a dynamic export (--dynamic) is GEXF only (.gexf), not {fmt}")
     hood = neighbourhood(graph, table, seed=seed, tier_scheme=tier_scheme, title=title)
-    return write_hood(hood, out, fmt, layout_seed=layout_seed)
+    return write_hood(hood, out, fmt, layout_seed=layout_seed,
+                      line=timeline(hood, spells) if spells is not None else None)
 
 
-def write_hood(hood: Neighbourhood, out: str | Path, fmt: str | None = None, *, layout_seed: int = 0) -> list[Path]:
-    """Write an already built :class:`Neighbourhood` (see :func:`write_neighbourhood`)."""
+def write_hood(hood: Neighbourhood, out: str | Path, fmt: str | None = None, *, layout_seed: int = 0,
+               line: Timeline | None = None) -> list[Path]:
+    """Write an already built :class:`Neighbourhood` (see :func:`write_neighbourhood`);
+    ``line`` (GEXF only) makes the GEXF dynamic."""
     out = Path(out)
     fmt = fmt or graph_format_from_path(str(out))
     if fmt not in set(GRAPH_FORMATS.values()):
         raise GraphkitError(f"unknown export format {fmt!r}")
+    if line is not None and fmt != "gexf":
+        raise GraphkitError(f"a dynamic export (--dynamic) is GEXF only (.gexf), not {fmt}")
     if fmt == "graphml":
         atomic_write_bytes(out, _graphml_bytes(hood))
         return [out]
     if fmt == "gexf":
-        atomic_write_bytes(out, _gexf_bytes(hood, layout_seed))
+        atomic_write_bytes(out, _gexf_bytes(hood, layout_seed, line))
         return [out]
     if fmt == "json":
         atomic_write_bytes(out, _node_link_bytes(hood))

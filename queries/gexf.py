@@ -11,6 +11,11 @@ rounding), decimal integers. A missing value is left out of the node; a
 character XML cannot hold (a control character pasted into a bio) becomes
 U+FFFD.
 
+A **dynamic** document (``spells`` given) has ``mode="dynamic"``,
+``timeformat="dateTime"`` and, on each node and edge that has them,
+``<spells><spell start=... end=.../></spells>``: the intervals it existed
+(no ``end``: it still does). Gephi's timeline plays it.
+
 The document carries no ``<graph name=...>`` (not in the 1.3 grammar); the
 title goes into ``<meta><description>``. Edges are directed (follows) or
 undirected (``directed=False``: an audience-overlap landscape); they may carry
@@ -58,7 +63,11 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-__all__ = ["GEXF_NS", "VIZ_NS", "GEXF_TYPES", "NodeLook", "gexf_bytes"]
+__all__ = ["GEXF_NS", "VIZ_NS", "GEXF_TYPES", "NodeLook", "Spells", "gexf_bytes"]
+
+#: The intervals a node or an edge existed: ``(start, end)`` as xsd:dateTime text, ``end`` ``None``
+#: while it lasts.
+Spells = Sequence[tuple[str, "str | None"]]
 
 GEXF_NS = "http://gexf.net/1.3"
 VIZ_NS = "http://gexf.net/1.3/viz"
@@ -115,8 +124,10 @@ def gexf_bytes(
     edge_kinds: Mapping[str, str] | None = None,
     edge_values: Sequence[Mapping[str, object]] | None = None,
     weights: Sequence[float] | None = None,
+    node_spells: Sequence[Spells] | None = None,
+    edge_spells: Sequence[Spells] | None = None,
 ) -> bytes:
-    """A GEXF 1.3 document (directed unless ``directed`` is false).
+    """A GEXF 1.3 document (directed unless ``directed`` is false; dynamic with spells).
 
     Parameters
     ----------
@@ -140,6 +151,10 @@ def gexf_bytes(
         One per edge: its attribute values (a missing key is a missing value).
     weights : sequence of float, optional
         One per edge: its ``weight`` (Gephi's layouts and modularity read it).
+    node_spells, edge_spells : sequences of spells, optional
+        One per node / edge: the ``(start, end)`` intervals it existed (dateTime
+        text; ``end`` ``None`` while it lasts; an empty list: always). Either
+        makes the graph ``mode="dynamic"`` with ``timeformat="dateTime"``.
 
     Examples
     --------
@@ -150,6 +165,19 @@ def gexf_bytes(
             <attvalues>
               <attvalue for="shared" value="4" />
             </attvalues>
+          </edge>
+
+    >>> doc = gexf_bytes([("a", {}), ("b", {})], {}, [("a", "b")], date="2026-02-01",
+    ...                  node_spells=[[("2026-01-01T00:00:00Z", None)], []],
+    ...                  edge_spells=[[("2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z")]])
+    >>> text = doc.decode()
+    >>> 'mode="dynamic"' in text and 'timeformat="dateTime"' in text
+    True
+    >>> print(text.split("<edges>")[1].split("</edges>")[0].strip())
+    <edge id="0" source="a" target="b">
+            <spells>
+              <spell start="2026-01-01T00:00:00Z" end="2026-02-01T00:00:00Z" />
+            </spells>
           </edge>
 
     Returns
@@ -168,8 +196,12 @@ def gexf_bytes(
     ET.SubElement(meta, tag("creator")).text = creator
     if description:
         ET.SubElement(meta, tag("description")).text = _text(description)
-    graph = ET.SubElement(root, tag("graph"), {"defaultedgetype": "directed" if directed else "undirected",
-                                               "mode": "static"})
+    dynamic = node_spells is not None or edge_spells is not None
+    graph_attrs = {"defaultedgetype": "directed" if directed else "undirected",
+                   "mode": "dynamic" if dynamic else "static"}
+    if dynamic:
+        graph_attrs.update(timeformat="dateTime", timerepresentation="interval")
+    graph = ET.SubElement(root, tag("graph"), graph_attrs)
     edge_kinds = dict(edge_kinds or {})
     for cls, declared_kinds in (("node", kinds), ("edge", edge_kinds)):
         if cls == "edge" and not declared_kinds:
@@ -181,6 +213,8 @@ def gexf_bytes(
     for i, (key, values) in enumerate(nodes):
         node = ET.SubElement(node_list, tag("node"), {"id": _text(key), "label": _text(key)})
         _attvalues(node, values, kinds, tag)
+        if node_spells is not None:
+            _spells(node, node_spells[i], tag)
         if looks is not None:
             look = looks[i]
             red, green, blue = (int(look.color[j : j + 2], 16) for j in (1, 3, 5))
@@ -195,6 +229,8 @@ def gexf_bytes(
         edge = ET.SubElement(edge_list, tag("edge"), attrs)
         if edge_values is not None:
             _attvalues(edge, edge_values[i], edge_kinds, tag)
+        if edge_spells is not None:
+            _spells(edge, edge_spells[i], tag)
     ET.indent(root, space="  ")
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -206,3 +242,12 @@ def _attvalues(element: ET.Element, values: Mapping[str, object], kinds: Mapping
         attvalues = ET.SubElement(element, tag("attvalues"))
         for name, value in present:
             ET.SubElement(attvalues, tag("attvalue"), {"for": name, "value": _lexical(value, kinds[name])})
+
+
+def _spells(element: ET.Element, spells: Spells, tag) -> None:
+    """``<spells>`` of a node or an edge (none when it always existed)."""
+    if not spells:
+        return
+    block = ET.SubElement(element, tag("spells"))
+    for start, end in spells:
+        ET.SubElement(block, tag("spell"), {"start": start} if end is None else {"start": start, "end": end})

@@ -52,6 +52,7 @@ import pandas as pd
 
 from graphkit.app.assets import asset_text, inline_script
 from graphkit.clock import now
+from graphkit.errors import GraphkitError
 from queries.exporters import graph_format_from_path, write_hood
 from queries.gexf import NodeLook, gexf_bytes
 from queries.glossary import describe, format_column
@@ -61,6 +62,7 @@ from queries.landscape import Landscape
 from queries.layout import TIER_COLORS, tier_colors
 from queries.neighbourhood import Neighbourhood, column_kinds, node_attributes
 from queries.profile_links import profile_urls
+from queries.timeline import audience_timeline
 from queries.writers import atomic_write_bytes
 
 __all__ = ["CSP", "CLUSTER_COLORS", "HOVER_FIELDS", "cluster_colors", "landscape_payload",
@@ -207,8 +209,9 @@ def landscape_hood(land: Landscape) -> Neighbourhood:
                          table_columns=tuple(nodes.columns), directed=False)
 
 
-def landscape_gexf(land: Landscape) -> bytes:
-    """The landscape as GEXF 1.3 (:mod:`queries.gexf`) for Gephi: what the picture shows.
+def landscape_gexf(land: Landscape, spells: pd.DataFrame | None = None) -> bytes:
+    """The landscape as GEXF 1.3 (:mod:`queries.gexf`) for Gephi: what the picture shows;
+    dynamic with the workspace's follow ``spells`` (:func:`queries.timeline.audience_timeline`).
 
     Nodes carry every column (``cluster``, ``cluster_label``, ``rank``,
     ``audience_share``, ...), the starting layout as their position, the
@@ -225,6 +228,7 @@ def landscape_gexf(land: Landscape) -> bytes:
     (True, True, True)
     """
     hood = landscape_hood(land)
+    line = audience_timeline(hood, spells, str(land.attrs["brand"])) if spells is not None else None
     nodes = hood.nodes
     size_by = land.attrs.get("size_by", "audience_share")
     sizes = pd.to_numeric(nodes[size_by], errors="coerce").astype("float64").to_numpy()
@@ -243,23 +247,28 @@ def landscape_gexf(land: Landscape) -> bytes:
         looks=looks, date=now().date().isoformat(), description=f"{hood.title}: {summary(land)}",
         directed=False, edge_kinds=column_kinds(links), edge_values=node_attributes(links, skip=()),
         weights=hood.edges["similarity"].astype("float64").tolist(),
+        node_spells=line.node_spells if line is not None else None,
+        edge_spells=line.edge_spells if line is not None else None,
     )
 
 
 def write_landscape(land: Landscape, out: str | Path, fmt: str | None = None, *,
-                    platform: str | None = None, layout_seed: int = 0) -> list[Path]:
+                    platform: str | None = None, layout_seed: int = 0,
+                    spells: pd.DataFrame | None = None) -> list[Path]:
     """Write the landscape to ``out`` (format from the extension unless ``fmt``); the files written.
 
     ``.html`` is the picture (:func:`render_landscape`), ``.gexf`` the same
-    picture for Gephi (:func:`landscape_gexf`); the other formats are those of
-    :func:`queries.exporters.write_hood` on :func:`landscape_hood`.
+    picture for Gephi (:func:`landscape_gexf`; dynamic with follow ``spells``); the
+    other formats are those of :func:`queries.exporters.write_hood` on :func:`landscape_hood`.
     """
     out = Path(out)
     fmt = fmt or graph_format_from_path(str(out))
+    if spells is not None and fmt != "gexf":
+        raise GraphkitError(f"a dynamic export (--dynamic) is GEXF only (.gexf), not {fmt}")
     if fmt == "html":
         atomic_write_bytes(out, render_landscape(land, platform=platform).encode("utf-8"))
         return [out]
     if fmt == "gexf":
-        atomic_write_bytes(out, landscape_gexf(land))
+        atomic_write_bytes(out, landscape_gexf(land, spells))
         return [out]
     return write_hood(landscape_hood(land), out, fmt, layout_seed=layout_seed)

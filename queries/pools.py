@@ -126,8 +126,13 @@ def candidate_pool(
     return pool
 
 
-def workspace_pool(workspace, brand: str, source: str | Sequence[str]) -> tuple[FollowGraph, np.ndarray]:
+def workspace_pool(workspace, brand: str, source: str | Sequence[str], *,
+                   graph: FollowGraph | None = None,
+                   posts: pd.DataFrame | None = None) -> tuple[FollowGraph, np.ndarray]:
     """The graph (with post attributes when posts are loaded) and the pool, for CLI commands.
+
+    ``graph`` and ``posts`` replace the workspace's graph and posts table (e.g. as of a date:
+    :meth:`Workspace.graph_as_of`).
 
     With posts in the workspace, the graph is
     :func:`queries.talkers.with_post_attributes` of the workspace graph, so the
@@ -135,8 +140,8 @@ def workspace_pool(workspace, brand: str, source: str | Sequence[str]) -> tuple[
     """
     from queries.talkers import with_post_attributes
 
-    graph = workspace.graph
-    posts = workspace.table("posts")
+    graph = workspace.graph if graph is None else graph
+    posts = workspace.table("posts") if posts is None else posts
     if not posts.empty:
         graph = with_post_attributes(graph, posts)
     return graph, candidate_pool(graph, brand, source, posts=posts)

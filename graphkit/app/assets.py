@@ -29,6 +29,7 @@ __all__ = ["ASSETS", "asset_bytes", "asset_text", "content_type", "inline_script
 ASSETS = (
     "ui.js",
     "app.js",
+    "changes.js",
     "app.css",
     "landscape.js",
     "landscape.css",

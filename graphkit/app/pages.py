@@ -20,7 +20,7 @@ from queries.html_map import script_json
 
 __all__ = ["index_html", "error_html"]
 
-_SCRIPTS = ("vendor/graph-vendor.min.js", "landscape.js", "ui.js", "app.js")
+_SCRIPTS = ("vendor/graph-vendor.min.js", "landscape.js", "ui.js", "changes.js", "app.js")
 _STYLES = ("app.css", "landscape.css")
 
 
@@ -42,7 +42,8 @@ def index_html(settings: dict) -> str:
         '<button type="button" data-view="overview">Overview</button>'
         '<button type="button" data-view="shortlist">Shortlist</button>'
         '<button type="button" data-view="landscape">Landscape</button>'
-        '<button type="button" data-view="plan">Plan</button></nav>\n'
+        '<button type="button" data-view="plan">Plan</button>'
+        '<button type="button" data-view="changes">Changes</button></nav>\n'
         '  <span id="gk-busy" class="gk-busy" hidden>working…</span>\n'
         "</header>\n"
         '<main id="gk-main">\n'
@@ -51,6 +52,7 @@ def index_html(settings: dict) -> str:
         '  <section id="gk-view-shortlist" class="gk-view" hidden></section>\n'
         '  <section id="gk-view-landscape" class="gk-view" hidden></section>\n'
         '  <section id="gk-view-plan" class="gk-view" hidden></section>\n'
+        '  <section id="gk-view-changes" class="gk-view" hidden></section>\n'
         "</main>\n"
         '<aside id="gk-account" class="gk-account" hidden aria-label="account"></aside>\n'
         '<div id="gk-error" class="gk-error" role="alert" hidden></div>\n'

@@ -18,6 +18,7 @@ the thread that answered, JSON encoding included; the benchmarks read it).
 ``/api/landscape?brand=...``           the landscape's drawing data and communities
 ``/api/account?brand=&account=``       one account: components, profile, lookalikes
 ``/api/plan?brand=&budget=...``        plan, naive pick, reach curve, hand-picked reach
+``/api/changes?brand=&since=&until=``  what changed between two load dates (and the dates)
 ``/download/shortlist.csv|.xlsx``      exactly the shortlist shown
 ``/download/plan.csv|.xlsx``           the plan shown (``which=plan|naive|selection``)
 =====================================  ==================================================
@@ -219,6 +220,11 @@ def build_routes(warm: WarmWorkspace, config: views.AppConfig) -> list[Route]:
             "planOverlap": card.plan_overlap, "notes": card.notes,
         }
 
+    def changes(request: Request) -> dict:
+        params = request.query_params
+        return views.changes_result(warm.snapshot(), config, brand_of(params), params.get("since") or None,
+                                    params.get("until") or None)
+
     def plan(request: Request) -> dict:
         snap = warm.snapshot()
         q = plan_query(request.query_params, tuple(scheme.all_names))
@@ -289,6 +295,7 @@ def build_routes(warm: WarmWorkspace, config: views.AppConfig) -> list[Route]:
         Route("/api/landscape", _api(landscape)),
         Route("/api/account", _api(account)),
         Route("/api/plan", _api(plan)),
+        Route("/api/changes", _api(changes)),
         Route("/download/shortlist.{ext:str}", _download(shortlist_file)),
         Route("/download/plan.{ext:str}", _download(plan_file)),
     ]

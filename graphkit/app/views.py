@@ -29,6 +29,7 @@ from graphkit.app.state import Snapshot
 from graphkit.errors import GraphkitError, QueryError
 from graphkit.tiers import TierScheme
 from queries.account_card import account_card
+from queries.changes import SECTION_TITLES, changes, load_dates
 from queries.glossary import describe, format_column, visible_columns
 from queries.landscape import landscape
 from queries.overview import (
@@ -45,7 +46,8 @@ from queries.shortlist import COLUMNS as SHORTLIST_COLUMNS
 from queries.shortlist import candidates, shortlist
 
 __all__ = ["AppConfig", "native", "table_json", "ranking", "prefetch_ranking", "shortlist_table", "landscape_result", "plan_result",
-           "account_result", "overview_result", "brands_result", "status_result", "SHORTLIST_HIDDEN_NOTE"]
+           "account_result", "overview_result", "brands_result", "status_result", "changes_result",
+           "SHORTLIST_HIDDEN_NOTE"]
 
 #: Why a shortlist column can be empty, by column.
 SHORTLIST_HIDDEN_NOTE = {
@@ -216,3 +218,35 @@ def status_result(snap: Snapshot) -> dict:
         "sources": sources.astype(object).where(sources.notna(), None).to_dict("records"),
         "crawls": crawl_progress(snap.workspace),
     }
+
+
+def changes_result(snap: Snapshot, config: AppConfig, brand: str, since: str | None, until: str | None,
+                   top: int = 50) -> dict:
+    """What changed in ``brand``'s audience (:func:`queries.changes.changes`) between two of the
+    workspace's load dates (default: the last two), with the dates to pick from."""
+    dates = [d.isoformat() for d in snap.cached("load-dates", (), lambda: load_dates(snap.workspace))]
+    snap.graph.id_of(brand)  # an unknown brand is refused before anything else
+    if since is None and until is None and len(dates) < 2:
+        return {"dates": dates, "since": None, "until": None, "sections": [], "summary": None,
+                "note": "The workspace was loaded at one time only: crawl or load again later, then compare."}
+    until = until or (dates[-1] if dates else None)
+    since = since or next((d for d in reversed(dates) if d < until), dates[0] if dates else None)
+    result = snap.cached("changes", (snap.graph.id_of(brand), since, until, top), lambda: changes(
+        snap.workspace, brand, since=since, until=until, top=top, tier_scheme=config.tier_scheme))
+    summary = result.sections["summary"].iloc[0]
+    totals = {"new_followers": "new_followers", "lost_followers": "lost_followers", "tier_moves": "tier_moves",
+              "renames": "renames"}
+    sections = []
+    for name, frame in result.sections.items():
+        if name == "summary":
+            continue
+        shown = frame.copy()
+        for column in shown.columns:
+            if pd.api.types.is_datetime64_any_dtype(shown[column]):
+                shown[column] = shown[column].dt.strftime("%Y-%m-%d %H:%M")
+        total = int(summary[totals[name]]) if name in totals else None
+        sections.append({"name": name, "title": SECTION_TITLES[name], "shown": len(frame), "total": total,
+                         "table": table_json(shown)})
+    return {"dates": dates, "since": result.attrs["since"], "until": result.attrs["until"],
+            "summary": {k: native(v) for k, v in summary.items()}, "sections": sections,
+            "note": result.attrs.get("note"), "method": result.attrs["method"]}

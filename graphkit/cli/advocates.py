@@ -7,7 +7,7 @@ import click
 from graphkit.cli.affinity import print_notes
 from graphkit.cli.engines import engine_options
 from graphkit.cli.help import examples
-from graphkit.cli.options import output_options, tier_option, top_option
+from graphkit.cli.options import as_of_option, output_options, tier_option, top_option
 
 __all__ = ["advocates"]
 
@@ -34,6 +34,7 @@ __all__ = ["advocates"]
 @top_option(20)
 @engine_options("advocates")
 @output_options
+@as_of_option
 @click.pass_obj
 def advocates(obj, brand, niche, niche_method, tiers, customers, sort, top, engine, fmt, out) -> None:
     """Rank BRAND's own followers as influencers.
@@ -54,7 +55,7 @@ def advocates(obj, brand, niche, niche_method, tiers, customers, sort, top, engi
         from queries.pools import customer_advocates
 
         table = customer_advocates(
-            obj.workspace.graph, brand, posts=obj.workspace.table("posts"), niche=niche,
+            obj.graph, brand, posts=obj.posts, niche=niche,
             niche_method=niche_method, tiers=tiers, top=top, sort=sort, tier_scheme=obj.tier_scheme,
         )
     else:

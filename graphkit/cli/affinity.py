@@ -6,7 +6,14 @@ import click
 
 from graphkit.cli.engines import engine_options
 from graphkit.cli.help import examples
-from graphkit.cli.options import emit, output_options, positive_int, tier_option, top_option
+from graphkit.cli.options import (
+    as_of_option,
+    emit,
+    output_options,
+    positive_int,
+    tier_option,
+    top_option,
+)
 
 __all__ = ["affinity", "print_notes"]
 
@@ -64,6 +71,7 @@ def share_margin_text(attrs: dict) -> str:
 @click.option("--exclude-followed", is_flag=True, help="Drop accounts the brand already follows.")
 @engine_options("affinity")
 @output_options
+@as_of_option
 @click.pass_obj
 def affinity(obj, brand, top, sort, baseline, population, weight, z, tiers, min_count,
              exclude_followed, engine, fmt, out) -> None:

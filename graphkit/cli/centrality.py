@@ -7,6 +7,7 @@ import click
 from graphkit.cli.engines import engine_options
 from graphkit.cli.help import examples
 from graphkit.cli.options import (
+    as_of_option,
     emit,
     output_options,
     positive_int,
@@ -41,6 +42,7 @@ MEASURES = ("pagerank", "ppr", "in-degree", "out-degree", "hits", "betweenness")
 @random_seed_option("the betweenness sample", aliases=["--sample-seed"])
 @engine_options("centrality")
 @output_options
+@as_of_option
 @click.pass_obj
 def centrality(obj, measure, seeds, audience_of, exclude_seeds, top, tiers, alpha, samples,
                random_seed, engine, fmt, out) -> None:
@@ -67,7 +69,7 @@ def centrality(obj, measure, seeds, audience_of, exclude_seeds, top, tiers, alph
     else:
         from queries.centrality import centrality as run
 
-        table = run(obj.workspace.graph, measure, samples=samples, sample_seed=random_seed, **options)
+        table = run(obj.graph, measure, samples=samples, sample_seed=random_seed, **options)
     note = table.attrs.get("note")
     if fmt in (None, "table") and out in (None, "-"):
         click.echo(note, err=True)

@@ -115,8 +115,11 @@ def spark_graph(obj):
 def query_engine(obj, engine: str, name: str):
     """``(function, graph)`` that run query ``name`` on ``engine``."""
     if engine == "spark":
+        from graphkit.cli.neo4j import as_of_refused
         from graphkit.spark.session import require_pyspark
 
+        if getattr(obj, "as_of", None) is not None:
+            raise as_of_refused(engine)
         require_pyspark()
         import queries.spark
 

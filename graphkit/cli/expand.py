@@ -7,7 +7,7 @@ import click
 from graphkit.cli.affinity import print_notes
 from graphkit.cli.engines import engine_options
 from graphkit.cli.help import examples
-from graphkit.cli.options import output_options, positive_int, top_option
+from graphkit.cli.options import as_of_option, output_options, positive_int, top_option
 
 __all__ = ["expand"]
 
@@ -26,6 +26,7 @@ __all__ = ["expand"]
 @top_option(50, "accounts to list besides the seed: the most relevant, from any hop", aliases=["--limit"])
 @engine_options("expand")
 @output_options
+@as_of_option
 @click.pass_obj
 def expand(obj, seed, hops, direction, top, engine, fmt, out) -> None:
     """List the accounts within --hops follows of SEED, most relevant first.

@@ -5,8 +5,15 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.help import SummaryGroup, examples
-from graphkit.cli.landscape import export_landscape
-from graphkit.cli.options import emit, output_options, positive_int, random_seed_option, top_option
+from graphkit.cli.landscape import dynamic_option, export_landscape, follow_spells_for
+from graphkit.cli.options import (
+    as_of_option,
+    emit,
+    output_options,
+    positive_int,
+    random_seed_option,
+    top_option,
+)
 
 __all__ = ["export"]
 
@@ -25,10 +32,11 @@ def export() -> None:
     'graphkit -w graphkit-demo export edges --out follows.parquet',
 ))
 @output_options
+@as_of_option
 @click.pass_obj
 def export_edges(obj, fmt, out) -> None:
     """Every follow as a follower,followee table of account keys."""
-    emit(obj.workspace.graph.edges_frame(), out, fmt or ("csv" if out in (None, "-") else None))
+    emit(obj.graph.edges_frame(), out, fmt or ("csv" if out in (None, "-") else None))
 
 
 @export.command("accounts", epilog=examples(
@@ -36,10 +44,11 @@ def export_edges(obj, fmt, out) -> None:
     'graphkit -w graphkit-demo export accounts --format json --out accounts.json',
 ))
 @output_options
+@as_of_option
 @click.pass_obj
 def export_accounts(obj, fmt, out) -> None:
     """Every account with its attributes and tier."""
-    graph = obj.workspace.graph
+    graph = obj.graph
     accounts = graph.accounts.copy()
     accounts.insert(1, "tier", obj.tier_scheme.assign(graph.attribute("followers_count").to_numpy()))
     emit(accounts, out, fmt or ("csv" if out in (None, "-") else None))
@@ -49,6 +58,7 @@ def export_accounts(obj, fmt, out) -> None:
     'graphkit -w graphkit-demo export neighbourhood acme --hops 1 --out acme.gexf',
     'graphkit -w graphkit-demo export neighbourhood hike_theo --hops 2 --top 300 --out hike_theo.html',
     'graphkit -w graphkit-demo export neighbourhood acme --direction followers --out acme.graphml',
+    'graphkit -w graphkit-demo export neighbourhood acme --out acme-timeline.gexf --dynamic',
 ))
 @click.argument("seed")
 @click.option("--hops", type=int, default=1, show_default=True, callback=positive_int,
@@ -63,21 +73,26 @@ def export_accounts(obj, fmt, out) -> None:
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "csv", "parquet", "html"]),
               default=None, help="Format  [default: from --out's extension]")
 @random_seed_option("the force-directed layout (.gexf positions, .html map)", aliases=["--layout-seed"])
+@dynamic_option
+@as_of_option
 @click.pass_obj
-def export_neighbourhood(obj, seed, hops, direction, top, out, fmt, random_seed) -> None:
+def export_neighbourhood(obj, seed, hops, direction, top, out, fmt, random_seed, dynamic) -> None:
     """Write SEED's ranked neighbourhood (graphkit expand) as a graph file or a map.
 
     Every column of the ranked table (rank, hops, links, degrees, tier, ...) and
     every profile attribute becomes a node attribute with its type declared;
-    the follows among the accounts become the edges.
+    the follows among the accounts become the edges. With --dynamic (.gexf), every
+    follow among them that ever existed, with its spells (first seen .. ended), and
+    each account's spells, for Gephi's timeline.
     """
     from queries.expand import expand
     from queries.exporters import write_neighbourhood
 
-    graph = obj.workspace.graph
+    spells = follow_spells_for(obj, dynamic)
+    graph = obj.graph
     table = expand(graph, seed, hops=hops, direction=direction, limit=top, tier_scheme=obj.tier_scheme)
     written = write_neighbourhood(graph, table, out, fmt, tier_scheme=obj.tier_scheme,
-                                  layout_seed=random_seed)
+                                  layout_seed=random_seed, spells=spells)
     for path in written:
         click.echo(f"wrote {path}", err=True)
     click.echo(f"{table.attrs.get('seed', seed)}: {len(table):,} accounts (seed included) within "
@@ -93,6 +108,7 @@ def export_neighbourhood(obj, seed, hops, direction, top, out, fmt, random_seed)
 @click.option("--buckets", type=int, default=None, callback=positive_int, metavar="N",
               help="Follow files, by a hash of the follower  [default: one per 8 M follows]")
 @click.option("--overwrite", is_flag=True, help="Replace an existing dataset folder.")
+@as_of_option
 @click.pass_obj
 def export_spark_dataset(obj, out, buckets, overwrite) -> None:
     """Write the workspace as a partitioned Parquet dataset for Spark on shared storage.
@@ -106,7 +122,8 @@ def export_spark_dataset(obj, out, buckets, overwrite) -> None:
     """
     from graphkit.spark.dataset import export_spark
 
-    document = export_spark(obj.stored_workspace, out, buckets=buckets, overwrite=overwrite)
+    graph = obj.graph if obj.as_of is not None else None  # else the workspace's files, streamed
+    document = export_spark(obj.stored_workspace, out, buckets=buckets, overwrite=overwrite, graph=graph)
     click.echo(f"wrote {document['accounts']:,} accounts and {document['follows']:,} follows "
                f"in {document['buckets']:,} bucket(s) to {out}", err=True)
 

@@ -7,6 +7,7 @@ import json
 import click
 
 from graphkit.cli.help import examples
+from graphkit.cli.options import as_of_option
 
 __all__ = ["info", "formats"]
 
@@ -21,6 +22,7 @@ __all__ = ["info", "formats"]
 @click.option("--stats", is_flag=True,
               help="Graph statistics instead: largest weakly/strongly connected components, "
                    "reciprocity, triangles, average clustering (as SNAP publishes them).")
+@as_of_option
 @click.pass_obj
 def info(obj, fmt: str, stats: bool = False) -> None:
     """Describe the workspace: accounts, follows, observed accounts, sources, tiers."""
@@ -29,9 +31,11 @@ def info(obj, fmt: str, stats: bool = False) -> None:
 
     workspace = obj.existing_workspace
     if stats:
-        _print_stats(workspace, fmt)
+        _print_stats(obj, workspace, fmt)
         return
-    facts = workspace_info(workspace, obj.tier_scheme)
+    if obj.as_of is not None:
+        _ = obj.graph  # refuses a date before the first load
+    facts = workspace_info(workspace, obj.tier_scheme, as_of=obj.as_of)
     if fmt == "json":
         click.echo(json.dumps(facts, indent=1))
         return
@@ -53,14 +57,14 @@ def info(obj, fmt: str, stats: bool = False) -> None:
         click.echo(f"  ... {len(facts['sources']) - 10:,} earlier sources (--format json lists all)")
 
 
-def _print_stats(workspace, fmt: str) -> None:
+def _print_stats(obj, workspace, fmt: str) -> None:
     """``info --stats``: the structural statistics of ``queries.stats.graph_stats``."""
     from queries.stats import STAT_LABELS, format_stat, graph_stats
 
     dropped = sum(
         int(json.loads(report or "{}").get("self_follows") or 0) for report in workspace.sources()["report"]
     )
-    facts = graph_stats(workspace.graph, self_follows_dropped=dropped)
+    facts = graph_stats(obj.graph if not workspace.is_empty else workspace.graph, self_follows_dropped=dropped)
     if fmt == "json":
         click.echo(json.dumps(facts, indent=1))
         return

@@ -9,6 +9,7 @@ import click
 
 from graphkit.cli.help import examples
 from graphkit.cli.options import (
+    as_of_option,
     csv_list,
     emit,
     output_options,
@@ -52,10 +53,30 @@ def landscape_options(function):
     return wrapper
 
 
+def dynamic_option(function):
+    """``--dynamic``: a GEXF whose timeline (Gephi) plays the follows' history."""
+    return click.option(
+        "--dynamic", is_flag=True,
+        help="Write a dynamic GEXF (.gexf only): spells from the workspace's history (first seen .. "
+             "ended) on follows and accounts, played by Gephi's timeline.",
+    )(function)
+
+
+def follow_spells_for(obj, dynamic: bool):
+    """The workspace's follow spells for a ``--dynamic`` export (``None`` without it)."""
+    if not dynamic:
+        return None
+    if obj.as_of is not None:
+        raise click.UsageError("--dynamic exports the whole history; --as-of picks one date: use one of them")
+    from graphkit.workspace.history import follow_spells
+
+    return follow_spells(obj.workspace)
+
+
 def _landscape(obj, brand, options: dict):
     from queries.landscape import landscape as run
 
-    return run(obj.workspace.graph, brand, top=options["top"], niche=options["niche"],
+    return run(obj.graph, brand, top=options["top"], niche=options["niche"],
                tiers=options["preferred"], keep_tiers=options["tiers"], metric=options["metric"],
                neighbours=options["neighbours"], min_similarity=options["min_similarity"],
                resolution=options["resolution"], random_seed=options["random_seed"],
@@ -73,6 +94,7 @@ def _landscape(obj, brand, options: dict):
 @click.option("--show", type=click.Choice(["communities", "nodes", "links"]), default="communities",
               show_default=True, help="Which table to print.")
 @output_options
+@as_of_option
 @click.pass_obj
 def landscape(obj, brand, show, fmt, out, **options) -> None:
     """The communities BRAND's audience lives in, and who leads each.
@@ -102,6 +124,7 @@ def landscape(obj, brand, show, fmt, out, **options) -> None:
     "graphkit -w graphkit-demo export landscape acme --out landscape.html",
     "graphkit -w graphkit-demo export landscape acme --top 1000 --out landscape.gexf",
     "graphkit -w graphkit-demo export landscape acme --tier nano,micro --out micro-landscape.graphml",
+    "graphkit -w graphkit-demo export landscape acme --out landscape-timeline.gexf --dynamic",
 ))
 @click.argument("brand")
 @landscape_options
@@ -109,20 +132,26 @@ def landscape(obj, brand, show, fmt, out, **options) -> None:
               help="File to write; the extension picks the format: .html (the picture, offline) .gexf "
                    ".graphml .json (node-link) .csv/.parquet (nodes, plus FILE-edges beside).")
 @profile_links_option
+@dynamic_option
+@as_of_option
 @click.pass_obj
-def export_landscape(obj, brand, out, platform, **options) -> None:
+def export_landscape(obj, brand, out, platform, dynamic, **options) -> None:
     """Write BRAND's influencer landscape as a picture (.html) or a graph file.
 
     The .html file draws the communities with the app's renderer (WebGL, the
     layout refined in the browser), works offline and requests nothing. Graph
     files carry every node column (cluster, cluster_label, rank, score,
     audience_share, tier, ...) and the undirected links with their similarity.
+    With --dynamic (.gexf), an account is on Gephi's timeline while one of
+    BRAND's followers follows it (from the workspace's history), a link while
+    both of its accounts are.
     """
     from queries.landscape_page import summary, write_landscape
     from queries.profile_links import check_platform, workspace_platform
 
+    spells = follow_spells_for(obj, dynamic)
     land = _landscape(obj, brand, options)
     platform = check_platform(platform) or workspace_platform(obj.workspace.sources()["format"])
-    for path in write_landscape(land, out, platform=platform):
+    for path in write_landscape(land, out, platform=platform, spells=spells):
         click.echo(f"wrote {path}", err=True)
     click.echo(summary(land), err=True)

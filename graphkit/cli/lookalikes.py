@@ -6,7 +6,14 @@ import click
 
 from graphkit.cli.engines import engine_options
 from graphkit.cli.help import examples
-from graphkit.cli.options import emit, output_options, positive_int, tier_option, top_option
+from graphkit.cli.options import (
+    as_of_option,
+    emit,
+    output_options,
+    positive_int,
+    tier_option,
+    top_option,
+)
 
 __all__ = ["lookalikes"]
 
@@ -26,6 +33,7 @@ __all__ = ["lookalikes"]
 @tier_option
 @engine_options("lookalikes")
 @output_options
+@as_of_option
 @click.pass_obj
 def lookalikes(obj, seed, metric, min_audience, min_shared, top, tiers, engine, fmt, out) -> None:
     """Find accounts whose audience looks like SEED's.

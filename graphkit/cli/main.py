@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "affinity": "graphkit.cli.affinity:affinity",
     "advocates": "graphkit.cli.advocates:advocates",
     "talkers": "graphkit.cli.talkers:talkers",
+    "changes": "graphkit.cli.changes:changes",
     "expand": "graphkit.cli.expand:expand",
     "rank": "graphkit.cli.rank:rank",
     "centrality": "graphkit.cli.centrality:centrality",

@@ -16,7 +16,7 @@ import click
 from graphkit.cli.help import SummaryGroup, examples
 from graphkit.cli.options import positive_int, report_format_options
 
-__all__ = ["neo4j", "query_backend", "BACKEND_QUERIES"]
+__all__ = ["neo4j", "query_backend", "as_of_refused", "BACKEND_QUERIES"]
 
 #: query name -> (in-memory "module:function", Neo4j function in queries.neo4j_backend); the in-memory
 #: affinity and lookalikes return ResultTables (written without pandas), the others DataFrames
@@ -56,15 +56,24 @@ def open_store(uri, user, password, database):
     return Neo4jStore(settings).open()
 
 
+def as_of_refused(engine: str) -> click.UsageError:
+    """The error for ``--as-of`` with an engine that does not hold the workspace's history."""
+    return click.UsageError(f"--as-of reads the workspace's follow history, which --engine {engine} "
+                            "does not hold: use --engine memory (the default)")
+
+
 def query_backend(obj, backend: str, name: str):
     """``(function, graph)`` that run query ``name`` on the chosen backend.
 
-    For ``memory`` the graph is the workspace's :class:`FollowGraph`; for
-    ``neo4j`` it is an open store, closed when the command ends.
+    For ``memory`` the graph is the workspace's :class:`FollowGraph` (as of
+    ``--as-of`` when given); for ``neo4j`` it is an open store, closed when the
+    command ends, and ``--as-of`` is refused.
     """
     import importlib
 
     memory, remote = BACKEND_QUERIES[name]
+    if backend != "memory" and getattr(obj, "as_of", None) is not None:
+        raise as_of_refused(backend)
     if backend == "neo4j":
         from queries import neo4j_backend
 
@@ -72,7 +81,7 @@ def query_backend(obj, backend: str, name: str):
         click.get_current_context().call_on_close(store.close)
         return getattr(neo4j_backend, remote), store
     module, attribute = memory.split(":")
-    return getattr(importlib.import_module(module), attribute), obj.workspace.graph
+    return getattr(importlib.import_module(module), attribute), obj.graph
 
 
 @click.group(cls=SummaryGroup, epilog=examples(

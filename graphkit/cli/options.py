@@ -9,6 +9,8 @@
                    ``--prefer-tier`` is a preference that scores, not filters
 ``--format``       how the result is written: ``table`` for people, ``json``
                    (``csv``, ``ndjson``, ...) for programs; ``--out FILE``
+``--as-of DATE``   answer on the graph as it stood at DATE (the workspace's
+                   follow and attribute history), on every query command
 =================  ==========================================================
 
 ``--profile-links PLATFORM`` names the platform whose profile pages handles
@@ -40,6 +42,8 @@ __all__ = [
     "tier_option",
     "report_format_options",
     "profile_links_option",
+    "as_of_option",
+    "AS_OF_HELP",
     "TIER_HELP",
     "OUTPUT_FORMATS",
 ]
@@ -157,6 +161,36 @@ def random_seed_option(what: str, *, aliases=()):
         "--random-seed", "random_seed", cls=AliasedOption, hidden_aliases=aliases, type=int, default=0,
         show_default=True, metavar="INT", help=f"Seed of the random numbers of {what} (same seed, same result).",
     )
+
+
+#: The one help text of ``--as-of``, whichever command has it.
+AS_OF_HELP = ("Answer on the graph as it stood at DATE (ISO 8601, UTC unless a zone is given): "
+              "follows seen by then and not ended then, attributes as last loaded by then.")
+
+
+def _as_of(ctx: click.Context, param, value):
+    if value is None:
+        return None
+    from graphkit.clock import parse_instant
+    from graphkit.errors import ConfigError
+
+    try:
+        when = parse_instant(value, what="--as-of")
+    except ConfigError as err:
+        raise click.BadParameter(str(err)) from None
+    if ctx.obj is not None:
+        ctx.obj.as_of = when
+    return when
+
+
+def as_of_option(function):
+    """``--as-of DATE``: the command reads ``State.graph`` as of DATE (see ``State.as_of``).
+
+    The value lands on the command's ``State`` (``ctx.obj``), not in its arguments: every
+    command that asks ``obj.graph`` then reads the graph of that date.
+    """
+    return click.option("--as-of", "as_of", metavar="DATE", default=None, expose_value=False,
+                        is_eager=True, callback=_as_of, help=AS_OF_HELP)(function)
 
 
 def profile_links_option(function):

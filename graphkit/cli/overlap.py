@@ -6,7 +6,7 @@ import click
 
 from graphkit.cli.engines import engine_options
 from graphkit.cli.help import examples
-from graphkit.cli.options import emit, output_options
+from graphkit.cli.options import as_of_option, emit, output_options
 
 __all__ = ["overlap"]
 
@@ -22,6 +22,7 @@ __all__ = ["overlap"]
               help="Count only observed followers (those whose following list is loaded).")
 @engine_options("overlap")
 @output_options
+@as_of_option
 @click.pass_obj
 def overlap(obj, accounts, show, observed_only, engine, fmt, out) -> None:
     """Compare the audiences of two or more ACCOUNTS, to deduplicate a shortlist.
@@ -41,7 +42,7 @@ def overlap(obj, accounts, show, observed_only, engine, fmt, out) -> None:
         from queries.overlap import overlap as pairs_of
         from queries.overlap import unique_reach
 
-        graph = obj.workspace.graph
+        graph = obj.graph
     terminal = fmt in (None, "table") and out in (None, "-")
     if show is None:
         show = "both" if terminal else "pairs"

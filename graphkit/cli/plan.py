@@ -6,7 +6,7 @@ import click
 
 from graphkit.cli.engines import engine_options
 from graphkit.cli.help import examples
-from graphkit.cli.options import csv_list, emit, output_options, tier_option
+from graphkit.cli.options import as_of_option, csv_list, emit, output_options, tier_option
 
 __all__ = ["plan"]
 
@@ -75,6 +75,7 @@ def summary_lines(table) -> list[str]:
                    "all (the three); combine with commas. Default: every account.")
 @engine_options("plan")
 @output_options
+@as_of_option
 @click.pass_obj
 def plan(obj, brand, budget, costs_path, tiers, niche, exclude, sources, engine, fmt, out) -> None:
     """Pick influencers whose combined reach into BRAND's audience is largest within --budget.
@@ -104,11 +105,11 @@ def plan(obj, brand, budget, costs_path, tiers, niche, exclude, sources, engine,
     else:
         from queries.plan import plan as run
 
-        graph, pool = obj.workspace.graph, None
+        graph, pool = obj.graph, None
         if sources:
             from queries.pools import workspace_pool
 
-            graph, pool = workspace_pool(obj.workspace, brand, sources)
+            graph, pool = workspace_pool(obj.workspace, brand, sources, graph=obj.graph, posts=obj.posts)
         scores, label = ranking_scores(graph, brand, niche=niche, tiers=tiers, tier_scheme=scheme)
         table = run(graph, brand, budget, costs=costs, tiers=tiers, niche=niche, scores=scores,
                     scores_label=label, tier_scheme=scheme, exclude=exclude or (), pool=pool)

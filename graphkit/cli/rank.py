@@ -8,6 +8,7 @@ from graphkit.cli.affinity import print_notes
 from graphkit.cli.help import examples
 from graphkit.cli.options import (
     AliasedOption,
+    as_of_option,
     csv_list,
     output_options,
     positive_int,
@@ -55,6 +56,7 @@ __all__ = ["rank"]
               help="Candidates only from: talkers (posts about BRAND), customers, followers, or "
                    "all (the three); combine with commas. Default: every account.")
 @output_options
+@as_of_option
 @click.pass_obj
 def rank(obj, brand, niche, niche_method, preferred, tiers, strict_tier, weights_file, weight_items,
          explain, top, baseline, population, mass_followers, min_count, exclude_followed, sources, fmt,
@@ -77,11 +79,11 @@ def rank(obj, brand, niche, niche_method, preferred, tiers, strict_tier, weights
     from queries.rank import resolve_weights
 
     weights = resolve_weights(weights_file, list(weight_items))
-    graph, pool = obj.workspace.graph, None
+    graph, pool = obj.graph, None
     if sources:
         from queries.pools import workspace_pool
 
-        graph, pool = workspace_pool(obj.workspace, brand, sources)
+        graph, pool = workspace_pool(obj.workspace, brand, sources, graph=obj.graph, posts=obj.posts)
     table = run(
         graph, brand, pool=pool, niche=niche, niche_method=niche_method, tiers=preferred,
         keep_tiers=tiers, strict_tier=strict_tier, weights=weights, top=top, explain=explain,

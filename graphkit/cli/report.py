@@ -7,6 +7,7 @@ import click
 from graphkit.cli.help import examples
 from graphkit.cli.options import (
     AliasedOption,
+    as_of_option,
     csv_list,
     profile_links_option,
     random_seed_option,
@@ -36,6 +37,7 @@ __all__ = ["report"]
             dest="map_top", aliases=["--map-limit"])
 @random_seed_option("the landscape's community detection")
 @profile_links_option
+@as_of_option
 @click.pass_obj
 def report(obj, brand, out, budget, costs_path, tiers, niche, top, map_top, random_seed, platform) -> None:
     """Write a one-page HTML report on BRAND that works offline.
@@ -58,7 +60,7 @@ def report(obj, brand, out, budget, costs_path, tiers, niche, top, map_top, rand
     scheme = obj.tier_scheme
     costs = load_costs(costs_path, tier_scheme=scheme) if budget is not None else None
     platform = check_platform(platform) or workspace_platform(obj.workspace.sources()["format"])
-    data = report_data(obj.workspace.graph, brand, budget=budget, costs=costs, tiers=tiers, niche=niche,
+    data = report_data(obj.graph, brand, budget=budget, costs=costs, tiers=tiers, niche=niche,
                        top=top, map_limit=map_top, platform=platform, random_seed=random_seed,
                        tier_scheme=scheme)
     atomic_write_bytes(out, render_report(data).encode("utf-8"))

@@ -5,7 +5,14 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.help import examples
-from graphkit.cli.options import emit, output_options, positive_int, random_seed_option, top_option
+from graphkit.cli.options import (
+    as_of_option,
+    emit,
+    output_options,
+    positive_int,
+    random_seed_option,
+    top_option,
+)
 
 __all__ = ["segments"]
 
@@ -24,6 +31,7 @@ __all__ = ["segments"]
               help="Leave out segments with fewer members.")
 @click.option("--members", is_flag=True, help="List every follower with its segment instead.")
 @output_options
+@as_of_option
 @click.pass_obj
 def segments(obj, brand, resolution, random_seed, top_followed, min_size, members, fmt, out) -> None:
     """Split BRAND's audience into communities and show what each one follows.
@@ -36,12 +44,12 @@ def segments(obj, brand, resolution, random_seed, top_followed, min_size, member
     if members:
         from queries.segments import segment_members
 
-        table = segment_members(obj.workspace.graph, brand, resolution=resolution, seed=random_seed)
+        table = segment_members(obj.graph, brand, resolution=resolution, seed=random_seed)
         emit(table, out, fmt)
         return
     from queries.segments import segments as run
 
-    table = run(obj.workspace.graph, brand, resolution=resolution, seed=random_seed,
+    table = run(obj.graph, brand, resolution=resolution, seed=random_seed,
                 top_followed=top_followed, min_size=min_size)
     a = table.attrs
     note = f"{a['brand']}: {a['observed']:,} observed followers in {a['segments']:,} segments"

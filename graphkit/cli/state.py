@@ -28,6 +28,8 @@ class State:
     def __init__(self, workspace: str | None, tiers: str | None) -> None:
         self.workspace_path = workspace
         self.tiers_path = tiers
+        #: ``--as-of``: the instant (aware UTC datetime) the command answers at; ``None``: now.
+        self.as_of = None
         self._workspace = None
         self._scheme = None
 
@@ -78,6 +80,35 @@ class State:
             f"workspace {workspace.path} is empty: load lists into it first "
             f"(`graphkit load --help`){demo_hint(workspace.path)}"
         )
+
+    @property
+    def graph(self):
+        """The graph a query command reads: the workspace's, or as of ``--as-of``.
+
+        A date before the workspace's first load is refused (nothing was known then).
+        """
+        workspace = self.workspace
+        if self.as_of is None:
+            return workspace.graph
+        graph = workspace.graph_as_of(self.as_of)
+        if graph.n_accounts == 0:
+            loaded = workspace.sources()["loaded_at"]
+            first = f" (its first load was at {min(loaded)})" if len(loaded) else ""
+            raise _workspace_error(f"--as-of {self.as_of.isoformat()}: workspace {workspace.path} holds nothing "
+                                   f"that old{first}")
+        return graph
+
+    @property
+    def posts(self):
+        """The workspace's posts table; with ``--as-of``, the posts dated by then (posts without
+        a time are kept: nothing says they came later)."""
+        posts = self.workspace.table("posts")
+        if self.as_of is None or posts.empty or "time" not in posts.columns:
+            return posts
+        import pandas as pd
+
+        when = pd.to_datetime(posts["time"].astype("string"), utc=True, errors="coerce", format="ISO8601")
+        return posts[(when.isna() | (when <= pd.Timestamp(self.as_of))).to_numpy()].reset_index(drop=True)
 
     @property
     def tier_scheme(self):

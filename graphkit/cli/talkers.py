@@ -6,7 +6,7 @@ import click
 
 from graphkit.cli.affinity import print_notes
 from graphkit.cli.help import examples
-from graphkit.cli.options import csv_list, output_options, tier_option, top_option
+from graphkit.cli.options import as_of_option, csv_list, output_options, tier_option, top_option
 
 __all__ = ["talkers"]
 
@@ -30,6 +30,7 @@ __all__ = ["talkers"]
                    "engagement: engagement_rate; recent: last_post. Ties: account.")
 @top_option(20)
 @output_options
+@as_of_option
 @click.pass_obj
 def talkers(obj, brand, hashtags, locations, since, tiers, sort, top, fmt, out) -> None:
     """Rank the accounts posting about BRAND (from `graphkit load posts` files).
@@ -48,9 +49,8 @@ def talkers(obj, brand, hashtags, locations, since, tiers, sort, top, fmt, out) 
     """
     from queries.talkers import talkers as run
 
-    workspace = obj.workspace
     table = run(
-        workspace.graph, workspace.table("posts"), brand, hashtags=hashtags, locations=locations,
+        obj.graph, obj.posts, brand, hashtags=hashtags, locations=locations,
         since=since, tiers=tiers, top=top, sort=sort, tier_scheme=obj.tier_scheme,
     )
     attrs = table.attrs

@@ -38,6 +38,7 @@ import numpy as np
 from graphkit.errors import QueryError, WorkspaceError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from graphkit.graph import FollowGraph
     from graphkit.workspace import Workspace
 
 __all__ = [
@@ -71,7 +72,7 @@ def default_buckets(n_follows: int) -> int:
 
 
 def export_spark(workspace: Workspace, out: str | os.PathLike, *, buckets: int | None = None,
-                 overwrite: bool = False) -> dict:
+                 overwrite: bool = False, graph: FollowGraph | None = None) -> dict:
     """Write ``workspace`` as a Spark dataset in ``out`` (see the module notes).
 
     Parameters
@@ -84,6 +85,9 @@ def export_spark(workspace: Workspace, out: str | os.PathLike, *, buckets: int |
         Follow files; default :func:`default_buckets`.
     overwrite : bool
         Replace an existing local folder (only one that holds a dataset).
+    graph : FollowGraph, optional
+        Write this graph of the workspace instead of its current one (e.g.
+        ``workspace.graph_as_of(date)``).
 
     Returns
     -------
@@ -97,23 +101,30 @@ def export_spark(workspace: Workspace, out: str | os.PathLike, *, buckets: int |
     """
     if workspace.is_empty:
         raise QueryError("the workspace is empty: load some lists first (graphkit load --help)")
-    counts = workspace.counts
+    counts = _counts(workspace, graph)
     buckets = default_buckets(counts["follows"]) if buckets is None else int(buckets)
     if not 1 <= buckets <= MAX_BUCKETS:
         raise QueryError(f"--buckets must be between 1 and {MAX_BUCKETS:,}, not {buckets}")
     workspace.verify()
     try:
-        return _export(workspace, out, buckets, overwrite)
+        return _export(workspace, out, buckets, overwrite, graph)
     except OSError as err:
         raise QueryError(f"{out}: cannot write the dataset ({err.strerror or err})") from err
 
 
-def _export(workspace: Workspace, out: str | os.PathLike, buckets: int, overwrite: bool) -> dict:
+def _counts(workspace: Workspace, graph: FollowGraph | None) -> dict:
+    if graph is None:
+        return workspace.counts
+    return {"accounts": graph.n_accounts, "follows": graph.n_follows}
+
+
+def _export(workspace: Workspace, out: str | os.PathLike, buckets: int, overwrite: bool,
+            graph: FollowGraph | None) -> dict:
     import pyarrow as pa
     import pyarrow.fs as pafs
     import pyarrow.parquet as pq
 
-    counts = workspace.counts
+    counts = _counts(workspace, graph)
     text = str(out)
     local = "://" not in text
     if local:
@@ -133,7 +144,7 @@ def _export(workspace: Workspace, out: str | os.PathLike, buckets: int, overwrit
         staging = final = None
     try:
         fs.create_dir(f"{root}/accounts", recursive=True)
-        schema, account_batches, follow_batches = _graph_batches(workspace)
+        schema, account_batches, follow_batches = _graph_batches(workspace, graph)
         offset = 0
         with pq.ParquetWriter(f"{root}/accounts/part-00000.parquet", _with_id(schema), filesystem=fs) as writer:
             for batch in account_batches:
@@ -173,23 +184,24 @@ def _with_id(schema):
     return pa.schema([pa.field("id", pa.int64(), nullable=False), *schema])
 
 
-def _graph_batches(workspace: Workspace):
-    """``(accounts schema, account batches, (follower, followee) array pairs)`` of the current graph.
+def _graph_batches(workspace: Workspace, graph: FollowGraph | None):
+    """``(accounts schema, account batches, (follower, followee) array pairs)`` of the graph.
 
     A compacted workspace streams its base files; one with segments reads the
-    graph graphkit builds from base and segments (the CSR, by follower chunks).
+    graph graphkit builds from base and segments (the CSR, by follower chunks),
+    as does a given ``graph``.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     files = workspace.data_files()
-    if not files["segments"]:
+    if graph is None and not files["segments"]:
         accounts = pq.ParquetFile(files["base"]["accounts"])
         follows = pq.ParquetFile(files["base"]["follows"])
         pairs = ((b.column(0).to_numpy(), b.column(1).to_numpy())
                  for b in follows.iter_batches(batch_size=_BATCH, columns=["follower", "followee"]))
         return accounts.schema_arrow, accounts.iter_batches(batch_size=_BATCH), pairs
-    graph = workspace.graph
+    graph = workspace.graph if graph is None else graph
     table = pa.Table.from_pandas(graph.accounts, preserve_index=False)
 
     def csr_pairs():

@@ -17,6 +17,9 @@ A base folder holds the whole state, with ids ``0..n-1``:
 ``account_updates.parquet``
     every attribute value ever loaded: ``id``, ``loaded_at``, attributes (the
     history that "as last loaded by a date" reads).
+``account_renames.parquet``
+    every rename: ``id``, ``loaded_at``, ``key``, ``previous`` (see
+    :mod:`graphkit.workspace.renames`).
 ``out_indptr.npy``, ``out_indices.npy``, ``in_indptr.npy``, ``in_indices.npy``
     the follows as CSR in both directions, opened memory-mapped.
 ``columns/``
@@ -54,8 +57,9 @@ from graphkit.workspace.accounts import apply_account_events
 from graphkit.workspace.columns import write_columns
 from graphkit.workspace.delta import Delta
 from graphkit.workspace.follows import Spells, csr_from_sorted_codes, decode, encode, replay
-from graphkit.workspace.history import account_history, base_spells
+from graphkit.workspace.history import account_history, account_renames, base_spells
 from graphkit.workspace.keys import as_arrow
+from graphkit.workspace.renames import RENAMES_FILE, rename_events
 from graphkit.workspace.segments import concat_tables, frame_to_table
 from graphkit.workspace.snapshot import KEYS_FILE, Snapshot
 from graphkit.workspace.storage import TIMESTAMP, fault_point, write_table
@@ -192,6 +196,8 @@ def compact_into(snapshot: Snapshot, delta: Delta | None, folder: Path, progress
     # accounts
     accounts = snapshot.accounts()
     events = delta.account_events if delta is not None else None
+    renames = pd.concat([account_renames(snapshot), rename_events(as_arrow(accounts["key"]), events)],
+                        ignore_index=True)
     accounts = apply_account_events(accounts, events)
     merged = delta.identity.merged if delta is not None else {}
     remap = None
@@ -238,6 +244,11 @@ def compact_into(snapshot: Snapshot, delta: Delta | None, folder: Path, progress
     if history is not None and history.num_rows:
         write_table(history, folder / "account_updates.parquet")
         written.append("account_updates.parquet")
+    if len(renames):
+        if remap is not None:
+            renames["id"] = remap[renames["id"].to_numpy(dtype=np.int64)]
+        write_table(pa.Table.from_pandas(renames.astype({"id": np.int32}), preserve_index=False), folder / RENAMES_FILE)
+        written.append(RENAMES_FILE)
     sources = concat_tables([pa.Table.from_pandas(snapshot.sources(), preserve_index=False)
                              if len(snapshot.sources()) else None,
                              delta.sources if delta is not None else None])

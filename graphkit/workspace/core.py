@@ -96,6 +96,7 @@ class Workspace:
         self._manifest: dict | None = None
         self._pin: ReaderPin | None = None
         self._graph: FollowGraph | None = None
+        self._graph_at: tuple | None = None
         self._tables: dict[str, pd.DataFrame] = {}
 
     def __repr__(self) -> str:
@@ -112,6 +113,7 @@ class Workspace:
         self._snapshot = None
         self._manifest = None
         self._graph = None
+        self._graph_at = None
         self._tables = {}
         if self._pin is not None:
             self._pin.release()
@@ -212,6 +214,35 @@ class Workspace:
             self._graph = (open_graph(self.path, self._pinned(), frame=lambda: self.snapshot.accounts())
                            or self.snapshot.graph())
         return self._graph
+
+    def graph_as_of(self, when) -> FollowGraph:
+        """The graph as it stood at ``when`` (ISO 8601 text, a date or a datetime; UTC when no
+        zone is given): the follows seen by then and not yet ended then, the accounts known by
+        then with their attributes as last loaded by then and the handles they had then.
+
+        Built from the follow and attribute history (see
+        :func:`graphkit.workspace.history.graph_at`); :attr:`graph` stays the fast path
+        for "now". The graph for one ``when`` is kept while this workspace is open.
+
+        >>> import tempfile
+        >>> from graphkit.tables import SourceTables
+        >>> ws = Workspace(tempfile.mkdtemp() + "/ws")
+        >>> first = SourceTables.from_pairs("ann.txt", [("ann", "bob"), ("ann", "cat")])
+        >>> first.seen_at, first.complete_following = "2026-01-01", {"ann": None}
+        >>> later = SourceTables.from_pairs("ann.txt", [("ann", "bob"), ("ann", "dan")])
+        >>> later.seen_at, later.complete_following = "2026-02-01", {"ann": None}
+        >>> _ = ws.commit([first]); _ = ws.commit([later])
+        >>> ws.graph_as_of("2026-01-15").edges_frame().values.tolist()
+        [['ann', 'bob'], ['ann', 'cat']]
+        >>> ws.graph.n_accounts, ws.graph_as_of("2026-01-15").n_accounts
+        (4, 3)
+        """
+        from graphkit.workspace.history import graph_at, instant
+
+        key = instant(when)
+        if self._graph_at is None or self._graph_at[0] != key:
+            self._graph_at = (key, graph_at(self, key))
+        return self._graph_at[1]
 
     def table(self, name: str) -> pd.DataFrame:
         """An extra table (e.g. ``circles``); empty if no source gave one."""

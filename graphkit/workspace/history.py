@@ -39,11 +39,13 @@ from graphkit.clock import parse_instant
 from graphkit.graph import FollowGraph
 from graphkit.workspace.accounts import events_frame
 from graphkit.workspace.follows import NO_TIME, Spells, decode, encode, replay
+from graphkit.workspace.renames import RENAMES_FILE, keys_at, no_renames, rename_events
 from graphkit.workspace.segments import concat_tables
 from graphkit.workspace.snapshot import HISTORY_COLUMNS, Snapshot
 from graphkit.workspace.storage import seconds_of
 
-__all__ = ["follow_spells", "follows_at", "accounts_at", "graph_at", "base_spells", "all_spells", "account_history"]
+__all__ = ["follow_spells", "follows_at", "accounts_at", "graph_at", "base_spells", "all_spells", "account_history",
+           "account_renames", "renames_between", "instant", "current_follows"]
 
 
 # -- one snapshot's history (the workspace's own files) ------------------------------------------
@@ -93,10 +95,36 @@ def account_history(snapshot: Snapshot) -> pd.DataFrame:
     return pd.DataFrame({"id": [], "loaded_at": []}) if table is None else events_frame(table)
 
 
+def account_renames(snapshot: Snapshot) -> pd.DataFrame:
+    """Every rename (``id``, ``loaded_at``, ``key``, ``previous``), oldest first: the base's
+    record of earlier ones, then the segments'."""
+    parts = []
+    if RENAMES_FILE in ((snapshot.base or {}).get("files") or {}):
+        kept = snapshot.read_base(RENAMES_FILE).to_pandas()
+        kept["loaded_at"] = pd.to_datetime(kept["loaded_at"], utc=True)
+        parts.append(kept)
+    parts.append(rename_events(snapshot.base_keys(), snapshot.account_events()))
+    frames = [p for p in parts if len(p)]
+    if not frames:
+        return no_renames()
+    out = pd.concat(frames, ignore_index=True)
+    out["id"] = out["id"].astype(np.int64)
+    return out.astype({"key": "string", "previous": "string"})
+
+
 def _seconds(when: str | datetime) -> int:
     if isinstance(when, str):
         when = parse_instant(when)
     return int(pd.Timestamp(when).timestamp())
+
+
+def instant(when: str | datetime) -> pd.Timestamp:
+    """``when`` (ISO 8601 text, a date, a datetime) as a UTC timestamp, to the second.
+
+    >>> str(instant("2026-02-01"))
+    '2026-02-01 00:00:00+00:00'
+    """
+    return pd.Timestamp(_seconds(when), unit="s", tz="UTC")
 
 
 def _times(seconds: np.ndarray) -> pd.Series:
@@ -133,18 +161,23 @@ def follow_spells(workspace, *, ids: bool = False) -> pd.DataFrame:
 
 def follows_at(workspace, when: str | datetime, *, ids: bool = False) -> pd.DataFrame:
     """The follows current at ``when``: ``follower``, ``followee`` (keys, or ids with ``ids=True``)."""
-    at = pd.Timestamp(_seconds(when), unit="s", tz="UTC")
-    spells = follow_spells(workspace, ids=ids)
+    return current_follows(follow_spells(workspace, ids=ids), instant(when))
+
+
+def current_follows(spells: pd.DataFrame, at: pd.Timestamp) -> pd.DataFrame:
+    """The follows (``follower``, ``followee``) of ``spells`` (:func:`follow_spells`) current at ``at``."""
     current = (spells["first_seen"] <= at) & (spells["ended"].isna() | (spells["ended"] > at))
     return spells.loc[current, ["follower", "followee"]].drop_duplicates().reset_index(drop=True)
 
 
 def accounts_at(workspace, when: str | datetime) -> pd.DataFrame:
     """The accounts (row = id, as in :attr:`Workspace.graph`) with every attribute as last
-    loaded at or before ``when`` (empty where nothing was loaded by then)."""
-    at = pd.Timestamp(_seconds(when), unit="s", tz="UTC")
+    loaded at or before ``when`` (empty where nothing was loaded by then), and the key
+    (handle) each had then: an account renamed since shows its old handle."""
+    at = instant(when)
     accounts = workspace.graph.accounts
-    out = pd.DataFrame({"key": accounts["key"], "observed": np.zeros(len(accounts), dtype=bool)})
+    keys = keys_at(accounts["key"], account_renames(workspace.snapshot), at)
+    out = pd.DataFrame({"key": keys.array, "observed": np.zeros(len(accounts), dtype=bool)})
     history = account_history(workspace.snapshot)
     if not len(history):
         return out
@@ -154,15 +187,54 @@ def accounts_at(workspace, when: str | datetime) -> pd.DataFrame:
             continue
         given = history[history[column].notna()]
         latest = given.drop_duplicates("id", keep="last")
-        values = pd.Series(pd.NA, index=out.index, dtype=accounts[column].dtype if column in accounts else latest[column].dtype)
+        dtype = accounts[column].dtype if column in accounts else latest[column].dtype
+        if dtype == np.bool_:  # observed, follows_self: unknown until loaded
+            dtype = pd.BooleanDtype()
+        values = pd.Series(pd.NA, index=out.index, dtype=dtype)
         values.iloc[latest["id"].to_numpy(dtype=np.int64)] = latest[column].to_numpy()
         out[column] = values
-    out["observed"] = out["observed"].fillna(False).astype(bool)
+    for flag in ("observed", "follows_self"):
+        if flag in out:
+            out[flag] = out[flag].fillna(False).astype(bool)
     return out
 
 
+def renames_between(workspace, since: str | datetime, until: str | datetime) -> pd.DataFrame:
+    """The accounts renamed after ``since`` and at or before ``until``: ``id``, ``previous``
+    (the key at ``since``), ``key`` (the key at ``until``), ``renamed_at`` (the last rename)."""
+    start, end = instant(since), instant(until)
+    renames = account_renames(workspace.snapshot)
+    window = renames[(renames["loaded_at"] > start) & (renames["loaded_at"] <= end)]
+    first = window.drop_duplicates("id", keep="first").set_index("id")
+    last = window.drop_duplicates("id", keep="last").set_index("id")
+    out = pd.DataFrame({"id": first.index.to_numpy(dtype=np.int64), "previous": first["previous"].array,
+                        "key": last.loc[first.index, "key"].array,
+                        "renamed_at": last.loc[first.index, "loaded_at"].to_numpy()})
+    out = out[out["previous"] != out["key"]]
+    return out.sort_values("id", kind="stable").reset_index(drop=True)
+
+
 def graph_at(workspace, when: str | datetime) -> FollowGraph:
-    """The graph as it was at ``when``: :func:`accounts_at` and :func:`follows_at` (same ids)."""
-    follows = follows_at(workspace, when, ids=True)
-    return FollowGraph.from_arrays(accounts_at(workspace, when), follows["follower"].to_numpy(),
-                                   follows["followee"].to_numpy())
+    """The graph as it was at ``when``: the accounts known by then (an attribute loaded, or a
+    follow seen, at or before ``when``), their attributes and keys then (:func:`accounts_at`)
+    and the follows current then (:func:`follows_at`).
+
+    Ids are renumbered (the accounts keep the order of :attr:`Workspace.graph`), so the graph
+    is the one a workspace loaded only up to ``when`` would hold.
+    """
+    at = instant(when)
+    accounts = accounts_at(workspace, at)
+    spells = follow_spells(workspace, ids=True)
+    follows = current_follows(spells, at)
+    known = np.zeros(len(accounts), dtype=bool)
+    begun = spells[spells["first_seen"] <= at]
+    known[begun["follower"].to_numpy(dtype=np.int64)] = True
+    known[begun["followee"].to_numpy(dtype=np.int64)] = True
+    history = account_history(workspace.snapshot)
+    if len(history):
+        loaded = history[pd.to_datetime(history["loaded_at"], utc=True) <= at]
+        known[loaded["id"].to_numpy(dtype=np.int64)] = True
+    new_id = np.cumsum(known) - 1
+    kept = accounts[known].reset_index(drop=True)
+    return FollowGraph.from_arrays(kept, new_id[follows["follower"].to_numpy(dtype=np.int64)],
+                                   new_id[follows["followee"].to_numpy(dtype=np.int64)])

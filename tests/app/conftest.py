@@ -80,3 +80,42 @@ def client(app_server) -> Client:
 
 
 from tests.exports.test_browser import chromium  # noqa: E402,F401  (the shared browser fixture)
+
+#: The load dates of ``history_ws``.
+HISTORY_DATES = ("2026-01-01T00:00:00+00:00", "2026-02-01T00:00:00+00:00", "2026-03-01T00:00:00+00:00")
+
+
+@pytest.fixture(scope="session")
+def history_ws(tmp_path_factory) -> Path:
+    """A brand's whole followers list and its followers' whole following lists, loaded at three dates:
+    fan7 leaves in February, fan8 comes; everyone starts following ``rising`` in March."""
+    import os
+
+    from graphkit.api import load_files
+    from graphkit.workspace import open_workspace
+
+    folder = tmp_path_factory.mktemp("app-history")
+    versions = [
+        ([f"fan{i}" for i in range(8)], {f"fan{i}": ["brand", "old", f"x{i % 3}"] for i in range(8)}),
+        ([f"fan{i}" for i in range(7)] + ["fan8"], {f"fan{i}": ["brand", f"x{i % 3}"] + (["old"] if i < 2 else [])
+                                                     for i in (*range(7), 8)}),
+        ([f"fan{i}" for i in range(7)] + ["fan8"], {f"fan{i}": ["brand", "rising", f"x{i % 3}"]
+                                                     for i in (*range(7), 8)}),
+    ]
+    saved = os.environ.get("GRAPHKIT_NOW")
+    try:
+        ws = open_workspace(folder / "ws")
+        for when, (followers, following) in zip(HISTORY_DATES, versions):
+            os.environ["GRAPHKIT_NOW"] = when
+            (folder / "brand.txt").write_text("\n".join(followers) + "\n", encoding="utf-8")
+            load_files(ws, "followers", [folder / "brand.txt"], of="brand")
+            for fan, accounts in following.items():
+                (folder / f"{fan}.txt").write_text("\n".join(accounts) + "\n", encoding="utf-8")
+                load_files(ws, "following", [folder / f"{fan}.txt"], of=fan)
+            ws.close()
+    finally:
+        if saved is None:
+            os.environ.pop("GRAPHKIT_NOW", None)
+        else:
+            os.environ["GRAPHKIT_NOW"] = saved
+    return folder / "ws"

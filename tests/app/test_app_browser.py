@@ -268,3 +268,47 @@ def test_the_token_case(chromium, demo_ws, tmp_path):
             assert browser.console_errors() == []
     finally:
         running.stop()
+
+
+def test_the_changes_view(chromium, history_ws, run_cli, tmp_path):
+    """Open Changes from the tabs, see the last two loads compared, pick another range like a user."""
+    from tests.app.conftest import HISTORY_DATES
+
+    running = start_in_thread(create_app(str(history_ws)), bind("127.0.0.1", 0))
+    try:
+        with Browser(chromium, tmp_path / "profile", size=(1400, 1080)) as browser:
+            browser.open(running.url + "?brand=brand")
+            drawn(browser, "overview")
+            click(browser, '.gk-tabs button[data-view="changes"]')
+            status = drawn(browser, "changes")["changes"]
+            assert status["dates"] == list(HISTORY_DATES)
+            assert (status["since"], status["until"]) == HISTORY_DATES[1:]
+            assert status["sections"]["rising"] == ["rising"]
+            options = browser.evaluate("Array.from(document.querySelectorAll('#gk-c-since option'))"
+                                       ".map(o => o.textContent)")
+            assert options == ["2026-01-01 00:00 UTC", "2026-02-01 00:00 UTC", "2026-03-01 00:00 UTC"]
+
+            # pick January .. February in the date pickers
+            browser.evaluate("(s => { s.value = " + json.dumps(HISTORY_DATES[0]) + "; "
+                             "s.dispatchEvent(new Event('change')); })(document.querySelector('#gk-c-since'))")
+            wait_for(browser, "(s => s.changes && s.changes.since === " + json.dumps(HISTORY_DATES[0]) +
+                     " && s.pending === 0)(JSON.parse(document.getElementById('gk-status').textContent))")
+            browser.evaluate("(s => { s.value = " + json.dumps(HISTORY_DATES[1]) + "; "
+                             "s.dispatchEvent(new Event('change')); })(document.querySelector('#gk-c-until'))")
+            wait_for(browser, "(s => s.changes && s.changes.until === " + json.dumps(HISTORY_DATES[1]) +
+                     " && s.pending === 0)(JSON.parse(document.getElementById('gk-status').textContent))")
+            shown = app_status(browser)["changes"]["sections"]
+            cli = run_cli("changes", "brand", "--since", HISTORY_DATES[0], "--until", HISTORY_DATES[1],
+                          "--top", "50", "--format", "json", workspace=history_ws)
+            rows = json.loads(cli.stdout)
+            for section in ("new_followers", "lost_followers", "rising", "falling"):
+                assert shown[section] == [r["account"] for r in rows if r["section"] == section], section
+            assert shown["new_followers"] == ["fan8"] and shown["lost_followers"] == ["fan7"]
+            cells = browser.evaluate("Array.from(document.querySelectorAll('#gk-changes-lost_followers tbody td'))"
+                                     ".map(td => td.textContent)")
+            assert "fan7" in cells
+            assert "since=" in browser.evaluate("location.href") and "view=changes" in browser.evaluate("location.href")
+            assert app_status(browser)["errors"] == [] and browser.console_errors() == []
+            assert local_only(browser, running.url) == []
+    finally:
+        running.stop()

@@ -162,7 +162,7 @@ class Network:
                 added += 1
         brand_followers = [i for i in self.followers(0) if self.accounts[i].status == "ok"]
         renamed = other.accounts[brand_followers[0]]
-        renamed.name = renamed.name + "_renamed"
+        renamed.name = "renamed" + renamed.name  # still a valid handle on every platform
         other.reindex()
         crossing = next(a for a in other.accounts[1:] if a.status == "ok" and self.followers_count(a.index) < 9_000)
         crossing.declared_extra = 10_050 - len(other.followers(crossing.index))

@@ -268,3 +268,18 @@ def test_cli_talkers_end_to_end(run_cli, tmp_path):
     assert [r["account"] for r in json.loads(result.stdout)] == ["dan", "ann"]
     result = run_cli("talkers", "acme", "--since", "2024-05-02")
     assert result.exit_code == 0 and "no post about 'acme' since 2024-05-02" in result.stderr
+
+
+def test_cli_talkers_as_of_reads_the_posts_of_then(run_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRAPHKIT_NOW", "2024-04-01T00:00:00Z")
+    run_cli("load", "followers", str(_write(tmp_path, "acme.txt", "ann\nbob\n")), "--of", "acme")
+    run_cli("load", "edges", str(_write(tmp_path, "e.csv", "follower,followee\nann,dan\nbob,dan\n")))
+    posts = _write(tmp_path, "posts.csv",
+                   "author,date,text,location\n"
+                   "dan,2024-05-01,Trail day with @acme #trailrunning,Denver\n"
+                   "ann,2024-05-02,#trailrunning in the rain,Boulder\n")
+    assert run_cli("load", "posts", str(posts)).exit_code == 0
+    args = ["talkers", "acme", "--hashtag", "trailrunning", "--format", "json"]
+    assert [r["account"] for r in json.loads(run_cli(*args).stdout)] == ["dan", "ann"]
+    then = run_cli(*args, "--as-of", "2024-05-01T12:00:00Z")
+    assert then.exit_code == 0 and [r["account"] for r in json.loads(then.stdout)] == ["dan"]

@@ -49,6 +49,19 @@ def test_export_layout_and_answers(spark, spark_workspace, tmp_path, name):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".dataset.tmp")]
 
 
+def test_export_of_a_given_graph(spark_workspace, tmp_path):
+    """``graph=`` (the CLI's ``--as-of``): the dataset holds that graph, not the workspace's current one."""
+    from graphkit.graph import FollowGraph
+
+    graph = FollowGraph.from_pairs([("a", "b"), ("b", "c"), ("c", "a"), ("d", "a")])
+    document = export_spark(spark_workspace("demo"), tmp_path / "then", buckets=2, graph=graph)
+    assert (document["accounts"], document["follows"]) == (4, 4)
+    accounts = pd.read_parquet(tmp_path / "then" / "accounts")
+    assert accounts["key"].tolist() == graph.keys.tolist()
+    follows = pd.read_parquet(tmp_path / "then" / "follows")
+    assert sorted(zip(follows["follower"], follows["followee"])) == [(0, 1), (1, 2), (2, 0), (3, 0)]
+
+
 def test_cli_engine_spark_prints_what_memory_prints(spark, spark_workspace):
     workspace = spark_workspace("demo")
     runner = CliRunner()

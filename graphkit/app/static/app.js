@@ -126,7 +126,7 @@
     errorBox.hidden = true;
     if (!state.brand) view = "welcome";
     status.view = view; status.brand = state.brand || null;
-    ["welcome", "overview", "shortlist", "landscape", "plan"].forEach(function (name) {
+    ["welcome", "overview", "shortlist", "landscape", "plan", "changes"].forEach(function (name) {
       document.getElementById("gk-view-" + name).hidden = name !== view;
     });
     Array.prototype.forEach.call(tabs, function (b) { b.classList.toggle("gk-on", b.dataset.view === view); });
@@ -376,6 +376,10 @@
       status.landscape = {nodes: data.payload.nodes.id.length, clusters: data.payload.clusters.length};
       done("landscape");
     }, failed);
+  };
+  renderers.changes = function (root) {  // static/changes.js draws it
+    window.GraphkitChanges.render(root, {api: api, params: params, state: function () { return state; }, done: done,
+                                         failed: failed, writeUrl: writeUrl, status: status});
   };
   window.gkApp = {
     landscape: function () { return landscapeController ? landscapeController.status() : null; },
