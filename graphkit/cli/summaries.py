@@ -18,6 +18,7 @@ SUMMARIES: dict[str, str] = {
     'affinity': "Rank the accounts BRAND's observed followers follow, against a baseline.",
     'advocates': "Rank BRAND's own followers as influencers.",
     'talkers': 'Rank the accounts posting about BRAND (from `graphkit load posts` files).',
+    'changes': "What changed in BRAND's audience between two dates: followers, shares, tiers, handles.",
     'expand': 'List the accounts within --hops follows of SEED, most relevant first.',
     'rank': "Score and rank the accounts BRAND's observed followers follow.",
     'centrality': 'Rank accounts by a centrality measure.',
