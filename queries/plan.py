@@ -89,6 +89,7 @@ __all__ = [
     "ranking_scores",
     "plan_frame",
     "plan",
+    "check_budget",
     "check_priced",
     "plan_from_coverage",
     "GUARANTEE",
@@ -450,8 +451,7 @@ def plan(
         Non-positive budget, no observed follower, no priced candidate, or no
         candidate within the budget.
     """
-    if not (isinstance(budget, (int, float)) and math.isfinite(budget) and budget > 0):
-        raise QueryError(f"--budget must be a positive amount, not {budget!r}")
+    check_budget(budget)
     scheme = tier_scheme or TierScheme.default()
     costs = costs or load_costs(tier_scheme=scheme)
     if tiers:
@@ -486,6 +486,19 @@ def plan(
                "audience_followers": aud.n_followers, "candidates": len(candidates),
                "unpriced": unpriced, "costs_source": costs.source, "currency": costs.currency},
     )
+
+
+def check_budget(budget: object) -> None:
+    """Refuse a budget that is not a positive, finite amount (every engine's plan checks it first).
+
+    >>> check_budget(2500)
+    >>> check_budget(0)
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.QueryError: --budget must be a positive amount, not 0
+    """
+    if not (isinstance(budget, (int, float)) and math.isfinite(budget) and budget > 0):
+        raise QueryError(f"--budget must be a positive amount, not {budget!r}")
 
 
 def check_priced(brand: str, priced: int, unpriced: int, cheapest: float, budget: float, *,

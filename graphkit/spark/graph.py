@@ -137,16 +137,14 @@ def _combined(spark: SparkSession, files: dict) -> tuple[DataFrame, DataFrame]:
     # events in order: segments as listed, rows in file order
     account_events, follow_events = None, None
     for index, segment in enumerate(files["segments"]):
+        order = (F.lit(index).cast("long") * (1 << 40) + F.col("_metadata.row_index")).alias("order")
         if segment["accounts"]:
-            events = spark.read.parquet(segment["accounts"])
-            events = _account_columns(events).withColumn(
-                "order", F.lit(index).cast("long") * (1 << 40) + F.col("_metadata.row_index"))
+            events = _account_columns(spark.read.parquet(segment["accounts"])).select("*", order)
             account_events = events if account_events is None else account_events.unionByName(events)
         if segment["follows"]:
             events = spark.read.parquet(segment["follows"]).select(
                 F.col("follower").cast("long"), F.col("followee").cast("long"),
-                F.col("ended").isNotNull().alias("is_end"),
-                (F.lit(index).cast("long") * (1 << 40) + F.col("_metadata.row_index")).alias("order"))
+                F.col("ended").isNotNull().alias("is_end"), order)
             follow_events = events if follow_events is None else follow_events.unionByName(events)
     if account_events is not None:
         latest = [F.max_by(F.col(name), F.when(F.col(name).isNotNull(), F.col("order"))).alias(name)

@@ -20,10 +20,10 @@ import pandas as pd
 import scipy.sparse as sp
 from pyspark.sql import functions as F
 
-from graphkit.errors import QueryError, memory_only
+from graphkit.errors import memory_only
 from graphkit.spark.graph import SparkGraph
 from graphkit.tiers import TierScheme
-from queries.plan import Costs, check_priced, load_costs, plan_from_coverage
+from queries.plan import Costs, check_budget, check_priced, load_costs, plan_from_coverage
 from queries.spark.common import spark_audience, tier_of
 
 __all__ = ["plan"]
@@ -43,8 +43,7 @@ def plan(
     exclude: Sequence[str] = (),
 ) -> pd.DataFrame:
     """:func:`queries.plan.plan` on Spark (same options but ``niche`` and ``pool``; same table)."""
-    if not (isinstance(budget, (int, float)) and math.isfinite(budget) and budget > 0):
-        raise QueryError(f"--budget must be a positive amount, not {budget!r}")
+    check_budget(budget)
     if niche:
         raise memory_only("--niche", "spark", "profile text is scored in memory only")
     scheme = tier_scheme or TierScheme.default()
