@@ -71,6 +71,9 @@ class SourceTables:
     rejected: list[Rejected] = field(default_factory=list)
     extra_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     fingerprint: dict = field(default_factory=dict)
+    #: SHA-256 of the file's bytes when the reader hashed them as it read (else the
+    #: registry reads the file again for the fingerprint)
+    sha256: str | None = None
     #: key -> when the sighting of its whole following list began (``None``: ``seen_at``);
     #: follows of that key not seen since then are ended (a full-list load)
     complete_following: dict[str, str | None] = field(default_factory=dict)

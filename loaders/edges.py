@@ -34,8 +34,11 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -59,7 +62,7 @@ __all__ = ["parse_edge_lines", "edge_options"]
 
 #: Content lines read to tell a header from data.
 _LAYOUT_LINES = 6
-_BLOCK = 16 << 20
+_BLOCK = 8 << 20
 _CLEAN = r"^[a-z0-9_.\-]+$"
 #: what the line reader refuses in a key (see graphkit.handles.bad_key_reason)
 _CONTROL = r"[\x00-\x1f\x7f-\x9f]"
@@ -169,12 +172,13 @@ def _source(path: str, layout: EdgeLayout, follows: list, rows: int, below: int,
 
 
 def _stream_pyarrow(
-    path: str, ctx: ReadContext, layout: EdgeLayout, skip: int, counters: list[int]
+    path: str, ctx: ReadContext, layout: EdgeLayout, skip: int, counters: list[int], digest: list[str]
 ) -> Iterator[pd.DataFrame]:
     """Blocks of normalized follows read by pyarrow; raises _Fallback on any doubt.
 
     ``skip`` physical lines come before the data; ``counters`` receives the rows
-    read and the rows left out by ``--min-weight``.
+    read and the rows left out by ``--min-weight``; ``digest`` the SHA-256 of a
+    plain file's bytes, hashed as they were read (no second pass over the file).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -195,30 +199,47 @@ def _stream_pyarrow(
     # (A Python handler would also be handed rows pyarrow cannot decode, and print
     # "Exception ignored ... UnicodeDecodeError" for a binary file.)
     parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False)
-    bar = Progress(f"reading {Path(str(path)).name}", total=_plain_size(path), unit="B")
+    size = _plain_size(path)
+    bar = Progress(f"reading {Path(str(path)).name}", total=size, unit="B")
+
+    def encode(batch) -> pd.DataFrame:  # runs on the encoding thread, one block after another
+        if pc.any(pc.starts_with(batch.column(0), "#")).as_py():
+            raise _Fallback  # a comment line of the same width as the data
+        if layout.weight is not None:
+            weight = batch.column(2)
+            if weight.null_count:
+                raise _Fallback  # an empty or NaN weight: the line reader says where
+            rows = batch.num_rows
+            batch = batch.filter(pc.greater_equal(weight, layout.min_weight))
+            counters[1] += rows - batch.num_rows
+        return _encode_batch(batch)
+
+    # pyarrow parses the next block while the previous one is encoded (both release the
+    # GIL): with two cores a load reads about as fast as pyarrow parses.
+    pending: deque[Future] = deque()
     try:
-        with bar, _Counted(ctx.open_binary(path), bar) as stream:
+        with bar, _Counted(ctx.open_binary(path), bar, digest=size is not None) as stream, \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphkit-encode") as encoder:
             reader = pacsv.open_csv(stream, read_options=read_options, parse_options=parse, convert_options=convert)
             pool = pa.default_memory_pool()
             for batch in reader:
                 counters[0] += batch.num_rows
-                if pc.any(pc.starts_with(batch.column(0), "#")).as_py():
-                    raise _Fallback  # a comment line of the same width as the data
-                if layout.weight is not None:
-                    weight = batch.column(2)
-                    if weight.null_count:
-                        raise _Fallback  # an empty or NaN weight: the line reader says where
-                    rows = batch.num_rows
-                    batch = batch.filter(pc.greater_equal(weight, layout.min_weight))
-                    counters[1] += rows - batch.num_rows
-                chunk = _encode_batch(batch)
+                pending.append(encoder.submit(encode, batch))
                 del batch
-                pool.release_unused()  # hand the raw block back, or the allocator keeps it
-                yield chunk
+                if len(pending) > 1:
+                    yield pending.popleft().result()
+                    pool.release_unused()  # hand the raw block back, or the allocator keeps it
+            while pending:
+                yield pending.popleft().result()
+            if stream.sha256 is not None:
+                digest.append(stream.sha256)
     except _Fallback:
         raise
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError, ValueError) as err:
         raise _Fallback from err
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 def _encode_batch(batch) -> pd.DataFrame:
@@ -284,15 +305,26 @@ def _plain_size(path: str) -> int | None:
 
 
 class _Counted:
-    """A binary stream that advances a progress bar by the bytes read through it."""
+    """A binary stream that advances a progress bar by the bytes read through it (and,
+    with ``digest``, hashes them: :attr:`sha256` once the whole stream was read)."""
 
-    def __init__(self, handle, bar: Progress) -> None:
+    def __init__(self, handle, bar: Progress, digest: bool = False) -> None:
         self.handle, self.bar, self.closed = handle, bar, False
+        self._hash = hashlib.sha256() if digest else None
+        self._ended = False
 
     def read(self, size: int = -1) -> bytes:
         data = self.handle.read(size)
         self.bar.advance(len(data))
+        if self._hash is not None:
+            self._hash.update(data)
+        self._ended = self._ended or not data or size is None or size < 0
         return data
+
+    @property
+    def sha256(self) -> str | None:
+        """The hex digest of every byte of the stream, if it was hashed and read to its end."""
+        return self._hash.hexdigest() if self._hash is not None and self._ended else None
 
     def readable(self) -> bool:
         return True
@@ -337,13 +369,15 @@ def _read_edges(path: str, ctx: ReadContext) -> SourceTables:
         fast = _fast_layout(head, path, ctx)
         if fast is not None:
             layout, skip = fast
-            counters = [0, 0]
+            counters, digest = [0, 0], []
             try:
-                chunks = list(_stream_pyarrow(path, ctx, layout, skip, counters))
+                chunks = list(_stream_pyarrow(path, ctx, layout, skip, counters, digest))
             except _Fallback:
                 pass
             else:
-                return _source(path, layout, chunks, counters[0], counters[1], [])
+                source = _source(path, layout, chunks, counters[0], counters[1], [])
+                source.sha256 = digest[0] if digest else None
+                return source
     lines = decode_lines(ctx.read_bytes(path), path, ctx.encoding)
     return parse_edge_lines(lines, path, ctx)
 

@@ -128,7 +128,7 @@ def read_source(path: str | os.PathLike, ctx: ReadContext, fmt: str = "auto") ->
         elif Path(path).is_dir():
             digest = _directory_digest(Path(path))
         else:
-            digest = file_sha256(path)
+            digest = source.sha256 or file_sha256(path)
         source.fingerprint = {
             "sha256": digest,
             "kind": ctx.kind,

@@ -38,7 +38,7 @@ import pandas as pd
 from graphkit.clock import parse_instant
 from graphkit.graph import FollowGraph
 from graphkit.workspace.accounts import events_frame
-from graphkit.workspace.follows import NO_TIME, Spells, decode, encode, replay
+from graphkit.workspace.follows import NO_TIME, Spells, constant, decode, encode, replay
 from graphkit.workspace.renames import RENAMES_FILE, keys_at, no_renames, rename_events
 from graphkit.workspace.segments import concat_tables
 from graphkit.workspace.snapshot import HISTORY_COLUMNS, Snapshot
@@ -59,9 +59,15 @@ def base_spells(snapshot: Snapshot) -> tuple[Spells, Spells]:
     if snapshot.legacy:
         current = snapshot.base_spells_of(codes)
     else:
-        table = snapshot.read_base("follows.parquet", list(HISTORY_COLUMNS))
-        current = Spells(codes, seconds_of(table.column("first_seen")), seconds_of(table.column("last_seen")),
-                         np.full(len(codes), NO_TIME, np.int64), _bits(table.column("listed")))
+        n = len(codes)
+        fixed = _constant_columns(snapshot.path / snapshot.base["name"] / "follows.parquet", HISTORY_COLUMNS)
+        wanted = [name for name in HISTORY_COLUMNS if name not in fixed]
+        table = snapshot.read_base("follows.parquet", wanted) if wanted else None
+        columns = {name: constant(value, n, np.int8 if name == "listed" else np.int64) for name, value in fixed.items()}
+        columns.update({name: _bits(table.column(name)) if name == "listed" else seconds_of(table.column(name))
+                        for name in wanted})
+        current = Spells(codes, columns["first_seen"], columns["last_seen"], constant(NO_TIME, n, np.int64),
+                         columns["listed"])
     closed = Spells.empty()
     if "spells.parquet" in (snapshot.base.get("files") or {}):
         table = snapshot.read_base("spells.parquet")
@@ -69,6 +75,36 @@ def base_spells(snapshot: Snapshot) -> tuple[Spells, Spells]:
                         *(seconds_of(table.column(c)) for c in ("first_seen", "last_seen", "ended")),
                         _bits(table.column("listed")))
     return current, closed
+
+
+def _constant_columns(file, names) -> dict[str, int]:
+    """The columns of a Parquet file that hold one value in every row (by the row groups'
+    statistics: nothing is read), as ``{name: value}`` (timestamps as seconds).
+
+    A load's follows share their first and last sighting: at 200 M follows, reading those
+    columns would take 3.2 GB for two numbers.
+    """
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.ParquetFile(file).metadata
+    except (OSError, ValueError):
+        return {}  # (the read that follows reports a damaged file)
+    positions = {metadata.schema.column(i).name: i for i in range(metadata.num_columns)}
+    found = {}
+    for name in names:
+        values = set()
+        for group in range(metadata.num_row_groups):
+            chunk = metadata.row_group(group).column(positions[name]) if name in positions else None
+            stats = chunk.statistics if chunk is not None else None
+            if stats is None or not stats.has_min_max or stats.null_count or stats.min != stats.max:
+                break
+            values.add(stats.min)
+        else:
+            if len(values) == 1 and metadata.num_row_groups:
+                value = values.pop()
+                found[name] = int(value.timestamp()) if hasattr(value, "timestamp") else int(value)
+    return found
 
 
 def _bits(column) -> np.ndarray:

@@ -48,17 +48,22 @@ def rename_events(keys: pa.Array, events: pd.DataFrame | None) -> pd.DataFrame:
     if events is None or not len(events) or "key" not in events.columns:
         return no_renames()
     keyed = events[events["key"].notna()]
-    current: dict[int, str] = {}
+    ids = keyed["id"].to_numpy(dtype=np.int64)
     n_known = len(keys)
+    # Only an account keyed before (an id below n_known) or keyed twice can be renamed: a
+    # first load names millions of new accounts once each, and none of them is looked at.
+    repeated = np.bincount(ids)[ids] > 1 if len(ids) else np.zeros(0, dtype=bool)
+    candidates = np.flatnonzero((ids < n_known) | repeated)
+    if not len(candidates):
+        return no_renames()
+    keyed = keyed.iloc[candidates]
+    current: dict[int, str] = {}
     rows = []
     for account, key, when in zip(keyed["id"].tolist(), keyed["key"].tolist(), keyed["loaded_at"].tolist()):
-        if account == n_known:  # a new account, in id order
-            current[account] = key
-            n_known += 1
-            continue
-        if account > n_known:
-            continue  # not a key this table can place (never written that way)
         previous = current.get(account)
+        if previous is None and account >= n_known:  # a new account's first key: not a rename
+            current[account] = key
+            continue
         if previous is None:
             previous = keys[account].as_py()
         if previous != key:

@@ -45,6 +45,16 @@ def drawn(browser: Browser, view: str, timeout: float = 90.0) -> dict:
     return app_status(browser)
 
 
+def redrawn(browser: Browser, view: str, before: dict, condition: str = "true", timeout: float = 60.0) -> dict:
+    """Wait until ``view`` is drawn again after the status ``before`` (its ``drawnAt`` time
+    changed: the table on screen is the new one), nothing is pending and the JavaScript
+    ``condition`` holds; the status then."""
+    then = json.dumps((before.get("drawnAt") or {}).get(view))
+    wait_for(browser, f"(s => s.pending === 0 && s.drawnAt && s.drawnAt[{json.dumps(view)}] !== {then} && ({condition}))"
+                      "(JSON.parse(document.getElementById('gk-status').textContent || '{}'))", timeout)
+    return app_status(browser)
+
+
 def click(browser: Browser, selector: str) -> None:
     """A real mouse click in the middle of the element (scrolled into view first)."""
     x, y = wait_for(browser, f"(e => e && (e.scrollIntoView({{block: 'center'}}), true) && "
@@ -110,12 +120,9 @@ def test_a_marketer_session(chromium, server, run_cli, demo_ws, tmp_path):
 
         # shortlist, filtered to micro
         click(browser, '.gk-tabs button[data-view="shortlist"]')
-        drawn(browser, "shortlist")
+        before = drawn(browser, "shortlist")
         click(browser, "#gk-f-tier-micro")
-        wait_for(browser, "location.search.includes('tier=micro') && JSON.parse(document.getElementById('gk-status')"
-                          ".textContent).pending === 0")
-        time.sleep(0.3)
-        status = app_status(browser)
+        status = redrawn(browser, "shortlist", before, "location.search.includes('tier=micro')")
         tiers = browser.evaluate("Array.from(document.querySelectorAll('#gk-view-shortlist .gk-table tbody tr'))"
                                  ".map(r => r.children[2].textContent)")
         assert len(tiers) == 50 and set(tiers) == {"micro"}
@@ -144,13 +151,10 @@ def test_a_marketer_session(chromium, server, run_cli, demo_ws, tmp_path):
 
         # plan: set a budget like a user
         click(browser, '.gk-tabs button[data-view="plan"]')
-        drawn(browser, "plan")
+        before = drawn(browser, "plan")
         type_into(browser, "#gk-p-budget", "3000")
         press(browser, "Tab", 9)
-        wait_for(browser, "location.search.includes('budget=3000') && JSON.parse(document.getElementById('gk-status')"
-                          ".textContent).pending === 0")
-        time.sleep(0.3)
-        planned = app_status(browser)["plan"]
+        planned = redrawn(browser, "plan", before, "location.search.includes('budget=3000')")["plan"]
         cli = run_cli("plan", "acme", "--budget", "3000", "--format", "csv", workspace=demo_ws)
         expected = pd.read_csv(io.StringIO(cli.stdout))
         assert planned["accounts"] == expected["account"].tolist()
