@@ -48,6 +48,7 @@ from graphkit.errors import InputError
 from graphkit.handles import bad_key_reason, normalize_handle, normalize_handle_array
 from graphkit.progress import Progress
 from graphkit.tables import Rejected, SourceTables
+from loaders.block_keys import BlockKeys
 from loaders.edge_layout import (
     EdgeLayout,
     detect_edge_delimiter,
@@ -173,8 +174,9 @@ def _source(path: str, layout: EdgeLayout, follows: list, rows: int, below: int,
 
 def _stream_pyarrow(
     path: str, ctx: ReadContext, layout: EdgeLayout, skip: int, counters: list[int], digest: list[str]
-) -> Iterator[pd.DataFrame]:
-    """Blocks of normalized follows read by pyarrow; raises _Fallback on any doubt.
+) -> Iterator[tuple]:
+    """Blocks of normalized follows read by pyarrow (see :func:`_encode_batch`); raises
+    _Fallback on any doubt.
 
     ``skip`` physical lines come before the data; ``counters`` receives the rows
     read and the rows left out by ``--min-weight``; ``digest`` the SHA-256 of a
@@ -202,7 +204,7 @@ def _stream_pyarrow(
     size = _plain_size(path)
     bar = Progress(f"reading {Path(str(path)).name}", total=size, unit="B")
 
-    def encode(batch) -> pd.DataFrame:  # runs on the encoding thread, one block after another
+    def encode(batch) -> tuple:  # runs on the encoding thread, one block after another
         if pc.any(pc.starts_with(batch.column(0), "#")).as_py():
             raise _Fallback  # a comment line of the same width as the data
         if layout.weight is not None:
@@ -242,13 +244,13 @@ def _stream_pyarrow(
             future.cancel()
 
 
-def _encode_batch(batch) -> pd.DataFrame:
-    """Normalized follows of one block, dictionary-encoded: int32 codes into the block's keys.
+def _encode_batch(batch) -> tuple:
+    """Normalized follows of one block, dictionary-encoded: ``(keys, codes, n)``, the block's
+    distinct keys and int32 codes into them (``n`` followers, then ``n`` followees).
 
-    Both columns share one dictionary listing the keys in order of first
-    appearance (followers first, then followees), which is how the workspace
-    numbers new accounts; a block's keys repeat a lot, so this holds a follow
-    in 8 bytes plus the block's distinct keys instead of two strings.
+    The keys are listed in order of first appearance (followers first, then
+    followees), which is how the workspace numbers new accounts; the blocks'
+    keys are merged into one dictionary by :class:`loaders.block_keys.BlockKeys`.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -280,10 +282,7 @@ def _encode_batch(batch) -> pd.DataFrame:
     # a control character (checked once per distinct key) is for the line reader to report
     if pc.any(pc.match_substring_regex(keys, _CONTROL)).as_py():
         raise _Fallback
-    return pd.DataFrame({
-        "follower": pd.arrays.ArrowExtensionArray(pa.DictionaryArray.from_arrays(codes.slice(0, n), keys)),
-        "followee": pd.arrays.ArrowExtensionArray(pa.DictionaryArray.from_arrays(codes.slice(n), keys)),
-    })
+    return keys, np.asarray(codes.to_numpy(zero_copy_only=False), dtype=np.int32), n
 
 
 def _plain_strings(column):
@@ -369,13 +368,14 @@ def _read_edges(path: str, ctx: ReadContext) -> SourceTables:
         fast = _fast_layout(head, path, ctx)
         if fast is not None:
             layout, skip = fast
-            counters, digest = [0, 0], []
+            counters, digest, blocks = [0, 0], [], BlockKeys()
             try:
-                chunks = list(_stream_pyarrow(path, ctx, layout, skip, counters, digest))
+                for keys, codes, n in _stream_pyarrow(path, ctx, layout, skip, counters, digest):
+                    blocks.add(keys, codes, n)
             except _Fallback:
                 pass
             else:
-                source = _source(path, layout, chunks, counters[0], counters[1], [])
+                source = _source(path, layout, blocks.chunks(), counters[0], counters[1], [])
                 source.sha256 = digest[0] if digest else None
                 return source
     lines = decode_lines(ctx.read_bytes(path), path, ctx.encoding)

@@ -144,6 +144,8 @@ class DeltaBuilder:
         self.alias_frames: list[pd.DataFrame] = []
         self.extra: dict[str, list[pd.DataFrame]] = {}
         self.log: list[dict] = []
+        #: the dictionary the current source's chunks share: (identity, part, highest code named, keys)
+        self._shared: tuple | None = None
 
     def _part(self, values) -> int:
         self.key_parts.append(as_arrow(values, _KEY_TYPE))
@@ -180,6 +182,7 @@ class DeltaBuilder:
             self.plan.append((index, "follows", follower, followee, source.observe_followers))
             if progress is not None:
                 progress.advance(len(chunk))
+        self._end_shared()
         for direction, complete in (("out", source.complete_following), ("in", source.complete_followers)):
             if complete:
                 keys = sorted(complete)
@@ -202,7 +205,9 @@ class DeltaBuilder:
         does) whose one dictionary lists the chunk's keys in order of first
         appearance, followers first. Only the dictionary then joins the global
         encoding, and the follows keep their int32 codes: a follow costs 8
-        bytes until :meth:`finish` instead of two strings.
+        bytes until :meth:`finish` instead of two strings. Chunks of one source
+        may share one dictionary (an edge file's blocks do): it joins once, and
+        the order of first appearance is checked across the chunks.
         """
         columns = (chunk["follower"].array, chunk["followee"].array)  # each column looked up once
         arrays = []
@@ -210,18 +215,32 @@ class DeltaBuilder:
             array = getattr(column, "_pa_array", None)
             if array is None or not pa.types.is_dictionary(array.type):
                 break
-            arrays.append(array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array)
-        if len(arrays) == 2 and arrays[0].dictionary.equals(arrays[1].dictionary):
+            if isinstance(array, pa.ChunkedArray):  # (one chunk: no copy of a shared dictionary)
+                array = array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()
+            arrays.append(array)
+        if len(arrays) == 2 and not arrays[0].null_count + arrays[1].null_count:
             keys = arrays[0].dictionary
-            codes = [np.asarray(a.indices.to_numpy(zero_copy_only=False)) for a in arrays]
-            if _first_appearance_order(np.concatenate(codes), len(keys)) and not arrays[0].null_count + arrays[1].null_count:
-                shared = self._part(keys)
-                empty = pa.array([], type=_KEY_TYPE)
-                follower, followee = self._part(empty), self._part(empty)
-                self.mapped[follower] = (shared, codes[0])
-                self.mapped[followee] = (shared, codes[1])
-                return follower, followee
+            identity = _identity(keys)
+            if identity == _identity(arrays[1].dictionary) or keys.equals(arrays[1].dictionary):
+                again = self._shared is not None and self._shared[0] == identity
+                codes = [np.asarray(a.indices.to_numpy(zero_copy_only=False)) for a in arrays]
+                reached = _appearance(np.concatenate(codes), self._shared[2] if again else -1)
+                if reached is not None:
+                    shared = self._shared[1] if again else self._part(keys)
+                    self._shared = (identity, shared, reached, len(keys))
+                    empty = pa.array([], type=_KEY_TYPE)
+                    follower, followee = self._part(empty), self._part(empty)
+                    self.mapped[follower] = (shared, codes[0])
+                    self.mapped[followee] = (shared, codes[1])
+                    return follower, followee
+        self._shared = None  # (the strings below name their keys themselves: nothing left to check)
         return self._part(columns[0]), self._part(columns[1])
+
+    def _end_shared(self) -> None:
+        """After a source's chunks: its shared dictionary must have named every key it holds."""
+        if self._shared is not None and self._shared[2] != self._shared[3] - 1:
+            raise GraphkitError("internal: a loader's dictionary holds keys that none of its follows uses")
+        self._shared = None
 
     # -- ids -------------------------------------------------------------------------------
     def _encode(self) -> tuple[pa.Array, list[np.ndarray]]:
@@ -503,14 +522,25 @@ def _listed(src: np.ndarray, dst: np.ndarray, following: np.ndarray, followers: 
     return bits
 
 
-def _first_appearance_order(codes: np.ndarray, n_keys: int) -> bool:
-    """Whether ``codes`` use each of ``0..n_keys-1``, first appearing in that order.
+def _appearance(codes: np.ndarray, reached: int) -> int | None:
+    """Whether ``codes`` name new keys in order (``0, 1, 2, ...`` as they first appear),
+    after codes up to ``reached`` were named: the highest code named then, or ``None``.
 
-    >>> _first_appearance_order(np.array([0, 1, 0, 2]), 3), _first_appearance_order(np.array([1, 0]), 2)
-    (True, False)
+    >>> _appearance(np.array([0, 1, 0, 2]), -1), _appearance(np.array([1, 0]), -1), _appearance(np.array([3, 1]), 2)
+    (2, None, 3)
     """
     if len(codes) == 0:
-        return n_keys == 0
+        return reached
     running = np.maximum.accumulate(codes)
-    return bool(codes[0] == 0 and running[-1] == n_keys - 1 and (codes[1:] <= running[:-1] + 1).all())
+    before = np.empty(len(codes), dtype=np.int64)
+    before[0] = reached
+    np.maximum(running[:-1], reached, out=before[1:])
+    if not (codes <= before + 1).all():
+        return None
+    return max(reached, int(running[-1]))
+
+
+def _identity(array: pa.Array) -> tuple:
+    """The memory an Arrow array lies in: equal for views of one array (no byte compared)."""
+    return (array.offset, len(array), *((b.address, b.size) if b is not None else None for b in array.buffers()))
 

@@ -111,11 +111,17 @@ def test_streamed_edge_csv_equals_line_reader(tmp_path, seed, monkeypatch):
     assert graphs["fast"] == graphs["slow"]
 
 
-def test_dictionary_chunks_merge_like_strings_onto_a_base(tmp_path, monkeypatch):
-    """Second loads and several sources in one commit number accounts the same either way."""
+@pytest.mark.parametrize("merge_at", [None, 1, 700])
+def test_dictionary_chunks_merge_like_strings_onto_a_base(tmp_path, monkeypatch, merge_at):
+    """Second loads and several sources in one commit number accounts the same either way,
+    whether the blocks' dictionaries are merged at the end of a file or after every block
+    (``merge_at`` 1) or every few (700 keys): the shared dictionary keeps the ids."""
+    import loaders.block_keys as block_keys
     import loaders.edges as edges
 
     monkeypatch.setattr(edges, "_BLOCK", 2048)
+    if merge_at is not None:
+        monkeypatch.setattr(block_keys, "MERGE_AT", merge_at)
     first, _ = _edge_file(tmp_path, 800, 11)
     second, _ = _edge_file(tmp_path, 800, 12)
     third, _ = _edge_file(tmp_path, 500, 13)

@@ -47,12 +47,19 @@ def _held_bytes(arrays) -> int:
     return total
 
 
-def test_one_edge_file_holds_its_follows_in_eight_bytes_each(tmp_path):
+def test_one_edge_file_holds_its_follows_in_eight_bytes_each(tmp_path, monkeypatch):
+    import loaders.edges as edges
+
+    monkeypatch.setattr(edges, "_BLOCK", 1 << 18)  # several blocks, merged into one dictionary
     path, n = _edge_file(tmp_path)
     workspace = open_workspace(tmp_path / "ws")
     source = read_source(str(path), ReadContext(kind="edges"))
+    assert len(source.follows) > 3
     builder = DeltaBuilder(workspace.snapshot, generation=1, loaded_at="2026-01-01T00:00:00+00:00")
     builder.add(source, None)
+    # the blocks share one dictionary: it joins the commit once, the follows stay int32 codes
+    assert sum(len(part) > 0 for part in builder.key_parts) == 1
+    assert len(builder.key_parts[0]) == 400 + 5_000
     events = builder.finish().follows
     assert len(events) == n
     assert [is_constant(getattr(events, name)) for name in ("kinds", "times", "listed")] == [True] * 3
