@@ -246,11 +246,13 @@ def _stream_pyarrow(
 
 def _encode_batch(batch) -> tuple:
     """Normalized follows of one block, dictionary-encoded: ``(keys, codes, n)``, the block's
-    distinct keys and int32 codes into them (``n`` followers, then ``n`` followees).
+    keys and int32 codes into them (``n`` followers, then ``n`` followees).
 
-    The keys are listed in order of first appearance (followers first, then
-    followees), which is how the workspace numbers new accounts; the blocks'
-    keys are merged into one dictionary by :class:`loaders.block_keys.BlockKeys`.
+    The keys are the block's distinct spellings, normalized (so two spellings of
+    one account can both be there), listed in order of first appearance
+    (followers first, then followees), which is how the workspace numbers new
+    accounts; :class:`loaders.block_keys.BlockKeys` merges the blocks' keys into
+    one dictionary of distinct keys.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -270,19 +272,21 @@ def _encode_batch(batch) -> tuple:
     raw_keys = encoded.dictionary
     head_codes = np.asarray(encoded.indices)
     codes = np.concatenate([np.repeat(head_codes[: len(heads)], np.diff(np.append(heads, n))), head_codes[len(heads):]])
-    codes = pa.array(codes, type=pa.int32())
-    keys = normalize_handle_array(raw_keys)
-    if keys is not raw_keys:
-        if keys.null_count:
+    # Keys that are already clean stay as they are; the others (capitals, "@", spaces: a few
+    # per cent in a scrape) are normalized and checked on their own. Two spellings of one key
+    # ("@Ann", "ann") may both be listed: BlockKeys' merge makes them one, the first keeping
+    # its place.
+    unclean = pc.invert(pc.match_substring_regex(raw_keys, _CLEAN))
+    keys = raw_keys
+    if pc.any(unclean).as_py():
+        fixed = normalize_handle_array(raw_keys.filter(unclean))
+        if fixed.null_count:
             raise _Fallback  # an empty name: the line reader says where
-        # spellings of one key ("@Ann", "ann") merge; the first one seen keeps its place
-        merged = pc.dictionary_encode(keys)
-        keys = merged.dictionary
-        codes = pa.array(np.asarray(merged.indices)[np.asarray(codes)], type=pa.int32())
-    # a control character (checked once per distinct key) is for the line reader to report
-    if pc.any(pc.match_substring_regex(keys, _CONTROL)).as_py():
-        raise _Fallback
-    return keys, np.asarray(codes.to_numpy(zero_copy_only=False), dtype=np.int32), n
+        # a control character is for the line reader to report
+        if pc.any(pc.match_substring_regex(fixed, _CONTROL)).as_py():
+            raise _Fallback
+        keys = pc.replace_with_mask(raw_keys, unclean, fixed)
+    return keys, codes.astype(np.int32, copy=False), n
 
 
 def _plain_strings(column):

@@ -146,6 +146,8 @@ class DeltaBuilder:
         self.log: list[dict] = []
         #: the dictionary the current source's chunks share: (identity, part, highest code named, keys)
         self._shared: tuple | None = None
+        #: (part, ids of its keys): the ids of the shared dictionary the last chunk used
+        self._shared_ids: tuple | None = None
 
     def _part(self, values) -> int:
         self.key_parts.append(as_arrow(values, _KEY_TYPE))
@@ -263,7 +265,9 @@ class DeltaBuilder:
     def _ids(self, ids_of_keys: np.ndarray, codes: list[np.ndarray], part: int) -> np.ndarray:
         if part in self.mapped:
             shared, local = self.mapped.pop(part)
-            return ids_of_keys[codes[shared]][local]
+            if self._shared_ids is None or self._shared_ids[0] != shared:  # (chunks of a file share one)
+                self._shared_ids = (shared, ids_of_keys[codes[shared]])
+            return self._shared_ids[1][local]
         return ids_of_keys[codes[part]]
 
     # -- the delta ----------------------------------------------------------------------------
