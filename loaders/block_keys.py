@@ -50,7 +50,8 @@ class BlockKeys:
         self.merge_at = MERGE_AT if merge_at is None else merge_at
         self._pending: list[tuple[pa.Array, np.ndarray, int]] = []
         self._pending_keys = 0
-        self._merged: list[np.ndarray] = []  # codes into self.keys, follower codes then followee codes
+        #: merged blocks: (codes into self.keys, follower codes then followee codes; n)
+        self._merged: list[tuple[np.ndarray, int]] = []
 
     def add(self, keys: pa.Array, codes: np.ndarray, n: int) -> None:
         """One block: its ``keys`` (a key may be listed twice: the merge makes it one, where

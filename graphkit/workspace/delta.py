@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -79,6 +80,15 @@ _KEY_TYPE = pa.large_string()
 #: Columns of account events that are not attributes: an attribute of that name becomes ``extra_NAME``
 #: (as the loaders do with ``key`` and ``observed``).
 _BOOKKEEPING = {"id", "loaded_at", "gen", "graph_id"}
+
+
+class _SharedDictionary(NamedTuple):
+    """The dictionary a source's chunks share: its memory (:func:`_identity`), its key part,
+    and the highest code the chunks so far named (they name new keys in order)."""
+
+    identity: tuple
+    part: int
+    reached: int
 
 
 @dataclass
@@ -144,8 +154,8 @@ class DeltaBuilder:
         self.alias_frames: list[pd.DataFrame] = []
         self.extra: dict[str, list[pd.DataFrame]] = {}
         self.log: list[dict] = []
-        #: the dictionary the current source's chunks share: (identity, part, highest code named, keys)
-        self._shared: tuple | None = None
+        #: the dictionary the current source's chunks share, while they share one
+        self._shared: _SharedDictionary | None = None
         #: (part, ids of its keys): the ids of the shared dictionary the last chunk used
         self._shared_ids: tuple | None = None
 
@@ -224,12 +234,12 @@ class DeltaBuilder:
             keys = arrays[0].dictionary
             identity = _identity(keys)
             if identity == _identity(arrays[1].dictionary) or keys.equals(arrays[1].dictionary):
-                again = self._shared is not None and self._shared[0] == identity
+                again = self._shared is not None and self._shared.identity == identity
                 codes = [np.asarray(a.indices.to_numpy(zero_copy_only=False)) for a in arrays]
-                reached = _appearance(np.concatenate(codes), self._shared[2] if again else -1)
+                reached = _appearance(np.concatenate(codes), self._shared.reached if again else -1)
                 if reached is not None:
-                    shared = self._shared[1] if again else self._part(keys)
-                    self._shared = (identity, shared, reached, len(keys))
+                    shared = self._shared.part if again else self._part(keys)
+                    self._shared = _SharedDictionary(identity, shared, reached)
                     empty = pa.array([], type=_KEY_TYPE)
                     follower, followee = self._part(empty), self._part(empty)
                     self.mapped[follower] = (shared, codes[0])
@@ -240,7 +250,7 @@ class DeltaBuilder:
 
     def _end_shared(self) -> None:
         """After a source's chunks: its shared dictionary must have named every key it holds."""
-        if self._shared is not None and self._shared[2] != self._shared[3] - 1:
+        if self._shared is not None and self._shared.reached != len(self.key_parts[self._shared.part]) - 1:
             raise GraphkitError("internal: a loader's dictionary holds keys that none of its follows uses")
         self._shared = None
 
@@ -408,16 +418,14 @@ class DeltaBuilder:
         added = np.zeros(n_sources, dtype=np.int64)
         if not len(events):
             return Events.empty(), added
-        unmarked = (events.listed[0] == 0) if is_constant(events.listed) else not events.listed.any()
-        if isinstance(tags, int) and unmarked:
-            # one source names follows (an edge list, say): whatever is new after de-duplication is its own
-            source = tags
-            codes = sorted_unique(events.codes)
-            added[source] = int(np.count_nonzero(~self.snapshot.contains(codes)))
-            n = len(codes)
-            return Events(codes, constant(SIGHT, n, np.int8), constant(events.times[0], n, np.int64),
-                          constant(0, n, np.int8)), added
-        if isinstance(tags, int):
+        if isinstance(tags, int):  # one source names every follow (an edge list, say)
+            unmarked = (events.listed[0] == 0) if is_constant(events.listed) else not events.listed.any()
+            if unmarked:  # whatever is new after de-duplication is its own
+                codes = sorted_unique(events.codes)
+                added[tags] = int(np.count_nonzero(~self.snapshot.contains(codes)))
+                n = len(codes)
+                return Events(codes, constant(SIGHT, n, np.int8), constant(events.times[0], n, np.int64),
+                              constant(0, n, np.int8)), added
             tags = np.full(len(events), tags, dtype=np.int32)
         order = np.lexsort((events.times, events.codes))  # by follow, then time: one sighting per (follow, time)
         events, tags = events.take(order), tags[order]
