@@ -368,7 +368,9 @@ class FollowGraph:
         """Ids of several handles; the first unknown one raises :class:`AccountNotFound`."""
         accounts = list(accounts)
         keys = [normalize_handle(a) for a in accounts]
-        if self._index is None and len(keys) < 50_000:
+        if self._light() is not None and len(keys) <= 32:  # a few seeds: searched in the NumPy key data
+            found = {k: position for k in keys if k is not None and (position := self._find(k)) >= 0}
+        elif self._index is None and len(keys) < 50_000:
             import pyarrow as pa
             import pyarrow.compute as pc
 
