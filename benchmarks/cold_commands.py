@@ -43,6 +43,12 @@ QUERIES = (
      "frame = centrality(graph, 'ppr', audience_of='brand_10k', exclude_seeds=True, top=20)"),
     ("centrality --measure hits", ["centrality", "--measure", "hits"],
      "from queries.centrality import centrality; frame = centrality(graph, 'hits', top=20)"),
+    ("expand brand_10k", ["expand", "brand_10k"],
+     "from queries.expand import expand; frame = expand(graph, 'brand_10k', limit=20)"),
+    ("expand brand_10k --hops 2 --direction following", ["expand", "brand_10k", "--hops", "2", "--direction",
+                                                          "following"],
+     "from queries.expand import expand; frame = expand(graph, 'brand_10k', hops=2, direction='following', "
+     "limit=20)"),
 )
 
 #: the reference process: argv[1] the workspace, argv[2] the API call
