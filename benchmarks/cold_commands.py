@@ -3,7 +3,7 @@
 ``python -m benchmarks.cold_commands [--size S] [--repeat 5]`` uses the workspace of
 :mod:`benchmarks.run` for that size (built once: the edge list and the profiles,
 compacted) and times, each in a fresh process started by :mod:`benchmarks.launch`
-(one untimed run first), in the same run:
+(one untimed run first; the command and its reference alternate), in the same run:
 
 * the command, ``graphkit -w WS <query> --top 20 --format csv``: the query ranks
   on NumPy and writes a :class:`~queries.result_table.ResultTable`;
@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 
-from benchmarks.processes import fmt_mib, fmt_ms, graphkit_cmd, machine, run_cold, spawn_usage
+from benchmarks.processes import fmt_mib, fmt_ms, graphkit_cmd, machine, spawn_usage
 from benchmarks.run import HEAVY_MODULES, dataset_of, ensure_workspace, import_profile
 
 #: (label, the command's arguments, the API call that answers it: ``frame = ...`` given ``graph``)
@@ -78,6 +79,20 @@ def heavy_modules(argv: list[str]) -> list[str]:
     return [m for m in line.split(" ", 1)[1].split(",") if m]
 
 
+def interleaved(first: list[str], second: list[str], repeat: int) -> tuple[dict, dict]:
+    """Time two commands cold, alternating (one untimed run of each first): a machine whose load
+    changes during the run slows both alike."""
+    runs: tuple[list, list] = ([], [])
+    for argv in (first, second):
+        spawn_usage(argv)
+    for _ in range(repeat):
+        for runs_of, argv in zip(runs, (first, second)):
+            runs_of.append(spawn_usage(argv))
+    return tuple({"times": [r["wall"] for r in done], "median": statistics.median(r["wall"] for r in done),
+                  "peak_rss": max(r["peak_rss"] for r in done), "output": done[-1]["output"]}
+                 for done in runs)  # type: ignore[return-value]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", default="S", help="dataset size (XS, S, M, L)")
@@ -89,8 +104,7 @@ def main() -> None:
     rows = []
     for label, argv, call in QUERIES:
         command = graphkit_cmd("-w", workspace, *argv, "--top", "20", "--format", "csv")
-        cli = run_cold(command, args.repeat)
-        api = run_cold([sys.executable, "-c", API_SCRIPT, workspace, call], args.repeat)
+        cli, api = interleaved(command, [sys.executable, "-c", API_SCRIPT, workspace, call], args.repeat)
         imports = import_profile(command, min(args.repeat, 3))
         imports["heavy"] = heavy_modules(command[3:])
         rows.append((label, cli, api, imports, cli["output"] == api["output"]))
