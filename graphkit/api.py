@@ -21,14 +21,15 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import pandas as pd
-
 from graphkit.errors import InputError
+from graphkit.lazy import lazy_module
 from graphkit.progress import Progress
 from graphkit.tables import LoadReport
 from graphkit.tiers import TierScheme
 from graphkit.workspace import Workspace, open_workspace
 from graphkit.workspace.history import instant as graph_as_of_instant
+
+pd = lazy_module("pandas")
 
 __all__ = ["open_workspace", "load_files", "read_files", "info", "owner_for"]
 

@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import scipy.sparse as sp
 
-__all__ = ["FollowGraph", "csr_from_edges", "gather_rows", "unique_ints", "NETWORKX_EDGE_LIMIT"]
+__all__ = ["FollowGraph", "csr_from_edges", "transpose_csr", "gather_rows", "unique_ints", "NETWORKX_EDGE_LIMIT"]
 
 #: Above this many follows, :meth:`FollowGraph.to_networkx` refuses the whole graph.
 NETWORKX_EDGE_LIMIT = 2_000_000
@@ -116,7 +116,7 @@ def gather_rows(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> np
     return indices[steps]
 
 
-def _transpose(indptr: np.ndarray, indices: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def transpose_csr(indptr: np.ndarray, indices: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """CSR of the reversed edges; each output row stays sorted.
 
     The reversed follows are packed as int64 codes ``(followee << 32) | follower``
@@ -125,7 +125,7 @@ def _transpose(indptr: np.ndarray, indices: np.ndarray, n: int) -> tuple[np.ndar
     0.2 s to import scipy), and it needs 8 bytes per follow besides the result
     instead of a stable argsort's 8 plus the gathered copy.
 
-    >>> t_indptr, t_indices = _transpose(np.array([0, 2, 3, 3]), np.array([1, 2, 0], dtype=np.int32), 3)
+    >>> t_indptr, t_indices = transpose_csr(np.array([0, 2, 3, 3]), np.array([1, 2, 0], dtype=np.int32), 3)
     >>> t_indptr.tolist(), t_indices.tolist()
     ([0, 1, 2, 3], [1, 0, 0])
     """
@@ -437,7 +437,7 @@ class FollowGraph:
                 self._in_indptr, self._in_indices = self._reverse()
                 self._reverse = None
             else:
-                self._in_indptr, self._in_indices = _transpose(
+                self._in_indptr, self._in_indices = transpose_csr(
                     self.out_indptr, self.out_indices, self.n_accounts
                 )
 

@@ -134,26 +134,29 @@ def normalize_handle_array(array):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from graphkit import arrow_arrays as arrow  # (pa.array and plain operands would import pandas)
+
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     if not pa.types.is_string(array.type):
         array = array.cast(pa.string())
     clean = pc.match_substring_regex(array, _PLAIN.pattern)
-    dirty = pc.invert(pc.fill_null(clean, False))
+    no = arrow.scalar(False, pa.bool_())
+    dirty = pc.invert(pc.fill_null(clean, no))
     n_dirty = pc.sum(dirty).as_py() or 0
     if n_dirty == 0:
         return array
     values = array.filter(dirty)
-    simple = pc.fill_null(pc.match_substring_regex(values, _SIMPLE.pattern), False)
+    simple = pc.fill_null(pc.match_substring_regex(values, _SIMPLE.pattern), no)
     fixed = pc.utf8_lower(pc.replace_substring_regex(values, _SIMPLE_TRIM, ""))
-    others = np.flatnonzero(~simple.to_numpy(zero_copy_only=False))
+    others = np.flatnonzero(~arrow.to_numpy(simple))
     if len(others):
-        slow = [normalize_handle(v) if v is not None else None for v in values.take(pa.array(others)).to_pylist()]
+        slow = [normalize_handle(v) if v is not None else None for v in values.take(arrow.from_numpy(others)).to_pylist()]
         mask = np.zeros(len(values), dtype=bool)
         mask[others] = True
-        fixed = pc.replace_with_mask(fixed, pa.array(mask), pa.array(slow, type=pa.string()))
+        fixed = pc.replace_with_mask(fixed, arrow.from_numpy(mask), arrow.strings(slow))
     # an empty key (never produced by the kernels) is a missing one
-    fixed = pc.if_else(pc.equal(fixed, ""), pa.scalar(None, pa.string()), fixed)
+    fixed = pc.if_else(pc.equal(fixed, arrow.scalar("", pa.string())), arrow.null(pa.string()), fixed)
     return pc.replace_with_mask(array, dirty, fixed)
 
 

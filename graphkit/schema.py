@@ -22,7 +22,10 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pandas as pd
+
+from graphkit.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 __all__ = [
     "ATTRIBUTES",

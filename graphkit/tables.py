@@ -30,10 +30,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from graphkit.lazy import lazy_module
 
-__all__ = ["Rejected", "SourceTables", "LoadReport", "FOLLOW_COLUMNS", "empty_follows"]
+if TYPE_CHECKING:  # pragma: no cover
+    import pyarrow as pa
+
+pd = lazy_module("pandas")
+
+__all__ = ["Rejected", "SourceTables", "LoadReport", "FOLLOW_COLUMNS", "empty_follows", "follows_frame"]
 
 FOLLOW_COLUMNS = ("follower", "followee")
 
@@ -41,6 +47,21 @@ FOLLOW_COLUMNS = ("follower", "followee")
 def empty_follows() -> pd.DataFrame:
     """A follows table with no rows and the right columns."""
     return pd.DataFrame({c: pd.array([], dtype="string") for c in FOLLOW_COLUMNS})
+
+
+def follows_frame(chunk: pd.DataFrame | pa.Table) -> pd.DataFrame:
+    """A chunk of :attr:`SourceTables.follows` as a pandas frame of ``string`` keys.
+
+    >>> import pyarrow as pa
+    >>> follows_frame(pa.table({"follower": ["a"], "followee": ["b"]})).values.tolist()
+    [['a', 'b']]
+    """
+    if isinstance(chunk, pd.DataFrame):
+        return chunk
+    import pyarrow as pa
+
+    return pd.DataFrame({name: pd.array(chunk.column(name).cast(pa.large_string()).to_pandas(), dtype="string")
+                         for name in FOLLOW_COLUMNS})
 
 
 @dataclass(frozen=True)
@@ -62,8 +83,11 @@ class SourceTables:
 
     path: str
     format: str
-    follows: list[pd.DataFrame] | Iterator[pd.DataFrame] = field(default_factory=list)
-    accounts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"key": pd.array([], dtype="string")}))
+    #: chunks of ``follower, followee`` keys: pandas frames, or Arrow tables (the edge reader's
+    #: share one dictionary of keys)
+    follows: list[pd.DataFrame | pa.Table] | Iterator[pd.DataFrame | pa.Table] = field(default_factory=list)
+    #: ``key`` and the attributes the source gives (``None``: no account attributes)
+    accounts: pd.DataFrame | None = None
     observed: set[str] = field(default_factory=set)
     #: every follower in ``follows`` is observed (edge lists: each source's list is complete)
     observe_followers: bool = False

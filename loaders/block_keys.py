@@ -20,18 +20,19 @@ Examples
 >>> keys.add(pa.array(["ann", "bob"]), np.array([0, 1], np.int32), 1)
 >>> keys.add(pa.array(["cat", "ann"]), np.array([0, 1], np.int32), 1)
 >>> chunks = keys.chunks()
->>> [(c["follower"].tolist(), c["followee"].tolist()) for c in chunks]
+>>> [(c["follower"].to_pylist(), c["followee"].to_pylist()) for c in chunks]
 [(['ann'], ['bob']), (['cat'], ['ann'])]
->>> chunks[0]["follower"].array._pa_array.chunk(0).dictionary.to_pylist()
+>>> chunks[0]["follower"].chunk(0).dictionary.to_pylist()
 ['ann', 'bob', 'cat']
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from graphkit import arrow_arrays as arrow
 
 __all__ = ["BlockKeys", "MERGE_AT"]
 
@@ -46,7 +47,7 @@ class BlockKeys:
     """Blocks of follows (codes into each block's keys) gathered under one dictionary."""
 
     def __init__(self, merge_at: int | None = None) -> None:
-        self.keys = pa.array([], KEY_TYPE)
+        self.keys = arrow.empty(KEY_TYPE)
         self.merge_at = MERGE_AT if merge_at is None else merge_at
         self._pending: list[tuple[pa.Array, np.ndarray, int]] = []
         self._pending_keys = 0
@@ -67,7 +68,7 @@ class BlockKeys:
         parts = [self.keys] + [keys.cast(KEY_TYPE) for keys, _, _ in self._pending]
         encoded = pc.dictionary_encode(pa.chunked_array(parts, type=KEY_TYPE))
         dictionary = encoded.chunk(0).dictionary  # (one dictionary for every chunk; empty chunks are dropped)
-        flat = np.concatenate([np.asarray(chunk.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+        flat = np.concatenate([arrow.to_numpy(chunk.indices).astype(np.int32, copy=False)
                                for chunk in encoded.chunks])
         del encoded
         # the dictionary lists the merged keys first (they are distinct), so their codes stay
@@ -79,15 +80,14 @@ class BlockKeys:
         self._pending, self._pending_keys = [], 0
         pa.default_memory_pool().release_unused()  # the hash table's pages, or the allocator keeps them
 
-    def chunks(self) -> list[pd.DataFrame]:
-        """Every block as a ``follower, followee`` frame of dictionary arrays sharing one dictionary."""
+    def chunks(self) -> list[pa.Table]:
+        """Every block as a ``follower, followee`` table of dictionary arrays sharing one dictionary."""
         self._merge()
         out = []
         for codes, n in self._merged:
-            indices = pa.array(codes, type=pa.int32())
-            out.append(pd.DataFrame({
-                "follower": pd.arrays.ArrowExtensionArray(pa.DictionaryArray.from_arrays(indices.slice(0, n), self.keys)),
-                "followee": pd.arrays.ArrowExtensionArray(pa.DictionaryArray.from_arrays(indices.slice(n), self.keys)),
-            }))
+            indices = arrow.from_numpy(codes.astype(np.int32, copy=False))
+            out.append(pa.Table.from_arrays(
+                [pa.DictionaryArray.from_arrays(indices.slice(0, n), self.keys),
+                 pa.DictionaryArray.from_arrays(indices.slice(n), self.keys)], names=["follower", "followee"]))
         self._merged = []
         return out

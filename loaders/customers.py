@@ -52,16 +52,18 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pandas as pd
 
 from graphkit.errors import InputError
 from graphkit.handles import bad_key_reason, normalize_handle
+from graphkit.lazy import lazy_module
 from graphkit.schema import parse_count
 from graphkit.tables import Rejected, SourceTables
 from loaders.formats import Format, ReadContext, register
 from loaders.posts import dayfirst_for, parse_time
 from loaders.tabular import Records, find_column, looks_like_delimited, parse_delimited
 from loaders.textio import decode_lines
+
+pd = lazy_module("pandas")
 
 __all__ = ["parse_customer_records", "handle_columns", "customer_handles", "parse_money", "CUSTOMER_ATTRIBUTES"]
 

@@ -36,15 +36,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
-
 from graphkit.errors import InputError
 from graphkit.handles import bad_key_reason, normalize_handle
+from graphkit.lazy import lazy_module
 from graphkit.tables import SourceTables
 from loaders import instagram, tiktok, x_archive
 from loaders.archives import DownloadArchive, Member
 from loaders.formats import Format, ReadContext, register
 from loaders.textio import display_path, sniff
+
+pd = lazy_module("pandas")
 
 __all__ = ["find_list_files", "read_download", "ListFiles"]
 

@@ -42,10 +42,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
+from graphkit import arrow_arrays as arrow
 from graphkit.errors import InputError
 from graphkit.handles import bad_key_reason, normalize_handle, normalize_handle_array
+from graphkit.lazy import lazy_module
 from graphkit.progress import Progress
 from graphkit.tables import Rejected, SourceTables
 from loaders.block_keys import BlockKeys
@@ -58,6 +59,8 @@ from loaders.edge_layout import (
 )
 from loaders.formats import Format, ReadContext, register
 from loaders.textio import decode_lines
+
+pd = lazy_module("pandas")
 
 __all__ = ["parse_edge_lines", "edge_options"]
 
@@ -265,12 +268,12 @@ def _encode_batch(batch) -> tuple:
     # other, so only the first row of each run of equal followers is hashed.
     n = len(follower)
     if n > 1:
-        heads = np.flatnonzero(np.concatenate(([True], pc.not_equal(follower[1:], follower[:-1]).to_numpy(zero_copy_only=False))))
+        heads = np.flatnonzero(np.concatenate(([True], arrow.to_numpy(pc.not_equal(follower[1:], follower[:-1])))))
     else:
         heads = np.arange(n)
-    encoded = pc.dictionary_encode(pa.concat_arrays([follower.take(pa.array(heads)), followee]))
+    encoded = pc.dictionary_encode(pa.concat_arrays([follower.take(arrow.from_numpy(heads)), followee]))
     raw_keys = encoded.dictionary
-    head_codes = np.asarray(encoded.indices)
+    head_codes = arrow.to_numpy(encoded.indices)
     codes = np.concatenate([np.repeat(head_codes[: len(heads)], np.diff(np.append(heads, n))), head_codes[len(heads):]])
     # Keys that are already clean stay as they are; the others (capitals, "@", spaces: a few
     # per cent in a scrape) are normalized and checked on their own. Two spellings of one key

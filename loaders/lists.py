@@ -27,10 +27,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import pandas as pd
-
 from graphkit.errors import InputError
 from graphkit.handles import bad_key_reason, normalize_handle
+from graphkit.lazy import lazy_module
 from graphkit.tables import Rejected, SourceTables
 from loaders.formats import Format, ReadContext, register
 from loaders.tabular import (
@@ -41,6 +40,8 @@ from loaders.tabular import (
     parse_delimited,
 )
 from loaders.textio import decode_lines
+
+pd = lazy_module("pandas")
 
 __all__ = ["parse_handle_list", "parse_csv_list", "list_source"]
 

@@ -59,10 +59,10 @@ import json
 import re
 
 import numpy as np
-import pandas as pd
 
 from graphkit.errors import InputError
 from graphkit.handles import bad_key_reason, normalize_handle
+from graphkit.lazy import lazy_module
 from graphkit.schema import parse_count
 from graphkit.tables import Rejected, SourceTables
 from loaders.formats import Format, ReadContext, register
@@ -76,6 +76,8 @@ from loaders.tabular import (
 )
 from loaders.textio import decode_lines, decode_text
 from loaders.timestamps import dayfirst_for, format_time, parse_time
+
+pd = lazy_module("pandas")
 
 __all__ = [
     "POST_COLUMNS",

@@ -21,9 +21,8 @@ Examples
 
 from __future__ import annotations
 
-import pandas as pd
-
 from graphkit.errors import InputError
+from graphkit.lazy import lazy_module
 from graphkit.tables import Rejected, SourceTables
 from loaders.formats import Format, ReadContext, register
 from loaders.tabular import (
@@ -37,6 +36,8 @@ from loaders.tabular import (
     parse_json_records,
 )
 from loaders.textio import decode_lines, decode_text
+
+pd = lazy_module("pandas")
 
 __all__ = ["parse_profile_records", "with_engagement_rate"]
 

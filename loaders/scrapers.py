@@ -34,10 +34,9 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
 from graphkit.errors import InputError
 from graphkit.handles import normalize_handle
+from graphkit.lazy import lazy_module
 from graphkit.tables import Rejected, SourceTables
 from loaders.formats import Format, ReadContext, register
 from loaders.lists import list_source
@@ -52,6 +51,8 @@ from loaders.tabular import (
     parse_json_records,
 )
 from loaders.textio import decode_lines, decode_text, display_path
+
+pd = lazy_module("pandas")
 
 __all__ = ["scraper_tables", "is_scraper_csv", "is_scraper_json", "ID_COLUMN_NAMES"]
 

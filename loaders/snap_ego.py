@@ -49,13 +49,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from graphkit.errors import InputError
+from graphkit.lazy import lazy_module
 from graphkit.tables import SourceTables
 from loaders.archives import MAX_MEMBER_BYTES, MAX_RATIO, MAX_TOTAL_BYTES, unsafe_member_reason
 from loaders.formats import Format, ReadContext, register
 from loaders.textio import display_path
+
+pd = lazy_module("pandas")
 
 __all__ = ["read_snap_ego", "clean_feature", "is_snap_ego"]
 

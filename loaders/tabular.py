@@ -20,12 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from graphkit.errors import InputError
 from graphkit.handles import bad_key_reason, normalize_handle
+from graphkit.lazy import lazy_module
 from graphkit.schema import canonical_attribute, coerce_attributes, snake_case
 from graphkit.tables import Rejected
+
+pd = lazy_module("pandas")
 
 __all__ = [
     "Records",

@@ -19,7 +19,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import numpy as np
-import pandas as pd
+
+from graphkit.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 __all__ = ["parse_time", "format_time", "dayfirst_for"]
 

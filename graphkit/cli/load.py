@@ -119,6 +119,9 @@ def make_load_command(
     short, long = _HELP.get(kind, (f"Load {kind} files.", ""))
 
     def command(obj, files, input_format, encoding, skip_bad_rows, fmt, **options):
+        from graphkit.allocator import return_freed_memory
+
+        return_freed_memory()  # before pyarrow is imported: a load's peak is what is live
         from graphkit.api import load_files
 
         extra = {k: options.pop(k) for k in _LAYOUT_OPTIONS if k in options}

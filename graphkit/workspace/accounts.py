@@ -17,20 +17,92 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
-__all__ = ["events_frame", "apply_account_events"]
+from graphkit import arrow_arrays as arrow
+from graphkit.lazy import lazy_module
 
-_NULLABLE = {pa.int8(): pd.Int64Dtype(), pa.int16(): pd.Int64Dtype(), pa.int32(): pd.Int64Dtype(),
-             pa.int64(): pd.Int64Dtype(), pa.float32(): pd.Float64Dtype(), pa.float64(): pd.Float64Dtype(),
-             pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}
+pd = lazy_module("pandas")
+
+__all__ = ["events_frame", "events_as_frame", "apply_account_events", "keyed_events", "flag_events", "concat_events",
+           "LOADED_AT"]
+
+#: The type of ``loaded_at`` in account events (pandas' ``datetime64[us, UTC]``).
+LOADED_AT = pa.timestamp("us", tz="UTC")
+
+
+def _nullable(arrow_type: pa.DataType):
+    """The nullable pandas type of an Arrow column type (``None``: pandas' default)."""
+    if pa.types.is_signed_integer(arrow_type):
+        return pd.Int64Dtype()
+    if pa.types.is_floating(arrow_type):
+        return pd.Float64Dtype()
+    if pa.types.is_boolean(arrow_type):
+        return pd.BooleanDtype()
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return pd.StringDtype()
+    return None
 
 
 def events_frame(table: pa.Table) -> pd.DataFrame:
     """Account events as a DataFrame with graphkit's nullable attribute types (``Int64``,
     ``Float64``, ``boolean``, ``string``), whatever segments they were concatenated from."""
-    return table.to_pandas(types_mapper=_NULLABLE.get)
+    return table.to_pandas(types_mapper=_nullable)
+
+
+def _loaded_at(n: int, seconds: int) -> pa.Array:
+    return arrow.from_numpy(np.full(n, seconds * 1_000_000, dtype=np.int64)).cast(LOADED_AT)
+
+
+def keyed_events(ids: np.ndarray, keys: pa.Array, seconds: int) -> pa.Table:
+    """Events giving accounts ``ids`` their ``keys`` (new accounts, renames), at ``seconds``.
+
+    Built in Arrow (no pandas): a load that gives no attributes writes its
+    account events without importing pandas.
+
+    >>> keyed_events(np.array([0, 1]), pa.array(["a", "b"]), 0).column_names
+    ['id', 'key', 'loaded_at']
+    """
+    return pa.Table.from_arrays(
+        [arrow.from_numpy(np.asarray(ids, dtype=np.int32)), keys.cast(pa.large_string()), _loaded_at(len(ids), seconds)],
+        names=["id", "key", "loaded_at"])
+
+
+def flag_events(ids: np.ndarray, column: str, seconds: int) -> pa.Table:
+    """Events setting the boolean ``column`` (``observed``, ``follows_self``) of ``ids`` at ``seconds``.
+
+    >>> flag_events(np.array([3]), "observed", 0).to_pylist()[0]["observed"]
+    True
+    """
+    ids = np.asarray(ids, dtype=np.int32)
+    return pa.Table.from_arrays(
+        [arrow.from_numpy(ids), arrow.from_numpy(np.ones(len(ids), dtype=bool)), _loaded_at(len(ids), seconds)],
+        names=["id", column, "loaded_at"])
+
+
+def concat_events(tables: list[pa.Table]) -> pa.Table | None:
+    """Event tables one after the other; a column some lack is missing there (columns in order
+    of first appearance, as ``pd.concat`` orders them).
+
+    >>> concat_events([keyed_events(np.array([0]), pa.array(["a"]), 0),
+    ...                flag_events(np.array([0]), "observed", 0)]).column_names
+    ['id', 'key', 'loaded_at', 'observed']
+    """
+    if not tables:
+        return None
+    return tables[0] if len(tables) == 1 else pa.concat_tables(tables, promote_options="default")
+
+
+def events_as_frame(table: pa.Table) -> pd.DataFrame:
+    """Account events built in Arrow as the pandas frame the same events built in pandas are:
+    ``id`` int32, the flags and keys nullable, ``loaded_at`` UTC.
+
+    >>> events_as_frame(flag_events(np.array([2]), "observed", 0)).dtypes.astype(str).tolist()
+    ['int32', 'boolean', 'datetime64[us, UTC]']
+    """
+    frame = events_frame(table)
+    frame["id"] = frame["id"].to_numpy(dtype=np.int32)
+    return frame
 
 
 def apply_account_events(accounts: pd.DataFrame, events: pd.DataFrame | None) -> pd.DataFrame:

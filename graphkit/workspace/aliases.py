@@ -24,9 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from graphkit import arrow_arrays as arrow
+from graphkit.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 __all__ = ["resolve_aliases", "AliasTable"]
 
@@ -80,7 +84,7 @@ class AliasTable:
 
     @classmethod
     def empty(cls) -> AliasTable:
-        return cls(pa.array([], pa.string()), pa.array([], pa.string()))
+        return cls(arrow.empty(pa.string()), arrow.empty(pa.string()))
 
     @classmethod
     def from_table(cls, table: pa.Table | None) -> AliasTable:
@@ -113,7 +117,7 @@ class AliasTable:
         pairs: Sequence[tuple[str, str]] = [(str(a), str(k)) for a, k in pairs]
         if not pairs:
             return self, {}
-        names = pa.array(sorted({n for pair in pairs for n in pair}), pa.string())
+        names = arrow.array(sorted({n for pair in pairs for n in pair}), pa.string())
         named = pc.is_in(self.aliases, value_set=names)
         reach = pa.concat_arrays([names, pc.unique(self.keys.filter(named))])
         touched = pc.or_(named, pc.is_in(self.keys, value_set=reach))
@@ -121,6 +125,6 @@ class AliasTable:
         after = resolve_aliases(before, pairs)
         changed = {a: k for a, k in after.items() if before.get(a) != k}
         kept = pc.invert(touched)
-        table = AliasTable(pa.concat_arrays([self.aliases.filter(kept), pa.array(list(after), pa.string())]),
-                           pa.concat_arrays([self.keys.filter(kept), pa.array(list(after.values()), pa.string())]))
+        table = AliasTable(pa.concat_arrays([self.aliases.filter(kept), arrow.array(list(after), pa.string())]),
+                           pa.concat_arrays([self.keys.filter(kept), arrow.array(list(after.values()), pa.string())]))
         return table, changed

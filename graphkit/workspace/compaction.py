@@ -44,18 +44,22 @@ True
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
+from graphkit import arrow_arrays as arrow
 from graphkit.account_columns import NUMERIC_COLUMNS
-from graphkit.graph import FollowGraph
+from graphkit.graph import transpose_csr
+from graphkit.lazy import lazy_module
 from graphkit.progress import Progress
 from graphkit.workspace.accounts import apply_account_events
 from graphkit.workspace.columns import write_columns
-from graphkit.workspace.delta import Delta
+from graphkit.workspace.delta import Delta, DeltaBuilder
+from graphkit.workspace.flag_accounts import flag_accounts, holds_flags_only
 from graphkit.workspace.follows import (
     Spells,
     csr_from_sorted_codes,
@@ -70,6 +74,8 @@ from graphkit.workspace.renames import RENAMES_FILE, rename_events
 from graphkit.workspace.segments import concat_tables, frame_to_table
 from graphkit.workspace.snapshot import KEYS_FILE, Snapshot
 from graphkit.workspace.storage import TIMESTAMP, fault_point, write_table
+
+pd = lazy_module("pandas")
 
 __all__ = ["compact_into", "should_compact", "FOLLOW_SHARE", "ACCOUNT_SHARE", "MAX_SEGMENTS"]
 
@@ -117,17 +123,17 @@ def _small(values: np.ndarray, constant: bool | None = None) -> pa.Array:
     """Small ints (``listed`` bits); a constant column as a one-value dictionary."""
     values = np.asarray(values, dtype=np.int8)
     if _constant(values) if constant is None else constant:
-        return pa.DictionaryArray.from_arrays(pa.array(np.zeros(len(values), dtype=np.int8)), pa.array(values[:1]))
-    return pa.array(values)
+        return pa.DictionaryArray.from_arrays(arrow.array(np.zeros(len(values), dtype=np.int8)), arrow.array(values[:1]))
+    return arrow.array(values)
 
 
 def _times(values: np.ndarray, constant: bool | None = None) -> pa.Array:
     """Seconds as a timestamp column; a constant one is written as a one-value dictionary."""
     values = np.asarray(values, dtype=np.int64)
     if _constant(values) if constant is None else constant:
-        return pa.DictionaryArray.from_arrays(pa.array(np.zeros(len(values), dtype=np.int8)),
-                                              pa.array(values[:1]).cast(TIMESTAMP))
-    return pa.array(values).cast(TIMESTAMP)
+        return pa.DictionaryArray.from_arrays(arrow.array(np.zeros(len(values), dtype=np.int8)),
+                                              arrow.array(values[:1]).cast(TIMESTAMP))
+    return arrow.array(values).cast(TIMESTAMP)
 
 
 def _write_spells(spells: Spells, file: Path, times: tuple[str, ...]) -> None:
@@ -145,7 +151,7 @@ def _write_spells(spells: Spells, file: Path, times: tuple[str, ...]) -> None:
             part = slice(start, start + PART_ROWS)
             src, dst = decode(spells.codes[part])
             table = pa.table({
-                "follower": pa.array(src.astype(np.int32)), "followee": pa.array(dst.astype(np.int32)),
+                "follower": arrow.array(src), "followee": arrow.array(dst),
                 **{name: _times(values[part], constant[name]) for name, values in columns.items()},
                 "listed": _small(spells.listed[part], listed_constant),
             })
@@ -204,22 +210,34 @@ def _merge_accounts(accounts: pd.DataFrame, merged: dict[int, int]) -> tuple[pd.
     return accounts[keep].reset_index(drop=True), new_id[parent]
 
 
+@dataclass
+class _Accounts:
+    """The new base's accounts, however they were worked out (row ``i`` = id ``i``)."""
+
+    n: int
+    keys: pa.Array  # large_string
+    observed: np.ndarray
+    numeric: dict[str, np.ndarray]
+    #: writes ``accounts.parquet`` into a folder
+    write: Callable[[Path], None]
+    history: pa.Table | None
+    renames: pa.Table | None
+    #: old id -> new id when stored accounts merged
+    remap: np.ndarray | None
+
+
 def compact_into(snapshot: Snapshot, delta: Delta | None, folder: Path, progress: Progress | None = None) -> dict:
     """Write the state of ``snapshot`` plus ``delta`` as a base into ``folder`` (which exists).
 
     Returns ``{"files": [names], "accounts", "follows", "observed", "tables": [names]}``.
+    While the accounts hold keys and flags only (follow lists alone: an edge list,
+    a crawl), they are merged in Arrow and NumPy and pandas is not imported.
     """
     bar = progress or Progress("compacting", total=6, enabled=False)
-    # accounts
-    accounts = snapshot.accounts()
-    events = delta.account_events if delta is not None else None
-    renames = pd.concat([account_renames(snapshot), rename_events(as_arrow(accounts["key"]), events)],
-                        ignore_index=True)
-    accounts = apply_account_events(accounts, events)
-    merged = delta.identity.merged if delta is not None else {}
-    remap = None
-    if merged:
-        accounts, remap = _merge_accounts(accounts, merged)
+    if DeltaBuilder.arrow_events and holds_flags_only(snapshot, delta):
+        accounts = _flag_accounts(snapshot, delta)
+    else:
+        accounts = _merged_accounts(snapshot, delta)
     bar.advance(1)
     # follows: base spells, then the segments' events, then the delta's
     current, closed = base_spells(snapshot)
@@ -228,21 +246,20 @@ def compact_into(snapshot: Snapshot, delta: Delta | None, folder: Path, progress
         current, ended = replay(current, batch)
         if len(ended):
             closed = Spells.concat([closed, ended])
-    if remap is not None:
-        current = _remap_spells(current, remap, combine=True)
-        closed = _remap_spells(closed, remap, combine=False)
+    if accounts.remap is not None:
+        current = _remap_spells(current, accounts.remap, combine=True)
+        closed = _remap_spells(closed, accounts.remap, combine=False)
     bar.advance(1)
-    n = len(accounts)
+    n = accounts.n
     indptr, indices = csr_from_sorted_codes(current.codes, n)
-    graph = FollowGraph(accounts, indptr, indices)
     written = []
-    accounts.drop(columns=["graph_id"], errors="ignore").to_parquet(folder / "accounts.parquet", index=False)
+    accounts.write(folder / "accounts.parquet")
     written.append("accounts.parquet")
-    keys = pa.table({"key": as_arrow(accounts["key"], pa.large_string())})
+    keys = pa.table({"key": accounts.keys})
     with pa.OSFile(str(folder / KEYS_FILE), "wb") as sink, pa.ipc.new_file(sink, keys.schema) as writer:
         writer.write_table(keys)
     written.append(KEYS_FILE)
-    written += _write_account_columns(folder, accounts, keys.column("key"))
+    written += _write_account_columns(folder, accounts)
     fault_point("staging")
     fault_point("compacting")
     _write_spells(current, folder / "follows.parquet", ("first_seen", "last_seen"))
@@ -252,23 +269,19 @@ def compact_into(snapshot: Snapshot, delta: Delta | None, folder: Path, progress
     if len(closed):
         _write_spells(closed, folder / "spells.parquet", ("first_seen", "last_seen", "ended"))
         written.append("spells.parquet")
-    for name, array in (("out_indptr", graph.out_indptr), ("out_indices", graph.out_indices),
-                        ("in_indptr", graph.in_indptr), ("in_indices", graph.in_indices)):
+    for name, array in (("out_indptr", indptr), ("out_indices", indices)):
         np.save(folder / f"{name}.npy", np.ascontiguousarray(array))
-        written.append(f"{name}.npy")
+    for name, array in zip(("in_indptr", "in_indices"), transpose_csr(indptr, indices, n)):
+        np.save(folder / f"{name}.npy", np.ascontiguousarray(array))
+    written += ["out_indptr.npy", "out_indices.npy", "in_indptr.npy", "in_indices.npy"]
     bar.advance(1)
-    history = _history(snapshot, events, remap)
-    if history is not None and history.num_rows:
-        write_table(history, folder / "account_updates.parquet")
+    if accounts.history is not None and accounts.history.num_rows:
+        write_table(accounts.history, folder / "account_updates.parquet")
         written.append("account_updates.parquet")
-    if len(renames):
-        if remap is not None:
-            renames["id"] = remap[renames["id"].to_numpy(dtype=np.int64)]
-        write_table(pa.Table.from_pandas(renames.astype({"id": np.int32}), preserve_index=False), folder / RENAMES_FILE)
+    if accounts.renames is not None and accounts.renames.num_rows:
+        write_table(accounts.renames, folder / RENAMES_FILE)
         written.append(RENAMES_FILE)
-    sources = concat_tables([pa.Table.from_pandas(snapshot.sources(), preserve_index=False)
-                             if len(snapshot.sources()) else None,
-                             delta.sources if delta is not None else None])
+    sources = concat_tables([snapshot.sources_table(), delta.sources if delta is not None else None])
     if sources is not None and sources.num_rows:
         write_table(sources, folder / "sources.parquet")
         written.append("sources.parquet")
@@ -290,23 +303,65 @@ def compact_into(snapshot: Snapshot, delta: Delta | None, folder: Path, progress
             json.dump(documents, handle)
         written.append("meta.json")
     bar.advance(1)
-    return {"files": written, "accounts": n, "follows": graph.n_follows,
-            "observed": int(graph.observed.sum()), "tables": sorted(tables)}
+    return {"files": written, "accounts": n, "follows": len(indices),
+            "observed": int(np.count_nonzero(accounts.observed)), "tables": sorted(tables)}
 
 
-def _write_account_columns(folder: Path, accounts: pd.DataFrame, keys: pa.ChunkedArray) -> list[str]:
-    """The NumPy account columns of the cold read path (:mod:`graphkit.workspace.columns`)."""
-    keys = keys.combine_chunks() if keys.num_chunks != 1 else keys.chunk(0)
-    n = len(keys)
-    _, offsets, data = keys.buffers()
-    offsets = np.frombuffer(offsets, dtype=np.int64)[keys.offset:keys.offset + n + 1] if n else np.zeros(1, np.int64)
+def _flag_accounts(snapshot: Snapshot, delta: Delta | None) -> _Accounts:
+    """The accounts when they hold keys and flags only (:mod:`graphkit.workspace.flag_accounts`):
+    Arrow and NumPy, no pandas."""
+    found = flag_accounts(snapshot, delta)
+    n = len(found.keys)
+    names = ["key", *found.flags]
+    table = pa.Table.from_arrays([found.keys, *(arrow.from_numpy(found.flags[name]) for name in names[1:])], names=names)
+    table = arrow.with_pandas_metadata(table, {"key": "string", **{name: "bool" for name in found.flags}})
+
+    def write(file: Path) -> None:
+        import pyarrow.parquet as pq
+
+        pq.write_table(table, file, compression="snappy")  # (as pandas' to_parquet writes accounts)
+
+    return _Accounts(n=n, keys=found.keys, observed=found.flags["observed"],
+                     numeric={name: np.full(n, np.nan) for name in NUMERIC_COLUMNS},
+                     write=write, history=found.history, renames=None, remap=None)
+
+
+def _merged_accounts(snapshot: Snapshot, delta: Delta | None) -> _Accounts:
+    """The accounts of the base, the segments and the delta, applied in order (pandas)."""
+    accounts = snapshot.accounts()
+    events = delta.events_frame() if delta is not None else None
+    renames = pd.concat([account_renames(snapshot), rename_events(as_arrow(accounts["key"]), events)],
+                        ignore_index=True)
+    accounts = apply_account_events(accounts, events)
+    merged = delta.identity.merged if delta is not None else {}
+    remap = None
+    if merged:
+        accounts, remap = _merge_accounts(accounts, merged)
+    accounts = accounts.drop(columns=["graph_id"], errors="ignore")
+    n = len(accounts)
+    renames_table = None
+    if len(renames):
+        if remap is not None:
+            renames["id"] = remap[renames["id"].to_numpy(dtype=np.int64)]
+        renames_table = pa.Table.from_pandas(renames.astype({"id": np.int32}), preserve_index=False)
     observed = accounts["observed"].to_numpy(dtype=bool) if "observed" in accounts.columns else np.zeros(n, bool)
     numeric = {
         name: (pd.to_numeric(accounts[name], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
                if name in accounts.columns else np.full(n, np.nan))
         for name in NUMERIC_COLUMNS
     }
-    return write_columns(folder, offsets, data if data is not None else b"", observed, numeric)
+    return _Accounts(n=n, keys=as_arrow(accounts["key"], pa.large_string()), observed=observed, numeric=numeric,
+                     write=lambda file: accounts.to_parquet(file, index=False),
+                     history=_history(snapshot, events, remap), renames=renames_table, remap=remap)
+
+
+def _write_account_columns(folder: Path, accounts: _Accounts) -> list[str]:
+    """The NumPy account columns of the cold read path (:mod:`graphkit.workspace.columns`)."""
+    keys = accounts.keys
+    n = len(keys)
+    _, offsets, data = keys.buffers()
+    offsets = np.frombuffer(offsets, dtype=np.int64)[keys.offset:keys.offset + n + 1] if n else np.zeros(1, np.int64)
+    return write_columns(folder, offsets, data if data is not None else b"", accounts.observed, accounts.numeric)
 
 
 def _history(snapshot: Snapshot, events: pd.DataFrame | None, remap: np.ndarray | None) -> pa.Table | None:

@@ -392,9 +392,11 @@ class Workspace:
                   for s in sources if s.fingerprint}
         if not wanted or snapshot.is_empty:
             return {}
-        log = snapshot.sources(["key", "fingerprint"])
-        log = log[log["key"].isin(wanted)]
-        return dict(zip(log["key"], log["fingerprint"]))  # later rows win
+        log = snapshot.sources_table(["key", "fingerprint"])
+        if log is None:
+            return {}
+        pairs = zip(log.column("key").to_pylist(), log.column("fingerprint").to_pylist())
+        return {key: fingerprint for key, fingerprint in pairs if key in wanted}  # later rows win
 
     # -- the two ways to write -------------------------------------------------------------
     @contextlib.contextmanager

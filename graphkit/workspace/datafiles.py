@@ -40,6 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from graphkit import arrow_arrays as arrow
 from graphkit.workspace.manifest import upgrade_legacy
 
 __all__ = ["RULES", "describe", "describe_manifest", "combine"]
@@ -103,10 +104,10 @@ def combine(files: dict) -> tuple[pa.Table, pa.Table]:
     ``followee``. A reference, not a fast path: it reads every file whole.
     """
     if files["base"] is None:
-        return pa.table({"id": pa.array([], pa.int64()), "key": pa.array([], pa.string())}), \
-            pa.table({"follower": pa.array([], pa.int32()), "followee": pa.array([], pa.int32())})
+        return pa.table({"id": arrow.empty(pa.int64()), "key": arrow.empty(pa.string())}), \
+            pa.table({"follower": arrow.empty(pa.int32()), "followee": arrow.empty(pa.int32())})
     accounts = pq.read_table(files["base"]["accounts"])
-    accounts = accounts.append_column("id", pa.array(range(accounts.num_rows), pa.int64()))
+    accounts = accounts.append_column("id", arrow.array(range(accounts.num_rows), pa.int64()))
     parts = [pq.read_table(s["accounts"]) for s in files["segments"] if s["accounts"]]
     if parts:
         events = pa.concat_tables(parts, promote_options="permissive")
@@ -129,7 +130,7 @@ def combine(files: dict) -> tuple[pa.Table, pa.Table]:
             accounts = joined
         accounts = accounts.sort_by("id")
         accounts = accounts.set_column(accounts.schema.get_field_index("observed"), "observed",
-                                       pc.fill_null(accounts.column("observed"), False))
+                                       pc.fill_null(accounts.column("observed"), arrow.scalar(False, pa.bool_())))
     follows = pq.read_table(files["base"]["follows"], columns=["follower", "followee"])
     parts = [pq.read_table(s["follows"], columns=["follower", "followee", "ended"]) for s in files["segments"] if s["follows"]]
     if parts:

@@ -46,14 +46,16 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from graphkit import arrow_arrays as arrow
 from graphkit.errors import GraphkitError
 from graphkit.graph import unique_ints
+from graphkit.lazy import lazy_module
 from graphkit.progress import Progress
 from graphkit.tables import LoadReport, SourceTables
+from graphkit.workspace.accounts import concat_events, events_as_frame, flag_events, keyed_events
 from graphkit.workspace.aliases import AliasTable
 from graphkit.workspace.follows import (
     BY_FOLLOWEE,
@@ -71,6 +73,8 @@ from graphkit.workspace.keys import Identity, as_arrow, assign_ids
 from graphkit.workspace.segments import SegmentData, frame_to_table
 from graphkit.workspace.snapshot import SOURCE_COLUMNS, Snapshot, source_key
 from graphkit.workspace.storage import to_seconds
+
+pd = lazy_module("pandas")
 
 __all__ = ["Delta", "DeltaBuilder"]
 
@@ -98,7 +102,8 @@ class Delta:
     generation: int
     n_before: int
     identity: Identity
-    account_events: pd.DataFrame | None
+    #: an Arrow table when no source gave attributes (built without pandas), else a pandas frame
+    account_events: pd.DataFrame | pa.Table | None
     follows: Events
     sources: pa.Table | None
     tables: dict[str, pd.DataFrame]
@@ -118,11 +123,21 @@ class Delta:
         return {"account_events": 0 if self.account_events is None else len(self.account_events),
                 "follow_events": len(self.follows)}
 
+    def events_frame(self) -> pd.DataFrame | None:
+        """The account events as a pandas frame (as the sources' frames make them)."""
+        events = self.account_events
+        return events_as_frame(events) if isinstance(events, pa.Table) else events
+
     def as_segment(self) -> SegmentData:
         """The delta as a segment's tables (every row tagged with this generation)."""
         gen = self.generation
         accounts = None
-        if self.account_events is not None and len(self.account_events):
+        if isinstance(self.account_events, pa.Table) and self.account_events.num_rows:
+            events = self.account_events
+            accounts = events.append_column("gen", arrow.from_numpy(np.full(events.num_rows, gen, dtype=np.int32)))
+            accounts = arrow.with_pandas_metadata(accounts, {"id": "int32", "key": "string", "observed": "boolean",
+                                                             "follows_self": "boolean", "gen": "int32"})
+        elif self.account_events is not None and len(self.account_events):
             frame = self.account_events.copy()
             frame["gen"] = np.int32(gen)
             accounts = frame_to_table(frame)
@@ -138,6 +153,10 @@ class Delta:
 
 class DeltaBuilder:
     """Accumulates a commit's sources (:meth:`add`), then assigns ids and events (:meth:`finish`)."""
+
+    #: build the account events of a commit whose sources give no attributes in Arrow (False:
+    #: in pandas, as every commit with attributes does; the tests compare the two)
+    arrow_events: bool = True
 
     def __init__(self, snapshot: Snapshot, generation: int, loaded_at: str) -> None:
         self.snapshot = snapshot
@@ -178,7 +197,7 @@ class DeltaBuilder:
             if name != "aliases" and len(frame.columns):
                 self.extra.setdefault(name, []).append(frame)
         accounts = source.accounts
-        if len(accounts):
+        if accounts is not None and len(accounts):
             part = self._part(accounts["key"])
             self.plan.append((index, "accounts", part))
             if len(accounts.columns) > 1:  # attributes beside the key
@@ -210,7 +229,7 @@ class DeltaBuilder:
         })
         return report
 
-    def _follow_parts(self, chunk: pd.DataFrame) -> tuple[int, int]:
+    def _follow_parts(self, chunk: pd.DataFrame | pa.Table) -> tuple[int, int]:
         """Key parts of a follows chunk; a shared dictionary is encoded once, not per follow.
 
         Loaders may hand follows as pyarrow dictionary arrays (``loaders.edges``
@@ -221,10 +240,13 @@ class DeltaBuilder:
         may share one dictionary (an edge file's blocks do): it joins once, and
         the order of first appearance is checked across the chunks.
         """
-        columns = (chunk["follower"].array, chunk["followee"].array)  # each column looked up once
+        if isinstance(chunk, pa.Table):
+            columns = (chunk.column("follower"), chunk.column("followee"))
+        else:  # a pandas frame: its columns' Arrow arrays, if they hold some
+            columns = (chunk["follower"].array, chunk["followee"].array)  # each column looked up once
         arrays = []
         for column in columns:
-            array = getattr(column, "_pa_array", None)
+            array = column if isinstance(column, pa.ChunkedArray) else getattr(column, "_pa_array", None)
             if array is None or not pa.types.is_dictionary(array.type):
                 break
             if isinstance(array, pa.ChunkedArray):  # (one chunk: no copy of a shared dictionary)
@@ -235,13 +257,13 @@ class DeltaBuilder:
             identity = _identity(keys)
             if identity == _identity(arrays[1].dictionary) or keys.equals(arrays[1].dictionary):
                 again = self._shared is not None and self._shared.identity == identity
-                codes = [np.asarray(a.indices.to_numpy(zero_copy_only=False)) for a in arrays]
+                codes = [arrow.to_numpy(a.indices) for a in arrays]
                 reached = _appearance(np.concatenate(codes), self._shared.reached if again else -1)
                 if reached is not None:
                     shared = self._shared.part if again else self._part(keys)
                     self._shared = _SharedDictionary(identity, shared, reached)
-                    empty = pa.array([], type=_KEY_TYPE)
-                    follower, followee = self._part(empty), self._part(empty)
+                    nothing = arrow.empty(_KEY_TYPE)
+                    follower, followee = self._part(nothing), self._part(nothing)
                     self.mapped[follower] = (shared, codes[0])
                     self.mapped[followee] = (shared, codes[1])
                     return follower, followee
@@ -258,13 +280,13 @@ class DeltaBuilder:
     def _encode(self) -> tuple[pa.Array, list[np.ndarray]]:
         """All keys dictionary-encoded together: the distinct keys and each part's codes."""
         if not self.key_parts:
-            return pa.array([], _KEY_TYPE), []
+            return arrow.empty(_KEY_TYPE), []
         encoded = pc.dictionary_encode(pa.chunked_array(self.key_parts, type=_KEY_TYPE))
-        dictionary = encoded.chunks[0].dictionary if encoded.num_chunks else pa.array([], _KEY_TYPE)
-        indices = pa.concat_arrays([chunk.indices for chunk in encoded.chunks]) if encoded.num_chunks else pa.array([], pa.int32())
+        dictionary = encoded.chunks[0].dictionary if encoded.num_chunks else arrow.empty(_KEY_TYPE)
+        indices = pa.concat_arrays([chunk.indices for chunk in encoded.chunks]) if encoded.num_chunks else arrow.empty(pa.int32())
         if indices.null_count:
             raise GraphkitError("internal: an empty account key reached the workspace")
-        flat = np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+        flat = arrow.to_numpy(indices).astype(np.int32, copy=False)
         del indices
         bounds = np.cumsum([0, *(len(part) for part in self.key_parts)])  # empty parts are dropped: use lengths
         codes = [flat[bounds[i]: bounds[i + 1]] for i in range(len(self.key_parts))]
@@ -340,8 +362,10 @@ class DeltaBuilder:
         }
         for index, report in enumerate(self.reports):
             self.log[index]["report"] = json.dumps(report.as_dict())
-        sources = pa.Table.from_pylist(self.log, schema=pa.schema(
-            [(c, pa.int32() if c == "gen" else pa.string()) for c in SOURCE_COLUMNS])) if self.log else None
+        sources = pa.Table.from_arrays(
+            [arrow.from_numpy(np.array([row[c] for row in self.log], dtype=np.int32)) if c == "gen"
+             else arrow.strings([row[c] for row in self.log]) for c in SOURCE_COLUMNS], names=list(SOURCE_COLUMNS),
+        ) if self.log else None
         return Delta(
             generation=self.generation, n_before=n_before, identity=identity,
             account_events=self._account_events(identity, ids_of_keys, codes, observed_ids, self_follows, n_before),
@@ -487,6 +511,23 @@ class DeltaBuilder:
         return Events.concat(marks + ends)  # marks first: a mark after an end would reopen the follow
 
     def _account_events(self, identity: Identity, ids_of_keys, codes, observed_ids, self_follows, n_before):
+        """New accounts, renames, attribute values, observed accounts and self-follows, in that
+        order: an Arrow table when no source gives attributes (a load of follows alone never
+        imports pandas), else the pandas frame the sources' attribute frames join."""
+        if not self.updates and self.arrow_events:
+            tables = []
+            if len(identity.new_keys) or identity.renamed:
+                renamed = sorted(identity.renamed.items())
+                ids = np.concatenate([n_before + np.arange(len(identity.new_keys)),
+                                      np.array([i for i, _ in renamed], dtype=np.int64)])
+                keys = pa.concat_arrays([identity.new_keys.cast(pa.large_string()),
+                                         arrow.strings([k for _, k in renamed], pa.large_string())])
+                tables.append(keyed_events(ids, keys, self.now))
+            if len(observed_ids):
+                tables.append(flag_events(observed_ids, "observed", self.now))
+            if self_follows:
+                tables.append(flag_events(sorted_unique(np.concatenate(self_follows)), "follows_self", self.now))
+            return concat_events(tables)
         frames = []
         if len(identity.new_keys) or identity.renamed:
             renamed = sorted(identity.renamed.items())

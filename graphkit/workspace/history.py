@@ -33,16 +33,20 @@ from __future__ import annotations
 from datetime import datetime
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 
+from graphkit import arrow_arrays as arrow
 from graphkit.clock import parse_instant
 from graphkit.graph import FollowGraph
+from graphkit.lazy import lazy_module
 from graphkit.workspace.accounts import events_frame
 from graphkit.workspace.follows import NO_TIME, Spells, constant, decode, encode, replay
 from graphkit.workspace.renames import RENAMES_FILE, keys_at, no_renames, rename_events
 from graphkit.workspace.segments import concat_tables
 from graphkit.workspace.snapshot import HISTORY_COLUMNS, Snapshot
 from graphkit.workspace.storage import seconds_of
+
+pd = lazy_module("pandas")
 
 __all__ = ["follow_spells", "follows_at", "accounts_at", "graph_at", "base_spells", "all_spells", "account_history",
            "account_renames", "renames_between", "instant", "current_follows"]
@@ -71,7 +75,7 @@ def base_spells(snapshot: Snapshot) -> tuple[Spells, Spells]:
     closed = Spells.empty()
     if "spells.parquet" in (snapshot.base.get("files") or {}):
         table = snapshot.read_base("spells.parquet")
-        closed = Spells(encode(table.column("follower").to_numpy(), table.column("followee").to_numpy()),
+        closed = Spells(encode(arrow.to_numpy(table.column("follower")), arrow.to_numpy(table.column("followee"))),
                         *(seconds_of(table.column(c)) for c in ("first_seen", "last_seen", "ended")),
                         _bits(table.column("listed")))
     return current, closed
@@ -87,7 +91,8 @@ def _constant_columns(file, names) -> dict[str, int]:
     import pyarrow.parquet as pq
 
     try:
-        metadata = pq.ParquetFile(file).metadata
+        parquet = pq.ParquetFile(file)
+        metadata, schema = parquet.metadata, parquet.schema_arrow
     except (OSError, ValueError):
         return {}  # (the read that follows reports a damaged file)
     positions = {metadata.schema.column(i).name: i for i in range(metadata.num_columns)}
@@ -97,18 +102,21 @@ def _constant_columns(file, names) -> dict[str, int]:
         for group in range(metadata.num_row_groups):
             chunk = metadata.row_group(group).column(positions[name]) if name in positions else None
             stats = chunk.statistics if chunk is not None else None
-            if stats is None or not stats.has_min_max or stats.null_count or stats.min != stats.max:
+            # (the raw stored values: converting a timestamp statistic to Python asks for pandas)
+            if stats is None or not stats.has_min_max or stats.null_count or stats.min_raw != stats.max_raw:
                 break
-            values.add(stats.min)
+            values.add(stats.min_raw)
         else:
             if len(values) == 1 and metadata.num_row_groups:
-                value = values.pop()
-                found[name] = int(value.timestamp()) if hasattr(value, "timestamp") else int(value)
+                value, kind = int(values.pop()), schema.field(name).type
+                if pa.types.is_timestamp(kind):  # in the stored unit: as seconds
+                    value = int(seconds_of(arrow.from_numpy(np.array([value], dtype=np.int64)).cast(kind))[0])
+                found[name] = value
     return found
 
 
 def _bits(column) -> np.ndarray:
-    return np.asarray(column.cast("int8").fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int8)
+    return arrow.filled(column.cast(pa.int8()), 0).astype(np.int8)
 
 
 def all_spells(snapshot: Snapshot) -> tuple[Spells, Spells]:

@@ -24,11 +24,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from graphkit import arrow_arrays as arrow
+from graphkit.lazy import lazy_module
 from graphkit.workspace.aliases import AliasTable
+
+pd = lazy_module("pandas")
 
 __all__ = ["as_arrow", "KeyIndex", "Identity", "assign_ids"]
 
@@ -42,6 +45,10 @@ def as_arrow(values, kind: pa.DataType | None = None) -> pa.Array:
     ['a', 'b']
     """
     kind = kind or pa.string()
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):  # (before asking pandas, which would import it)
+        array = values.chunk(0) if isinstance(values, pa.ChunkedArray) and values.num_chunks == 1 else values
+        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+        return array if array.type == kind else array.cast(kind)
     if isinstance(values, pd.Series):
         values = values.array
     array = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else getattr(values, "_pa_array", None)
@@ -51,12 +58,12 @@ def as_arrow(values, kind: pa.DataType | None = None) -> pa.Array:
         return array if array.type == kind else array.cast(kind)
     if not isinstance(values, list):
         values = [None if v is pd.NA else v for v in values]
-    return pa.array(values, type=kind)
+    return arrow.array(values, kind)
 
 
 def _positions(found: pa.Array) -> np.ndarray:
     """An ``index_in`` result as int64 with -1 for "not found"."""
-    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return arrow.to_numpy(found.fill_null(arrow.scalar(-1, found.type))).astype(np.int64)
 
 
 class KeyIndex:
@@ -79,7 +86,7 @@ class KeyIndex:
         current = dict(zip(range(self.n_base, self.n), as_arrow(added_keys).to_pylist()))
         current.update(renamed)
         self._delta_ids = np.fromiter(current, dtype=np.int64, count=len(current))
-        self._delta_keys = pa.array(list(current.values()), type=pa.string())
+        self._delta_keys = arrow.array(list(current.values()), pa.string())
         self._renamed_base = np.array([i for i in renamed if i < self.n_base], dtype=np.int64)
 
     def lookup(self, keys: pa.Array) -> np.ndarray:
@@ -105,7 +112,7 @@ class KeyIndex:
         """The current keys of some ids."""
         delta = dict(zip(self._delta_ids.tolist(), self._delta_keys.to_pylist()))
         base = [i for i in ids if i not in delta]
-        found = dict(zip(base, self.base_keys.take(pa.array(base, type=pa.int64())).to_pylist())) if base else {}
+        found = dict(zip(base, self.base_keys.take(arrow.array(base, pa.int64())).to_pylist())) if base else {}
         return [delta.get(i, found.get(i)) for i in ids]
 
 
@@ -144,11 +151,11 @@ def assign_ids(named: pa.Array, index: KeyIndex, aliases: AliasTable, changed: d
     if not changed and (not len(named) or not pc.any(pc.not_equal(canonical, named.cast(pa.string()))).as_py()):
         new = np.flatnonzero(existing < 0)
         existing[new] = n_before + np.arange(len(new))
-        return Identity(existing, named.take(pa.array(new, type=pa.int64())))
+        return Identity(existing, named.take(arrow.array(new, pa.int64())))
     keys, canon = named.to_pylist(), canonical.to_pylist()
     # stored accounts keyed by an alias learned (or changed) now, and those holding canonical keys
     extra_keys = sorted((set(changed) | set(changed.values()) | set(canon)) - set(keys))
-    extra = pa.array(extra_keys, type=pa.string())
+    extra = arrow.array(extra_keys, pa.string())
     extra_ids = index.lookup(extra) if extra_keys else np.empty(0, np.int64)
     members: dict[str, list[int]] = {}  # canonical key -> stored ids in its group
     targets = canon + aliases.canonical(extra).to_pylist()
@@ -176,4 +183,4 @@ def assign_ids(named: pa.Array, index: KeyIndex, aliases: AliasTable, changed: d
             merged[account] = survivors[key]
         if current[survivors[key]] != key:
             renamed[survivors[key]] = key
-    return Identity(ids, pa.array(new_keys, type=pa.string()), renamed, merged)
+    return Identity(ids, arrow.array(new_keys, pa.string()), renamed, merged)

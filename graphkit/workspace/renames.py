@@ -21,8 +21,11 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
+
+from graphkit.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 __all__ = ["RENAMES_FILE", "RENAME_COLUMNS", "rename_events", "no_renames", "keys_at"]
 

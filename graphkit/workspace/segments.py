@@ -48,12 +48,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from graphkit import arrow_arrays as arrow
+from graphkit.lazy import lazy_module
 from graphkit.workspace.follows import END, SIGHT, Events, decode, encode
 from graphkit.workspace.storage import TIMESTAMP, read_json, read_table, seconds_of, write_table
+
+pd = lazy_module("pandas")
 
 __all__ = ["FANOUT", "SegmentData", "plan_merge", "concat_tables", "read_segment", "write_segment",
            "follow_arrays", "frame_to_table", "ACCOUNT_EVENT_COLUMNS"]
@@ -122,14 +125,14 @@ class SegmentData:
         """The ``follows.parquet`` table of :class:`~graphkit.workspace.follows.Events`."""
         src, dst = decode(events.codes)
         sight = events.kinds == SIGHT
-        seconds = pa.array(events.times).cast(TIMESTAMP)
+        seconds = arrow.array(events.times).cast(TIMESTAMP)
         return pa.table({
-            "follower": pa.array(src, pa.int32()),
-            "followee": pa.array(dst, pa.int32()),
-            "seen_at": pc.if_else(pa.array(sight), seconds, pa.scalar(None, TIMESTAMP)),
-            "ended": pc.if_else(pa.array(~sight), seconds, pa.scalar(None, TIMESTAMP)),
-            "listed": pa.array(events.listed.astype(np.int8)),
-            "gen": pa.array(np.full(len(src), gen, dtype=np.int32)),
+            "follower": arrow.array(src, pa.int32()),
+            "followee": arrow.array(dst, pa.int32()),
+            "seen_at": pc.if_else(arrow.array(sight), seconds, arrow.null(TIMESTAMP)),
+            "ended": pc.if_else(arrow.array(~sight), seconds, arrow.null(TIMESTAMP)),
+            "listed": arrow.array(events.listed.astype(np.int8)),
+            "gen": arrow.array(np.full(len(src), gen, dtype=np.int32)),
         })
 
     @classmethod
@@ -160,11 +163,11 @@ def follow_arrays(table: pa.Table | None) -> Events:
     """The :class:`~graphkit.workspace.follows.Events` of a ``follows.parquet`` table."""
     if table is None or table.num_rows == 0:
         return Events.empty()
-    codes = encode(table.column("follower").to_numpy(), table.column("followee").to_numpy())
+    codes = encode(arrow.to_numpy(table.column("follower")), arrow.to_numpy(table.column("followee")))
     ended = table.column("ended")
-    kinds = np.where(ended.is_valid().to_numpy(zero_copy_only=False), END, SIGHT).astype(np.int8)
+    kinds = np.where(arrow.to_numpy(ended.is_valid()), END, SIGHT).astype(np.int8)
     seconds = seconds_of(pc.coalesce(table.column("seen_at").cast(TIMESTAMP), ended.cast(TIMESTAMP)))
-    listed = table.column("listed").fill_null(0).to_numpy(zero_copy_only=False).astype(np.int8)
+    listed = arrow.filled(table.column("listed"), 0).astype(np.int8)
     return Events(codes, kinds, seconds, listed)
 
 

@@ -36,12 +36,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from graphkit import arrow_arrays as arrow
 from graphkit.errors import WorkspaceError
 from graphkit.graph import FollowGraph, gather_rows
+from graphkit.lazy import lazy_module
 from graphkit.workspace.accounts import apply_account_events, events_frame
 from graphkit.workspace.aliases import AliasTable
 from graphkit.workspace.follows import (
@@ -69,6 +70,8 @@ from graphkit.workspace.storage import (
     seconds_of,
     to_seconds,
 )
+
+pd = lazy_module("pandas")
 
 __all__ = ["Snapshot", "CSR_FILES", "HISTORY_COLUMNS", "KEYS_FILE", "source_key",
            "SOURCE_COLUMNS"]
@@ -164,6 +167,14 @@ class Snapshot:
         """A Parquet file of the base (a damaged one raises the "damaged" error)."""
         return self._read(self.base["name"], name, columns)
 
+    def read_base_schema(self, name: str) -> pa.Schema:
+        """The Arrow schema of a Parquet file of the base (its footer only)."""
+        file = self.path / self.base["name"] / name
+        try:
+            return pq.ParquetFile(file).schema_arrow
+        except Exception as err:  # OSError, or pyarrow's own error types for corrupt files
+            raise self.damaged(f"{file} cannot be read ({one_line(err)})") from err
+
     def read_segment_file(self, segment: dict, name: str) -> pa.Table:
         """A Parquet file of one segment (its manifest record)."""
         return self._read(segment["name"], name)
@@ -199,7 +210,7 @@ class Snapshot:
         a few keys reads only what it scans), else the key column of ``accounts.parquet``."""
         if "base_keys" not in self._cache:
             if self.is_empty:
-                self._cache["base_keys"] = pa.array([], pa.large_string())
+                self._cache["base_keys"] = arrow.empty(pa.large_string())
             elif self._has_base_file(KEYS_FILE):
                 file = self.path / self.base["name"] / KEYS_FILE
                 try:
@@ -221,9 +232,15 @@ class Snapshot:
     def account_events(self) -> pd.DataFrame | None:
         """Every segment's account events, in order."""
         if "account_events" not in self._cache:
-            table = self._segment_part("accounts.parquet")
+            table = self.account_event_table()
             self._cache["account_events"] = None if table is None else events_frame(table)
         return self._cache["account_events"]
+
+    def account_event_table(self) -> pa.Table | None:
+        """Every segment's account events as stored (Arrow; :meth:`account_events` as pandas)."""
+        if "account_event_table" not in self._cache:
+            self._cache["account_event_table"] = self._segment_part("accounts.parquet")
+        return self._cache["account_event_table"]
 
     def accounts(self) -> pd.DataFrame:
         """The current accounts (row = id)."""
@@ -231,17 +248,17 @@ class Snapshot:
 
     def key_index(self) -> KeyIndex:
         if "key_index" not in self._cache:
-            events = self.account_events()
+            events = self.account_event_table()
             renamed: dict[int, str] = {}
             added: list[str] = []
-            if events is not None and "key" in events.columns:
-                keyed = events[events["key"].notna()]
-                for account, key in zip(keyed["id"].tolist(), keyed["key"].tolist()):
+            if events is not None and "key" in events.column_names:
+                keyed = events.filter(events.column("key").is_valid())
+                for account, key in zip(keyed.column("id").to_pylist(), keyed.column("key").to_pylist()):
                     if account >= self.n_base + len(added) and account == self.n_base + len(added):
                         added.append(key)
                     else:
                         renamed[account] = key
-            self._cache["key_index"] = KeyIndex(self.base_keys(), renamed, pa.array(added, pa.string()))
+            self._cache["key_index"] = KeyIndex(self.base_keys(), renamed, arrow.array(added, pa.string()))
         return self._cache["key_index"]
 
     def observed(self, ids: np.ndarray) -> np.ndarray:
@@ -255,13 +272,13 @@ class Snapshot:
             else:
                 if "base_observed" not in self._cache:
                     table = self._read(self.base["name"], "accounts.parquet", ["observed"])
-                    self._cache["base_observed"] = table.column("observed").to_numpy(zero_copy_only=False).astype(bool)
+                    self._cache["base_observed"] = arrow.filled(table.column("observed"), False).astype(bool)
                 flags = self._cache["base_observed"]
             out[in_base] = flags[ids[in_base]]
-        events = self.account_events()
-        if events is not None and "observed" in events.columns:
-            marked = events.loc[events["observed"].fillna(False).astype(bool), "id"].to_numpy(dtype=np.int64)
-            out |= np.isin(ids, marked)
+        events = self.account_event_table()
+        if events is not None and "observed" in events.column_names:
+            marked = arrow.to_numpy(events.column("id").filter(arrow.from_numpy(arrow.filled(events.column("observed"), False))))
+            out |= np.isin(ids, marked.astype(np.int64))
         return out
 
     # -- follows ------------------------------------------------------------------------
@@ -379,8 +396,8 @@ class Snapshot:
         except Exception as err:
             raise self.damaged(f"{file} cannot be read ({one_line(err)})") from err
         offsets = np.concatenate([[0], np.cumsum([sizes[g] for g in groups])])
-        local = pa.array(positions - starts[group_of] + offsets[np.searchsorted(groups, group_of)], pa.int64())
-        listed = table.column("listed").take(local).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int8)
+        local = arrow.array(positions - starts[group_of] + offsets[np.searchsorted(groups, group_of)], pa.int64())
+        listed = arrow.filled(table.column("listed").take(local), 0).astype(np.int8)
         return Spells(codes, seconds_of(table.column("first_seen").take(local)),
                       seconds_of(table.column("last_seen").take(local)), no_end, listed)
 
@@ -416,7 +433,7 @@ class Snapshot:
             table = AliasTable.from_table(self.read_base("tables/aliases.parquet") if has_base else None)
             pairs = self._segment_part("aliases.parquet")
             if pairs is not None:
-                gens = pairs.column("gen").to_numpy()
+                gens = arrow.to_numpy(pairs.column("gen"))
                 aliases, keys = pairs.column("alias").to_pylist(), pairs.column("key").to_pylist()
                 bounds = [0, *np.flatnonzero(gens[1:] != gens[:-1]) + 1, len(gens)]
                 for start, end in zip(bounds[:-1], bounds[1:]):  # resolved commit by commit
@@ -470,9 +487,9 @@ class Snapshot:
             raise self.damaged(f"{file} is not a JSON object")
         return content
 
-    def sources(self, columns: list[str] | None = None) -> pd.DataFrame:
-        """The source log: one row per source loaded, oldest first (``columns``: only those)."""
-        cache = ("sources", tuple(columns or ()))
+    def sources_table(self, columns: list[str] | None = None) -> pa.Table | None:
+        """The source log as stored (``None``: no source yet); see :meth:`sources`."""
+        cache = ("sources_table", tuple(columns or ()))
         if cache not in self._cache:
             parts = []
             if self.legacy:
@@ -481,7 +498,14 @@ class Snapshot:
                 parts.append(self._read(self.base["name"], "sources.parquet", columns))
             parts += [self._read(s["name"], "sources.parquet", columns)
                       for s in self.segments if "sources.parquet" in s["files"]]
-            table = concat_tables(parts)
+            self._cache[cache] = concat_tables(parts)
+        return self._cache[cache]
+
+    def sources(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """The source log: one row per source loaded, oldest first (``columns``: only those)."""
+        cache = ("sources", tuple(columns or ()))
+        if cache not in self._cache:
+            table = self.sources_table(columns)
             frame = empty_sources() if table is None else table.to_pandas()
             self._cache[cache] = frame if columns is None else frame.reindex(columns=columns)
         return self._cache[cache]

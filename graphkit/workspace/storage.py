@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from graphkit import arrow_arrays as arrow
 from graphkit.clock import parse_instant
 from graphkit.workspace.files import (
     crc32_of,
@@ -66,8 +67,7 @@ def seconds_of(column) -> np.ndarray:
     >>> seconds_of(pa.array([1_767_225_600_000, None], pa.timestamp("ms", tz="UTC"))).tolist()
     [1767225600, -9223372036854775808]
     """
-    values = column.cast(TIMESTAMP).cast(pa.int64()).fill_null(NO_SECONDS)
-    return np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return arrow.filled(column.cast(TIMESTAMP).cast(pa.int64()), NO_SECONDS).astype(np.int64, copy=False)
 
 
 def to_seconds(instant: str) -> int:

@@ -7,12 +7,13 @@ import pytest
 
 from graphkit.errors import AccountNotFound, QueryError
 from graphkit.graph import FollowGraph, gather_rows
+from graphkit.tables import follows_frame
 from loaders import ReadContext, read_source
 
 
 def _wiki_vote(shared_data):
     source = read_source(shared_data / "snap/wiki-vote/Wiki-Vote.txt", ReadContext(kind="edges"))
-    pairs = [tuple(r) for chunk in source.follows for r in chunk.itertuples(index=False)]
+    pairs = [tuple(r) for chunk in source.follows for r in follows_frame(chunk).itertuples(index=False)]
     return pairs
 
 

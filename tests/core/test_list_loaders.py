@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from graphkit.errors import FormatNotDetected, InputError
+from graphkit.tables import follows_frame
 from loaders import ReadContext, read_source
 
 
@@ -17,7 +18,7 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
 
 
 def pairs(source):
-    return [tuple(r) for chunk in source.follows for r in chunk.itertuples(index=False)]
+    return [tuple(r) for chunk in source.follows for r in follows_frame(chunk).itertuples(index=False)]
 
 
 def test_handle_list_with_bom_crlf_comments_and_urls(tmp_path):

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from graphkit.errors import InputError
+from graphkit.tables import follows_frame
 from loaders import ReadContext, read_source
 from loaders.edges import parse_edge_lines
 from loaders.textio import decode_lines
@@ -16,7 +17,7 @@ OTC = "snap/bitcoin-otc/soc-sign-bitcoinotc.csv"
 
 
 def pairs(source) -> list[tuple[str, str]]:
-    frame = pd.concat(source.follows, ignore_index=True).astype(str)
+    frame = pd.concat(map(follows_frame, source.follows), ignore_index=True).astype(str)
     return list(zip(frame["follower"], frame["followee"]))
 
 

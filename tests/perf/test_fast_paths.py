@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphkit.errors import InputError
-from graphkit.graph import FollowGraph, _transpose, gather_rows, unique_ints
+from graphkit.graph import FollowGraph, gather_rows, transpose_csr, unique_ints
 from graphkit.handles import normalize_handle, normalize_handle_array, normalize_handles
-from graphkit.tables import SourceTables
+from graphkit.tables import SourceTables, follows_frame
 from graphkit.workspace import Workspace
 from loaders import ReadContext, read_source
 from loaders.edges import parse_edge_lines
@@ -90,8 +90,8 @@ def test_streamed_edge_csv_equals_line_reader(tmp_path, seed, monkeypatch):
     fast = read_source(str(path), ReadContext(kind="edges"))
     slow = parse_edge_lines(lines, str(path), ReadContext(kind="edges"))
     assert len(fast.follows) > 3
-    fast_pairs = pd.concat(fast.follows, ignore_index=True).astype(str).values.tolist()
-    assert fast_pairs == pd.concat(slow.follows, ignore_index=True).astype(str).values.tolist()
+    fast_pairs = pd.concat(map(follows_frame, fast.follows), ignore_index=True).astype(str).values.tolist()
+    assert fast_pairs == pd.concat(map(follows_frame, slow.follows), ignore_index=True).astype(str).values.tolist()
     assert fast.rows_read == slow.rows_read
 
     # ids follow the order keys are first met, which depends on the block layout: compare by key
@@ -127,7 +127,7 @@ def test_dictionary_chunks_merge_like_strings_onto_a_base(tmp_path, monkeypatch,
     third, _ = _edge_file(tmp_path, 500, 13)
 
     def as_strings(source: SourceTables) -> SourceTables:
-        frames = [f.astype("string") for f in source.follows]
+        frames = [follows_frame(f).astype("string") for f in source.follows]
         return SourceTables(path=source.path, format=source.format, follows=frames,
                             observe_followers=True, rows_read=source.rows_read)
 
@@ -186,7 +186,7 @@ def test_transpose_and_unique_ints_match_numpy():
     graph = _random_graph(9)
     rows = graph.sources()
     order = np.lexsort((rows, graph.out_indices))
-    t_indptr, t_indices = _transpose(graph.out_indptr, graph.out_indices, graph.n_accounts)
+    t_indptr, t_indices = transpose_csr(graph.out_indptr, graph.out_indices, graph.n_accounts)
     assert t_indices.tolist() == rows[order].tolist()
     assert t_indptr.tolist() == np.concatenate([[0], np.cumsum(np.bincount(graph.out_indices, minlength=graph.n_accounts))]).tolist()
     values = np.random.default_rng(3).integers(-50, 50, size=1000)

@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 
 from graphkit.api import load_files
-from graphkit.graph import _transpose
+from graphkit.graph import transpose_csr
 from graphkit.workspace import history, open_workspace
 from graphkit.workspace.delta import DeltaBuilder
 from graphkit.workspace.follows import is_constant
@@ -113,7 +113,7 @@ def test_the_reversed_csr_equals_networkx_on_wiki_vote(snap_graph):
     reference = nx.DiGraph()
     reference.add_nodes_from(range(graph.n_accounts))
     reference.add_edges_from(zip(src.tolist(), dst.tolist()))
-    in_indptr, in_indices = _transpose(graph.out_indptr, graph.out_indices, graph.n_accounts)
+    in_indptr, in_indices = transpose_csr(graph.out_indptr, graph.out_indices, graph.n_accounts)
     assert len(in_indices) == reference.number_of_edges() == 103_689
     for node in range(graph.n_accounts):
         assert in_indices[in_indptr[node]:in_indptr[node + 1]].tolist() == sorted(reference.predecessors(node))

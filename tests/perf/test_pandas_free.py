@@ -10,9 +10,6 @@ depend on whether the graph's accounts table was deferred.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -23,32 +20,9 @@ from graphkit.graph import FollowGraph
 from graphkit.workspace import open_workspace
 from queries.affinity import affinity, affinity_table
 from queries.writers import to_csv, to_json, to_ndjson, to_table
+from tests.perf.module_probe import run_probe as _run_probe
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("pandas", "pyarrow", "scipy", "networkx")
-
-#: run the CLI in this process, then report which heavy modules it imported
-PROBE = """
-import json, sys
-from graphkit.cli.main import main
-sys.argv = ["graphkit", *json.loads(sys.argv[1])]
-try:
-    main()
-except SystemExit as done:
-    code = done.code
-else:
-    code = 0
-print("MODULES " + json.dumps({"code": code, "loaded": [m for m in HEAVY if m in sys.modules]}))
-""".replace("HEAVY", repr(HEAVY))
-
-
-def _run_probe(args: list[str], cwd: Path) -> dict:
-    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
-    line = [x for x in done.stdout.splitlines() if x.startswith("MODULES ")][-1]
-    return json.loads(line[len("MODULES "):])
-
-
 @pytest.mark.parametrize("command", ["affinity", "lookalikes"])
 @pytest.mark.parametrize("fmt", ["table", "csv", "json", "ndjson", "parquet"])
 def test_query_command_never_imports_pandas(demo_workspace, tmp_path, fmt, command):

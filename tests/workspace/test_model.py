@@ -32,6 +32,11 @@ def _seconds(text: str) -> int:
     return int(parse_instant(text).timestamp())
 
 
+def _accounts(source: SourceTables) -> pd.DataFrame:
+    """The source's account table (``None``: it gives no attributes)."""
+    return source.accounts if source.accounts is not None else pd.DataFrame({"key": []})
+
+
 @dataclass
 class Model:
     keys: list[str] = field(default_factory=list)
@@ -49,7 +54,7 @@ class Model:
 
     def commit(self, sources: list[SourceTables], now: int) -> None:
         for source in sources:  # ids: in the order the sources name keys (accounts, observed, follows, lists)
-            for key in source.accounts["key"]:
+            for key in _accounts(source)["key"]:
                 self._name(key)
             for key in sorted(source.observed):
                 self._name(key)
@@ -61,7 +66,7 @@ class Model:
         seen_now = set()
         for source in sources:
             when = _seconds(source.seen_at) if source.seen_at else now
-            if "followers_count" in source.accounts.columns:
+            if "followers_count" in _accounts(source).columns:
                 for key, count in zip(source.accounts["key"], source.accounts["followers_count"]):
                     if not pd.isna(count):
                         self.followers_count[key] = int(count)
