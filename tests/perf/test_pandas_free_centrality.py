@@ -20,7 +20,7 @@ from graphkit.tiers import TierScheme
 from graphkit.workspace import open_workspace
 from queries.centrality import centrality, centrality_table, ranked_table
 from queries.writers import to_csv, to_json, to_ndjson, to_table
-from tests.perf.test_pandas_free import _run_probe
+from tests.perf.module_probe import run_probe
 
 #: measures that need scipy.sparse (the power iterations and Brandes on the CSR)
 SPARSE = ("pagerank", "ppr", "hits", "betweenness")
@@ -39,7 +39,7 @@ SPARSE = ("pagerank", "ppr", "hits", "betweenness")
 def test_centrality_command_never_imports_pandas(demo_workspace, tmp_path, options, fmt):
     args = ["-w", str(demo_workspace), "centrality", *options, "--top", "7"]
     args += ["--out", str(tmp_path / "c.parquet")] if fmt == "parquet" else ["--format", fmt]
-    result = _run_probe(args, tmp_path)
+    result = run_probe(args, tmp_path)
     assert result["code"] == 0
     assert "pandas" not in result["loaded"]
     expected = (["pyarrow"] if fmt == "parquet" else []) + (["scipy"] if options[1] in SPARSE else [])
@@ -50,7 +50,7 @@ def test_betweenness_around_seeds_still_runs_with_the_accounts_frame(demo_worksp
     # the seeds' neighbourhood is a subgraph, which carries the accounts frame: pandas is imported
     args = ["-w", str(demo_workspace), "centrality", "--measure", "betweenness", "--seed", "acme", "--top", "3",
             "--format", "csv"]
-    result = _run_probe(args, tmp_path)
+    result = run_probe(args, tmp_path)
     assert result["code"] == 0 and "pandas" in result["loaded"]
 
 

@@ -19,7 +19,7 @@ from graphkit.workspace import open_workspace
 from queries.expand import expand, expand_result, expand_table, rank_neighbourhood
 from queries.ranking import masked_array
 from queries.writers import to_csv, to_json, to_ndjson, to_table
-from tests.perf.test_pandas_free import _run_probe
+from tests.perf.module_probe import run_probe
 
 
 @pytest.mark.parametrize("options", [
@@ -31,7 +31,7 @@ from tests.perf.test_pandas_free import _run_probe
 def test_expand_command_never_imports_pandas(demo_workspace, tmp_path, options, fmt):
     args = ["-w", str(demo_workspace), "expand", "acme", *options, "--top", "9"]
     args += ["--out", str(tmp_path / "e.parquet")] if fmt == "parquet" else ["--format", fmt]
-    result = _run_probe(args, tmp_path)
+    result = run_probe(args, tmp_path)
     assert result["code"] == 0
     # scipy: the walk's personalized PageRank; pyarrow only to write Parquet
     assert result["loaded"] == (["pyarrow"] if fmt == "parquet" else []) + ["scipy"]
