@@ -78,6 +78,9 @@ def _data_folder(workspace: str) -> Path:
 def load_graphkit(job: Job) -> dict:
     import shutil
 
+    from graphkit.allocator import return_freed_memory
+
+    return_freed_memory()  # what `graphkit load` does first (before pyarrow is imported)
     from graphkit.api import load_files
     from graphkit.workspace import open_workspace
 
@@ -156,6 +159,7 @@ def _duckdb_threads() -> int:
 def memory_graphkit(job: Job) -> dict:
     import numpy as np
     import pandas  # noqa: F401  (imports are not the graph)
+    import pyarrow.parquet  # noqa: F401  (the accounts table is read with it: ~20 MiB of modules)
 
     from graphkit.workspace import open_workspace
 
