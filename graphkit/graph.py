@@ -234,6 +234,28 @@ class FollowGraph:
         return cls(accounts, indptr, indices)
 
     @classmethod
+    def from_key_arrays(cls, keys: np.ndarray, src: np.ndarray, dst: np.ndarray) -> FollowGraph:
+        """Like :meth:`from_arrays` for accounts that are only keys, without pandas: the
+        accounts table is built on first use (a walk over a neighbourhood needs none).
+
+        >>> g = FollowGraph.from_key_arrays(np.array(["a", "b"], dtype=object), np.array([0]), np.array([1]))
+        >>> g.n_follows, g.keys_of([1]).tolist(), g.frame_built
+        (1, ['b'], False)
+        """
+        keys = np.asarray(keys, dtype=object)
+        src, dst = np.asarray(src), np.asarray(dst)
+        keep = src != dst
+        indptr, indices = csr_from_edges(src[keep], dst[keep], len(keys))
+
+        def frame() -> pd.DataFrame:
+            import pandas as pd
+
+            return pd.DataFrame({"key": keys})
+
+        columns = AccountColumns.from_keys(keys.tolist(), np.zeros(len(keys), dtype=bool))
+        return cls(frame, indptr, indices, columns=columns)
+
+    @classmethod
     def from_pairs(
         cls,
         pairs: Iterable[tuple[str, str]],
@@ -368,7 +390,9 @@ class FollowGraph:
         """Ids of several handles; the first unknown one raises :class:`AccountNotFound`."""
         accounts = list(accounts)
         keys = [normalize_handle(a) for a in accounts]
-        if self._index is None and len(keys) < 50_000:
+        if self._light() is not None and len(keys) <= 32:  # a few seeds: searched in the NumPy key data
+            found = {k: position for k in keys if k is not None and (position := self._find(k)) >= 0}
+        elif self._index is None and len(keys) < 50_000:
             import pyarrow as pa
             import pyarrow.compute as pc
 

@@ -14,6 +14,11 @@ Measures (all from :mod:`graphkit.algorithms.centrality`, sparse over the whole 
   seeds, their followers and the accounts they follow), else estimated from
   ``samples`` random source accounts.
 
+The ranking runs on NumPy (:func:`queries.ranking.top_rows`) and rows are
+built only for the accounts shown, as a :class:`~queries.result_table.ResultTable`
+(:func:`centrality_table`): ``graphkit centrality`` writes it without importing
+pandas; :func:`centrality` returns its pandas frame.
+
 Examples
 --------
 >>> from graphkit.graph import FollowGraph
@@ -33,18 +38,31 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from graphkit.algorithms import centrality as algo
 from graphkit.errors import QueryError
 from graphkit.graph import FollowGraph, gather_rows
 from graphkit.tiers import TierScheme, resolve_tiers
 from queries.audience import audience
+from queries.ranking import top_rows
+from queries.result_table import (
+    Column,
+    ResultTable,
+    category_column,
+    float_column,
+    int_column,
+    masked_column,
+    text_column,
+)
 
-__all__ = ["centrality", "MEASURES", "NO_TELEPORT", "check_centrality_options", "pagerank_note",
-           "ppr_note", "ranked_table"]
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["centrality", "centrality_table", "MEASURES", "NO_TELEPORT", "check_centrality_options",
+           "pagerank_note", "ppr_note", "ranked_table", "centrality_rows"]
 
 MEASURES = ("pagerank", "ppr", "in-degree", "out-degree", "hits", "betweenness")
 
@@ -105,6 +123,35 @@ def centrality(
     QueryError
         Unknown measure, an empty graph, ``ppr`` without seeds, seeds given to a
         measure that does not use them, a brand with no observed followers.
+    """
+    return centrality_table(
+        graph, measure, seeds=seeds, audience_of=audience_of, exclude_seeds=exclude_seeds, top=top, tiers=tiers,
+        tier_scheme=tier_scheme, alpha=alpha, samples=samples, sample_seed=sample_seed, tol=tol,
+    ).to_pandas()
+
+
+def centrality_table(
+    graph: FollowGraph,
+    measure: str = "pagerank",
+    *,
+    seeds: Sequence[str] | None = None,
+    audience_of: str | None = None,
+    exclude_seeds: bool = False,
+    top: int | None = None,
+    tiers: Sequence[str] | None = None,
+    tier_scheme: TierScheme | None = None,
+    alpha: float = 0.85,
+    samples: int = 100,
+    sample_seed: int = 0,
+    tol: float = 1e-10,
+) -> ResultTable:
+    """:func:`centrality` as a :class:`~queries.result_table.ResultTable` (no pandas): same
+    options, rows, order and ``attrs``.
+
+    >>> g = FollowGraph.from_pairs([("a", "b"), ("c", "b"), ("b", "d")])
+    >>> table = centrality_table(g, "in-degree", top=2)
+    >>> table.values("account"), table.values("score"), table.attrs["measure"]
+    (['b', 'd'], [2, 1], 'in-degree')
     """
     seeds = list(seeds or [])
     scheme = check_centrality_options(
@@ -167,11 +214,16 @@ def centrality(
 
     if exclude_seeds and len(excluded):
         candidates = np.setdiff1d(candidates, excluded, assume_unique=True)
-    followers_count = graph.attribute("followers_count").iloc[candidates]
-    return ranked_table(
-        graph.keys_of(candidates), score[candidates], followers_count.to_numpy(), scheme,
-        extra={name: values[candidates] for name, values in extra.items()}, tiers=tiers, top=top,
-        exclude_seeds=exclude_seeds, measure=measure, note=note,
+    followers_count = graph.numeric("followers_count")
+    if tiers:
+        candidates = candidates[np.isin(scheme.labels(followers_count[candidates]), list(tiers))]
+    if len(candidates) == 0:
+        raise QueryError(_empty_reason(tiers, exclude_seeds))
+    # rank in NumPy (score descending, then account) and build rows only for the winners
+    chosen = top_rows(graph, candidates, [score[candidates]], len(candidates) if top is None else top)
+    return centrality_rows(
+        graph.keys_of(chosen), score[chosen], followers_count[chosen], scheme,
+        extra={name: values[chosen] for name, values in extra.items()}, measure=measure, note=note,
     )
 
 
@@ -225,28 +277,61 @@ def ranked_table(
 ) -> pd.DataFrame:
     """The centrality table of the candidate accounts (tier filter, order, ``top``, ``attrs``).
 
-    ``keys``, ``score``, ``followers_count`` (and each array of ``extra``) are
-    aligned; rows are ordered by ``score`` descending, then ``account``.
+    ``keys``, ``score``, ``followers_count`` (numbers, ``None``/``NA`` missing)
+    and each array of ``extra`` are aligned; rows are ordered by ``score``
+    descending, then ``account`` (the engines that rank elsewhere hand their
+    rows here).
+
+    >>> ranked_table(np.array(["b", "a", "c"], dtype=object), np.array([1.0, 2.0, 1.0]), [None, 5, None],
+    ...              TierScheme.default(), tiers=None, top=2, exclude_seeds=False, measure="pagerank",
+    ...              note="")[["rank", "account", "score"]]
+       rank account  score
+    0     1       a    2.0
+    1     2       b    1.0
     """
-    table = pd.DataFrame({
-        "account": keys,
-        "score": score,
-        **(extra or {}),
-        "tier": scheme.assign(followers_count),
-        "followers_count": pd.array(followers_count, dtype="Int64"),
-    })
+    import pandas as pd
+
+    keys = np.asarray(keys, dtype=object)
+    score = np.asarray(score)
+    counts = pd.array(followers_count, dtype="Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+    rows = np.arange(len(keys))
     if tiers:
-        table = table[table["tier"].isin(list(tiers))]
-    if table.empty:
+        rows = rows[np.isin(scheme.labels(counts), list(tiers))]
+    if len(rows) == 0:
         raise QueryError(_empty_reason(tiers, exclude_seeds))
-    table = table.sort_values(["score", "account"], ascending=[False, True], kind="stable")
-    if top is not None:
-        table = table.head(top)
-    table.insert(0, "rank", np.arange(1, len(table) + 1))
-    table = table.reset_index(drop=True)
-    table.attrs["measure"] = measure
-    table.attrs["note"] = note
-    return table
+    rows = rows[np.argsort(keys[rows], kind="stable")]  # by account, then (stable) by score descending
+    rows = rows[np.argsort(-score[rows], kind="stable")][:top]
+    return centrality_rows(keys[rows], score[rows], counts[rows], scheme,
+                           extra={name: np.asarray(values)[rows] for name, values in (extra or {}).items()},
+                           measure=measure, note=note).to_pandas()
+
+
+def centrality_rows(
+    keys: np.ndarray, score: np.ndarray, followers_count: np.ndarray, scheme: TierScheme, *,
+    extra: dict | None = None, measure: str, note: str,
+) -> ResultTable:
+    """The rows of a centrality table, already chosen and ordered: ``rank, account, score``,
+    ``extra`` (e.g. ``hub``), ``tier, followers_count`` (float counts, NaN missing).
+
+    >>> rows = centrality_rows(np.array(["b"], dtype=object), np.array([3]), np.array([np.nan]),
+    ...                        TierScheme.default(), measure="in-degree", note="")
+    >>> rows.names, rows.values("tier"), rows.kind("score")
+    (['rank', 'account', 'score', 'tier', 'followers_count'], ['unknown'], 'int64')
+    """
+    return ResultTable({
+        "rank": int_column(np.arange(1, len(keys) + 1)),
+        "account": text_column(keys),
+        "score": _score_column(score),
+        **{name: _score_column(values) for name, values in (extra or {}).items()},
+        "tier": category_column(scheme.labels(followers_count), scheme.all_names),
+        "followers_count": masked_column(followers_count, "Int64"),
+    }, attrs={"measure": measure, "note": note})
+
+
+def _score_column(values: np.ndarray) -> Column:
+    """Degrees stay integers, the other measures are floats."""
+    values = np.asarray(values)
+    return int_column(values) if np.issubdtype(values.dtype, np.integer) else float_column(values)
 
 
 def _empty_reason(tiers: Sequence[str] | None, exclude_seeds: bool) -> str:

@@ -62,15 +62,25 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from graphkit.algorithms.centrality import pagerank
 from graphkit.errors import QueryError
 from graphkit.graph import FollowGraph, gather_rows, unique_ints
 from graphkit.tiers import TierScheme
-from queries.ranking import masked_array
+from queries.result_table import (
+    ResultTable,
+    category_column,
+    float_column,
+    int_column,
+    masked_column,
+    text_column,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = [
     "expand",
@@ -207,7 +217,7 @@ def rank_neighbourhood(
     previous, reached_by = pairs >> 32, pairs & _LOW32
     links = np.bincount(reached_by, minlength=n).astype(np.int64)
 
-    walk = FollowGraph.from_arrays(pd.DataFrame({"key": keys[canonical]}), src, dst)
+    walk = FollowGraph.from_key_arrays(keys[canonical], src, dst)
     restart = np.zeros(n)
     restart[0] = 1.0
     relevance = pagerank(walk, alpha=ALPHA, personalization=restart, tol=1e-12)
@@ -318,6 +328,27 @@ def expand(
     QueryError
         Empty graph; bad options.
     """
+    return expand_result(graph, seed, hops=hops, direction=direction, limit=limit,
+                         tier_scheme=tier_scheme).to_pandas()
+
+
+def expand_result(
+    graph: FollowGraph,
+    seed: str,
+    *,
+    hops: int = 1,
+    direction: str = "both",
+    limit: int | None = None,
+    tier_scheme: TierScheme | None = None,
+) -> ResultTable:
+    """:func:`expand` as a :class:`~queries.result_table.ResultTable` (no pandas): same
+    options, rows, order and ``attrs``.
+
+    >>> g = FollowGraph.from_pairs([("a", "s"), ("s", "b")])
+    >>> table = expand_result(g, "s")
+    >>> table.values("account"), table.values("via")
+    (['s', 'a', 'b'], [None, 's', 's'])
+    """
     check_expand_options(direction=direction, hops=hops, limit=limit)
     if graph.n_accounts == 0:
         raise QueryError("the workspace is empty: load some lists first (graphkit load --help)")
@@ -328,20 +359,18 @@ def expand(
     ranked = rank_neighbourhood(graph.keys_of(ids), distance, follower, followee,
                                 direction=direction, limit=limit)
     kept = ids[ranked.index]
-    followers_count = pd.to_numeric(graph.attribute("followers_count").iloc[kept], errors="coerce")
-    followers_count = masked_array(followers_count.to_numpy(dtype=np.float64, na_value=np.nan), "Int64")
     via_ids = np.where(ranked.via >= 0, ids[np.maximum(ranked.via, 0)], -1)
-    via_keys = pd.Series(graph.keys_of(np.maximum(via_ids, 0)), dtype="string").mask(via_ids < 0).array
-    return expand_table(
+    via_keys = np.where(via_ids >= 0, graph.keys_of(np.maximum(via_ids, 0)), None)
+    return expand_rows(
         {
             "account": graph.keys_of(kept),
             "relevance": ranked.relevance,
             "hops": ranked.hops,
             "links": ranked.links,
             "via": via_keys,
-            "in_degree": graph.in_degree()[kept].astype(np.int64),
-            "out_degree": graph.out_degree()[kept].astype(np.int64),
-            "followers_count": followers_count,
+            "in_degree": graph.in_degree()[kept],
+            "out_degree": graph.out_degree()[kept],
+            "followers_count": graph.numeric("followers_count")[kept],
         },
         scheme=scheme, seed_key=str(graph.keys_of([seed_id])[0]), hops=hops, direction=direction,
         limit=limit, reached=ranked.reached, depth=depth,
@@ -355,22 +384,38 @@ def expand_table(
     """The result frame of :func:`expand` from its per-row columns (shared by the backends).
 
     ``columns`` holds ``account, relevance, hops, links, via, in_degree,
-    out_degree, followers_count`` in rank order (the seed first); ``reached``
+    out_degree, followers_count`` in rank order (the seed first); ``via`` and
+    ``followers_count`` may be pandas arrays with missing values. ``reached``
     is the number of accounts found besides the seed and ``depth`` the
     farthest hop with an account.
     """
-    followers_count = columns["followers_count"]
-    table = pd.DataFrame({
-        "rank": np.arange(len(columns["account"]), dtype=np.int64),
-        "account": columns["account"],
-        "relevance": np.asarray(columns["relevance"], dtype=np.float64),
-        "hops": columns["hops"],
-        "links": columns["links"],
-        "via": columns["via"],
-        "in_degree": columns["in_degree"],
-        "out_degree": columns["out_degree"],
-        "tier": scheme.assign(followers_count),
-        "followers_count": followers_count,
+    import pandas as pd
+
+    counts = pd.array(columns["followers_count"], dtype="Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+    via = [None if pd.isna(key) else key for key in columns["via"]]
+    return expand_rows(dict(columns, followers_count=counts, via=np.array(via, dtype=object)), scheme=scheme,
+                       seed_key=seed_key, hops=hops, direction=direction, limit=limit, reached=reached,
+                       depth=depth).to_pandas()
+
+
+def expand_rows(
+    columns: dict, *, scheme: TierScheme, seed_key: str, hops: int, direction: str,
+    limit: int | None, reached: int, depth: int,
+) -> ResultTable:
+    """:func:`expand_table` as a :class:`~queries.result_table.ResultTable`, from NumPy columns:
+    ``via`` an object array (``None``: the seed), ``followers_count`` floats (NaN missing)."""
+    followers_count = np.asarray(columns["followers_count"], dtype=np.float64)
+    table = ResultTable({
+        "rank": int_column(np.arange(len(columns["account"]))),
+        "account": text_column(columns["account"]),
+        "relevance": float_column(columns["relevance"]),
+        "hops": int_column(columns["hops"]),
+        "links": int_column(columns["links"]),
+        "via": text_column(columns["via"], "string"),
+        "in_degree": int_column(columns["in_degree"]),
+        "out_degree": int_column(columns["out_degree"]),
+        "tier": category_column(scheme.labels(followers_count), scheme.all_names),
+        "followers_count": masked_column(followers_count, "Int64"),
     })
     notes = []
     if reached == 0:

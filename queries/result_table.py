@@ -11,7 +11,8 @@ Column kinds (:data:`KINDS`) are the pandas dtypes the frames use: ``int64``,
 ``float64`` (NaN is a value), ``Int64`` and ``Float64`` (a mask marks missing
 values), ``object`` (text; ``None`` is missing; pandas infers its dtype, ``str``
 unless the column is empty), ``str`` (text as pandas' ``str`` dtype even when
-empty), ``category`` (labels and their ordered categories) and ``bool``.
+empty), ``string`` (text as pandas' nullable ``string`` dtype: ``None`` becomes
+``<NA>``), ``category`` (labels and their ordered categories) and ``bool``.
 
 Examples
 --------
@@ -44,7 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["ResultTable", "Column", "KINDS", "int_column", "float_column", "masked_column", "text_column",
            "category_column"]
 
-KINDS = ("int64", "float64", "Int64", "Float64", "object", "str", "category", "bool")
+KINDS = ("int64", "float64", "Int64", "Float64", "object", "str", "string", "category", "bool")
 NUMERIC_KINDS = ("int64", "float64", "Int64", "Float64")
 
 
@@ -80,8 +81,9 @@ def masked_column(values, kind: str = "Float64") -> Column:
     return Column(np.where(missing, 0.0, values), kind, missing)
 
 
-def text_column(values) -> Column:
-    return Column(np.asarray(values, dtype=object), "object")
+def text_column(values, kind: str = "object") -> Column:
+    """Text, ``None`` missing; ``kind`` ``"string"`` for pandas' nullable string dtype."""
+    return Column(np.asarray(values, dtype=object), kind)
 
 
 def category_column(labels, categories: Sequence[str]) -> Column:
@@ -147,8 +149,8 @@ class ResultTable:
                 data[name] = pd.arrays.FloatingArray(column.values, column.mask)
             elif column.kind == "category":
                 data[name] = pd.Categorical(column.values, categories=list(column.categories), ordered=True)
-            elif column.kind == "str":
-                data[name] = pd.array(column.values, dtype="str")
+            elif column.kind in ("str", "string"):
+                data[name] = pd.array(column.values, dtype=column.kind)
             else:
                 data[name] = column.values
         frame = pd.DataFrame(data)
@@ -163,7 +165,7 @@ class ResultTable:
         arrays = []
         for column in self.columns.values():
             missing = column.mask
-            if column.kind in ("object", "str", "category"):
+            if column.kind in ("object", "str", "string", "category"):
                 missing = np.array([v is None for v in column.values.tolist()], dtype=bool)
                 encoded = [b"" if v is None else str(v).encode("utf-8") for v in column.values.tolist()]
                 offsets = np.zeros(len(encoded) + 1, dtype=np.int64)

@@ -67,9 +67,9 @@ def centrality(obj, measure, seeds, audience_of, exclude_seeds, top, tiers, alph
         run, graph = query_engine(obj, engine, "centrality")
         table = run(graph, measure, **options)
     else:
-        from queries.centrality import centrality as run
+        from queries.centrality import centrality_table  # (no pandas: a ResultTable)
 
-        table = run(obj.graph, measure, samples=samples, sample_seed=random_seed, **options)
+        table = centrality_table(obj.graph, measure, samples=samples, sample_seed=random_seed, **options)
     note = table.attrs.get("note")
     if fmt in (None, "table") and out in (None, "-"):
         click.echo(note, err=True)

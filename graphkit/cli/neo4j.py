@@ -19,10 +19,10 @@ from graphkit.cli.options import positive_int, report_format_options
 __all__ = ["neo4j", "query_backend", "as_of_refused", "BACKEND_QUERIES"]
 
 #: query name -> (in-memory "module:function", Neo4j function in queries.neo4j_backend); the in-memory
-#: affinity and lookalikes return ResultTables (written without pandas), the others DataFrames
+#: affinity, expand and lookalikes return ResultTables (written without pandas), advocates a DataFrame
 BACKEND_QUERIES: dict[str, tuple[str, str]] = {
     "affinity": ("queries.affinity:affinity_table", "affinity"),
-    "expand": ("queries.expand:expand", "expand"),
+    "expand": ("queries.expand:expand_result", "expand"),
     "lookalikes": ("queries.lookalikes:lookalikes_table", "lookalikes"),
     "advocates": ("queries.advocates:advocates", "advocates"),
 }
