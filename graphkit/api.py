@@ -21,15 +21,13 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from graphkit.clock import parse_instant
 from graphkit.errors import InputError
-from graphkit.lazy import lazy_module
 from graphkit.progress import Progress
 from graphkit.tables import LoadReport
 from graphkit.tiers import TierScheme
 from graphkit.workspace import Workspace, open_workspace
 from graphkit.workspace.history import instant as graph_as_of_instant
-
-pd = lazy_module("pandas")
 
 __all__ = ["open_workspace", "load_files", "read_files", "info", "owner_for"]
 
@@ -111,31 +109,37 @@ def info(workspace: Workspace, tier_scheme: TierScheme | None = None, *, as_of=N
     Every data file is checked against the checksum recorded when it was
     written, so damage that keeps a file's size is reported here too. With
     ``as_of`` (a date), the graph as it stood then (:meth:`Workspace.graph_as_of`)
-    and the sources loaded by then.
+    and the sources loaded by then. On a compacted workspace (and without
+    ``as_of``) nothing here imports pandas: the counts come from the NumPy
+    columns, the source log from its Arrow table.
     """
+    import numpy as np
+
     scheme = tier_scheme or TierScheme.default()
     workspace.verify(deep=True)
     graph = workspace.graph if as_of is None else workspace.graph_as_of(as_of)
-    sources = workspace.sources()
-    if as_of is not None and len(sources):
-        loaded = pd.to_datetime(sources["loaded_at"], utc=True, format="ISO8601")
-        sources = sources[(loaded <= pd.Timestamp(graph_as_of_instant(as_of))).to_numpy()]
-    tiers = scheme.assign(graph.attribute("followers_count").to_numpy())
-    tier_counts = pd.Series(tiers).value_counts().reindex(scheme.all_names, fill_value=0)
+    log = workspace.snapshot.sources_table(list(_SOURCE_FIELDS))
+    sources = [dict(zip(_SOURCE_FIELDS, row)) for row in zip(*(log.column(c).to_pylist() for c in _SOURCE_FIELDS))] \
+        if log is not None else []
+    then = None
+    if as_of is not None:
+        then = graph_as_of_instant(as_of)
+        sources = [s for s in sources if s["loaded_at"] is None or parse_instant(s["loaded_at"]) <= then]
+    counts = graph.numeric("followers_count")
+    labels = scheme.labels(counts)
     return {
         "workspace": str(workspace.path),
         "accounts": graph.n_accounts,
         "follows": graph.n_follows,
         "observed": int(graph.observed.sum()),
-        "with_profile": int(graph.attribute("followers_count").notna().sum()),
-        "tiers": {name: int(n) for name, n in tier_counts.items()},
-        "sources": [
-            {"path": path, "format": fmt, "kind": kind, "owner": owner, "loaded_at": loaded_at}
-            for path, fmt, kind, owner, loaded_at in sources[
-                ["path", "format", "kind", "owner", "loaded_at"]].astype(object).where(
-                lambda frame: frame.notna(), None).itertuples(index=False, name=None)
-        ],
+        "with_profile": int(np.count_nonzero(~np.isnan(counts))),
+        "tiers": {name: int(np.count_nonzero(labels == name)) for name in scheme.all_names},
+        "sources": sources,
         "segments": len(workspace.data_files()["segments"]),
         "updated": workspace.updated,
-        **({"as_of": pd.Timestamp(graph_as_of_instant(as_of)).isoformat()} if as_of is not None else {}),
+        **({"as_of": then.isoformat()} if then is not None else {}),
     }
+
+
+#: The source log's fields :func:`info` lists.
+_SOURCE_FIELDS = ("path", "format", "kind", "owner", "loaded_at")

@@ -144,3 +144,10 @@ def test_unknown_brand_still_suggests_close_keys(demo_workspace):
     with pytest.raises(AccountNotFound) as err:
         graph.id_of("acm")
     assert "acme" in err.value.suggestions
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_info_never_imports_pandas(demo_workspace, tmp_path, fmt):
+    # the counts come from the NumPy columns, the source log from its Arrow table
+    result = _run_probe(["-w", str(demo_workspace), "info", "--format", fmt], tmp_path)
+    assert result["code"] == 0 and "pandas" not in result["loaded"]
