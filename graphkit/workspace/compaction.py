@@ -214,7 +214,6 @@ def _merge_accounts(accounts: pd.DataFrame, merged: dict[int, int]) -> tuple[pd.
 class _Accounts:
     """The new base's accounts, however they were worked out (row ``i`` = id ``i``)."""
 
-    n: int
     keys: pa.Array  # large_string
     observed: np.ndarray
     numeric: dict[str, np.ndarray]
@@ -250,7 +249,7 @@ def compact_into(snapshot: Snapshot, delta: Delta | None, folder: Path, progress
         current = _remap_spells(current, accounts.remap, combine=True)
         closed = _remap_spells(closed, accounts.remap, combine=False)
     bar.advance(1)
-    n = accounts.n
+    n = len(accounts.keys)
     indptr, indices = csr_from_sorted_codes(current.codes, n)
     written = []
     accounts.write(folder / "accounts.parquet")
@@ -321,7 +320,7 @@ def _flag_accounts(snapshot: Snapshot, delta: Delta | None) -> _Accounts:
 
         pq.write_table(table, file, compression="snappy")  # (as pandas' to_parquet writes accounts)
 
-    return _Accounts(n=n, keys=found.keys, observed=found.flags["observed"],
+    return _Accounts(keys=found.keys, observed=found.flags["observed"],
                      numeric={name: np.full(n, np.nan) for name in NUMERIC_COLUMNS},
                      write=write, history=found.history, renames=None, remap=None)
 
@@ -350,7 +349,7 @@ def _merged_accounts(snapshot: Snapshot, delta: Delta | None) -> _Accounts:
                if name in accounts.columns else np.full(n, np.nan))
         for name in NUMERIC_COLUMNS
     }
-    return _Accounts(n=n, keys=as_arrow(accounts["key"], pa.large_string()), observed=observed, numeric=numeric,
+    return _Accounts(keys=as_arrow(accounts["key"], pa.large_string()), observed=observed, numeric=numeric,
                      write=lambda file: accounts.to_parquet(file, index=False),
                      history=_history(snapshot, events, remap), renames=renames_table, remap=remap)
 

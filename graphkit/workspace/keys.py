@@ -45,13 +45,11 @@ def as_arrow(values, kind: pa.DataType | None = None) -> pa.Array:
     ['a', 'b']
     """
     kind = kind or pa.string()
-    if isinstance(values, (pa.Array, pa.ChunkedArray)):  # (before asking pandas, which would import it)
-        array = values.chunk(0) if isinstance(values, pa.ChunkedArray) and values.num_chunks == 1 else values
-        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-        return array if array.type == kind else array.cast(kind)
-    if isinstance(values, pd.Series):
-        values = values.array
-    array = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else getattr(values, "_pa_array", None)
+    array = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else None
+    if array is None and not isinstance(values, list):  # (only then ask pandas: asking imports it)
+        if isinstance(values, pd.Series):
+            values = values.array
+        array = getattr(values, "_pa_array", None)
     if array is not None:
         if isinstance(array, pa.ChunkedArray):
             array = array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()

@@ -168,12 +168,15 @@ class Snapshot:
         return self._read(self.base["name"], name, columns)
 
     def read_base_schema(self, name: str) -> pa.Schema:
-        """The Arrow schema of a Parquet file of the base (its footer only)."""
-        file = self.path / self.base["name"] / name
-        try:
-            return pq.ParquetFile(file).schema_arrow
-        except Exception as err:  # OSError, or pyarrow's own error types for corrupt files
-            raise self.damaged(f"{file} cannot be read ({one_line(err)})") from err
+        """The Arrow schema of a Parquet file of the base (its footer only, read once)."""
+        cache = ("base_schema", name)
+        if cache not in self._cache:
+            file = self.path / self.base["name"] / name
+            try:
+                self._cache[cache] = pq.ParquetFile(file).schema_arrow
+            except Exception as err:  # OSError, or pyarrow's own error types for corrupt files
+                raise self.damaged(f"{file} cannot be read ({one_line(err)})") from err
+        return self._cache[cache]
 
     def read_segment_file(self, segment: dict, name: str) -> pa.Table:
         """A Parquet file of one segment (its manifest record)."""
